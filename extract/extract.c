@@ -1,0 +1,216 @@
+/* Reading an input and turning its bytes into the document's text. */
+#include "extract/extract.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unicode/utf8.h>
+
+/* Warnings for dropped characters name at most this many lines; the rest
+ * are counted in one summary so a damaged file cannot flood the terminal. */
+#define MAX_DROP_WARNINGS 10
+
+/* Text with more dropped control characters than 1 in BINARY_RATIO bytes is
+ * taken for binary data (or a UTF-16 file) rather than damaged text. */
+#define BINARY_RATIO 20
+
+static nqx_status read_all(int fd, const char *name, nqx_buf *out, nqx_error *err)
+{
+    for (;;) {
+        nqx_buf_reserve(out, 65536);
+        ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
+        if (n == 0)
+            break;
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return nqx_error_set(err, NQX_E_ENV, name, 0, 0, -1, "cannot read: %s",
+                                 strerror(errno));
+        }
+        out->len += (size_t)n;
+        out->data[out->len] = '\0';
+        if (out->len > NQX_EXTRACT_MAX_BYTES)
+            return nqx_error_set(err, NQX_E_INPUT, name, 0, 0, -1,
+                                 "file is larger than %zu bytes; split it",
+                                 NQX_EXTRACT_MAX_BYTES);
+    }
+    return NQX_OK;
+}
+
+nqx_status nqx_extract_file(nqx_doc *doc, const char *path, nqx_error *err)
+{
+    const char *name = doc->source;
+    int fd = 0;
+    if (strcmp(path, "-") != 0) {
+        fd = open(path, O_RDONLY);
+        if (fd < 0)
+            return nqx_error_set(err, NQX_E_ENV, name, 0, 0, -1, "cannot open: %s",
+                                 strerror(errno));
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (fd)
+            close(fd);
+        return nqx_error_set(err, NQX_E_ENV, name, 0, 0, -1,
+                             "is a directory; give the files in it instead");
+    }
+    nqx_buf raw = {0};
+    nqx_status s = read_all(fd, name, &raw, err);
+    if (fd)
+        close(fd);
+    if (s == NQX_OK)
+        s = nqx_extract_bytes(doc, raw.data ? raw.data : "", raw.len, err);
+    nqx_buf_free(&raw);
+    return s;
+}
+
+static void hash_bytes(nqx_doc *doc, const char *data, size_t len)
+{
+    struct sha256_ctx ctx;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, len, (const uint8_t *)data);
+    sha256_digest(&ctx, sizeof digest, digest);
+    for (size_t i = 0; i < sizeof digest; i++)
+        snprintf(doc->sha256 + 2 * i, 3, "%02x", digest[i]);
+}
+
+/* Characters dropped from the text: C0 controls other than tab and the line
+ * ends, DEL, C1 controls, and the two BMP noncharacters XML 1.0 forbids. */
+static bool is_dropped(UChar32 c)
+{
+    if (c < 0x20)
+        return c != '\t' && c != '\n' && c != '\r' && c != '\f';
+    return (c >= 0x7F && c <= 0x9F) || c == 0xFFFE || c == 0xFFFF;
+}
+
+/* Per-line bookkeeping of dropped characters, for the warnings. */
+struct drops {
+    size_t on_line;       /* dropped on the current line */
+    UChar32 first;        /* the first one dropped there */
+    size_t total;
+    size_t lines_warned;
+    size_t lines_unwarned;
+};
+
+static void end_line(nqx_doc *doc, struct drops *d, size_t line)
+{
+    if (!d->on_line)
+        return;
+    if (d->lines_warned < MAX_DROP_WARNINGS) {
+        nqx_doc_warn(doc, line, "dropped %zu control character%s (first U+%04X)",
+                     d->on_line, d->on_line == 1 ? "" : "s", (unsigned)d->first);
+        d->lines_warned++;
+    } else {
+        d->lines_unwarned++;
+    }
+    d->on_line = 0;
+}
+
+static void add_line_start(nqx_doc *doc, size_t *cap, size_t off)
+{
+    void *p = doc->line_starts;
+    nqx_grow(&p, cap, doc->nlines + 1, sizeof *doc->line_starts);
+    doc->line_starts = p;
+    doc->line_starts[doc->nlines++] = off;
+}
+
+nqx_status nqx_extract_bytes(nqx_doc *doc, const char *data, size_t len, nqx_error *err)
+{
+    const char *name = doc->source;
+    if (len > NQX_EXTRACT_MAX_BYTES)
+        return nqx_error_set(err, NQX_E_INPUT, name, 0, 0, -1,
+                             "file is larger than %zu bytes; split it",
+                             NQX_EXTRACT_MAX_BYTES);
+    hash_bytes(doc, data, len);
+    snprintf(doc->encoding, sizeof doc->encoding, "UTF-8");
+
+    const uint8_t *s = (const uint8_t *)data;
+    int32_t i = 0, n = (int32_t)len;
+    if (len > INT32_MAX)
+        n = INT32_MAX; /* unreachable with NQX_EXTRACT_MAX_BYTES = 1 GiB */
+    if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+        i = 3;
+
+    nqx_buf out = {0};
+    nqx_buf_reserve(&out, len);
+    size_t lines_cap = 0;
+    free(doc->line_starts);
+    doc->line_starts = NULL;
+    doc->nlines = 0;
+    add_line_start(doc, &lines_cap, 0);
+
+    struct drops d = {0};
+    size_t line = 1;
+    int32_t line_start = i; /* byte offset where the current line starts */
+    while (i < n) {
+        /* ASCII that needs no attention is copied in a run. */
+        int32_t run = i;
+        while (run < n && s[run] >= 0x20 && s[run] < 0x7F)
+            run++;
+        if (run > i) {
+            nqx_buf_add(&out, s + i, (size_t)(run - i));
+            i = run;
+            if (i >= n)
+                break;
+        }
+        int32_t at = i;
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c < 0) {
+            size_t col = 1;
+            for (int32_t k = line_start; k < at; k++)
+                if ((s[k] & 0xC0) != 0x80)
+                    col++;
+            nqx_buf_free(&out);
+            return nqx_error_set(err, NQX_E_INPUT, name, line, col, at,
+                                 "invalid UTF-8 (byte 0x%02X); the file is not UTF-8: "
+                                 "convert it to UTF-8 (for example with iconv)",
+                                 s[at]);
+        }
+        if (c == '\n' || c == '\r') {
+            if (c == '\r' && i < n && s[i] == '\n')
+                i++;
+            end_line(doc, &d, line);
+            nqx_buf_addc(&out, '\n');
+            add_line_start(doc, &lines_cap, out.len);
+            line++;
+            line_start = i;
+        } else if (c == '\f') {
+            nqx_buf_addc(&out, ' ');
+        } else if (is_dropped(c)) {
+            if (!d.on_line)
+                d.first = c;
+            d.on_line++;
+            d.total++;
+        } else {
+            nqx_buf_add(&out, s + at, (size_t)(i - at));
+        }
+    }
+    end_line(doc, &d, line);
+
+    if (d.total && d.total * BINARY_RATIO > len) {
+        nqx_buf_free(&out);
+        return nqx_error_set(err, NQX_E_INPUT, name, 0, 0, -1,
+                             "binary data (%zu of %zu bytes are NUL or control "
+                             "characters); give a text file (a UTF-16 file must be "
+                             "converted to UTF-8 first)",
+                             d.total, len);
+    }
+    if (d.lines_unwarned)
+        nqx_doc_warn(doc, 0, "dropped control characters on %zu more line%s",
+                     d.lines_unwarned, d.lines_unwarned == 1 ? "" : "s");
+    if (len == 0)
+        nqx_doc_warn(doc, 0, "the file is empty");
+
+    free(doc->text);
+    doc->text_len = out.len;
+    doc->text = nqx_buf_steal(&out);
+    return NQX_OK;
+}

@@ -1,0 +1,154 @@
+/* The document model that passes from stage to stage.
+ *
+ *   extract/    fills source identity, text and its line structure
+ *   normalize/  fills norm (the text the rules read) and the map back to text
+ *   rules/      fills the findings (targets, ...)
+ *   output/     only reads it
+ *
+ * Line numbers always refer to the original input: line i of `text` is line i
+ * of the file (extract keeps the line structure; it only re-encodes, drops
+ * characters and unifies line ends), and every position of `norm` maps back
+ * to a position of `text` through `anchors`. */
+#ifndef NQX_DOCUMENT_H
+#define NQX_DOCUMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/util.h"
+
+/* What a library call returns. The values are the command line's exit
+ * statuses (SPEC §1). */
+typedef enum nqx_status {
+    NQX_OK = 0,
+    NQX_E_INPUT = 1, /* the input was read but cannot be converted */
+    NQX_E_ENV = 2,   /* a file cannot be opened or read, rules are broken */
+} nqx_status;
+
+/* An error: where it happened and what to do about it. */
+typedef struct nqx_error {
+    nqx_status status;
+    char file[512];
+    size_t line;      /* 1-based; 0 when not applicable */
+    size_t column;    /* 1-based; 0 when not applicable */
+    long long offset; /* byte offset in the file; -1 when not applicable */
+    char message[512];
+} nqx_error;
+
+/* Fills err (when not NULL) and returns st. file may be NULL. */
+nqx_status nqx_error_set(nqx_error *err, nqx_status st, const char *file, size_t line,
+                         size_t column, long long offset, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+/* Writes "FILE:LINE:COL: MESSAGE" (the parts that apply) into out. */
+void nqx_error_format(const nqx_error *err, char *out, size_t size);
+
+/* A warning about the input that did not stop its conversion. */
+typedef struct nqx_diag {
+    size_t line; /* 1-based line of the original input; 0 for the whole file */
+    char *message;
+} nqx_diag;
+
+typedef enum nqx_kind { NQX_KIND_TARGET, NQX_KIND_RESULT, NQX_KIND_ESTIMATE } nqx_kind;
+
+typedef enum nqx_cmp {
+    NQX_CMP_EQ,
+    NQX_CMP_GE,
+    NQX_CMP_GT,
+    NQX_CMP_LE,
+    NQX_CMP_LT,
+    NQX_CMP_APPROX,
+    NQX_CMP_RANGE,
+} nqx_cmp;
+
+typedef enum nqx_change {
+    NQX_CHANGE_NONE,
+    NQX_CHANGE_INCREASE,
+    NQX_CHANGE_DECREASE,
+    NQX_CHANGE_EXCEED,
+} nqx_change;
+
+/* Names used in the record (SPEC §2), indexed by the enums above. */
+extern const char *const nqx_kind_names[];
+extern const char *const nqx_cmp_names[];
+extern const char *const nqx_change_names[];
+
+/* A numeric target, result or estimate. Strings belong to the document's
+ * arena; NULL means the record leaves the attribute out. */
+typedef struct nqx_target {
+    size_t line;         /* line of the value in the original input */
+    const char *section; /* section path such as "I.1" */
+    nqx_kind kind;
+    nqx_cmp comparator;
+    nqx_change change;
+    const char *value; /* canonical decimals */
+    const char *min;
+    const char *max;
+    const char *unit;
+    const char *base_value; /* value times the unit's scale word */
+    const char *base_min;
+    const char *base_max;
+    const char *base_unit;
+    size_t parent; /* 1-based index of the parent target; 0 for none */
+    const char *rule;
+    const char *indicator;
+    const char *text;
+    size_t start, end; /* the quantity's span in the normalized text */
+} nqx_target;
+
+/* Maps normalized text back to extracted text: from `norm` onwards, position
+ * norm + k corresponds to text + k (until the next anchor). */
+typedef struct nqx_anchor {
+    size_t norm;
+    size_t text;
+} nqx_anchor;
+
+typedef struct nqx_doc {
+    char *source;       /* the name given on the command line ("-" for stdin) */
+    char sha256[65];    /* of the original bytes, lower-case hex */
+    char encoding[32];  /* the input's encoding, as the record names it */
+
+    /* extract: UTF-8 without NUL or control characters other than tab and
+     * LF; LF line ends; line i (1-based) starts at line_starts[i - 1]. */
+    char *text;
+    size_t text_len;
+    size_t *line_starts;
+    size_t nlines;
+
+    /* normalize: one logical line (paragraph, list item, heading) per line. */
+    char *norm;
+    size_t norm_len;
+    nqx_anchor *anchors;
+    size_t nanchors;
+
+    /* rules */
+    nqx_target *targets;
+    size_t ntargets;
+    size_t targets_cap;
+
+    nqx_diag *diags;
+    size_t ndiags;
+    size_t diags_cap;
+
+    nqx_arena arena; /* owns the findings' strings */
+} nqx_doc;
+
+/* A new, empty document named source. Free with nqx_doc_free. */
+nqx_doc *nqx_doc_new(const char *source);
+void nqx_doc_free(nqx_doc *doc);
+
+/* Records a warning about line (0: the whole file). */
+void nqx_doc_warn(nqx_doc *doc, size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Appends a zeroed target and returns it; valid until the next append. */
+nqx_target *nqx_doc_add_target(nqx_doc *doc);
+
+/* The position in `text` that normalized position norm_off comes from. */
+size_t nqx_doc_text_offset(const nqx_doc *doc, size_t norm_off);
+/* The 1-based original line of a position in `text`. */
+size_t nqx_doc_text_line(const nqx_doc *doc, size_t text_off);
+/* The 1-based original line and column (in characters) of a normalized
+ * position; column may be NULL. */
+size_t nqx_doc_line(const nqx_doc *doc, size_t norm_off, size_t *column);
+
+#endif

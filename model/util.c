@@ -1,0 +1,201 @@
+/* Allocation, buffers and arenas shared by every stage. */
+#include "model/util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void out_of_memory(size_t size)
+{
+    fprintf(stderr, "nqx: out of memory (allocating %zu bytes)\n", size);
+    abort();
+}
+
+void *nqx_xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p)
+        out_of_memory(size);
+    return p;
+}
+
+void *nqx_xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        out_of_memory(count * size);
+    return p;
+}
+
+void *nqx_xrealloc(void *ptr, size_t size)
+{
+    void *p = realloc(ptr, size ? size : 1);
+    if (!p)
+        out_of_memory(size);
+    return p;
+}
+
+void nqx_grow(void **ptr, size_t *cap, size_t need, size_t elem_size)
+{
+    if (need <= *cap)
+        return;
+    size_t n = *cap ? *cap : 8;
+    while (n < need) {
+        if (n > SIZE_MAX / 2 / elem_size)
+            out_of_memory(SIZE_MAX);
+        n *= 2;
+    }
+    *ptr = nqx_xrealloc(*ptr, n * elem_size);
+    *cap = n;
+}
+
+char *nqx_xstrdup(const char *s)
+{
+    return nqx_xstrndup(s, strlen(s));
+}
+
+char *nqx_xstrndup(const char *s, size_t n)
+{
+    char *p = nqx_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+void nqx_buf_reserve(nqx_buf *b, size_t extra)
+{
+    if (extra > SIZE_MAX - b->len - 1)
+        out_of_memory(SIZE_MAX);
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return;
+    void *p = b->data;
+    nqx_grow(&p, &b->cap, need, 1);
+    b->data = p;
+}
+
+void nqx_buf_add(nqx_buf *b, const void *data, size_t n)
+{
+    nqx_buf_reserve(b, n);
+    if (n)
+        memcpy(b->data + b->len, data, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void nqx_buf_addc(nqx_buf *b, char c)
+{
+    nqx_buf_add(b, &c, 1);
+}
+
+void nqx_buf_adds(nqx_buf *b, const char *s)
+{
+    nqx_buf_add(b, s, strlen(s));
+}
+
+void nqx_buf_printf(nqx_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n > 0) {
+        nqx_buf_reserve(b, (size_t)n);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+        b->len += (size_t)n;
+    }
+    va_end(ap2);
+}
+
+void nqx_buf_clear(nqx_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+char *nqx_buf_steal(nqx_buf *b)
+{
+    if (!b->data)
+        nqx_buf_reserve(b, 0), b->data[0] = '\0';
+    char *p = b->data;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+void nqx_buf_free(nqx_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+/* Arena blocks are at least this big; larger requests get a block of their
+ * own so one huge string does not waste a normal block. */
+#define ARENA_BLOCK 16384
+
+struct nqx_arena_block {
+    struct nqx_arena_block *next;
+    size_t used;
+    size_t size;
+    max_align_t data[];
+};
+
+void *nqx_arena_alloc(nqx_arena *a, size_t size)
+{
+    size_t align = sizeof(max_align_t);
+    size = (size + align - 1) / align * align;
+    struct nqx_arena_block *b = a->head;
+    if (!b || b->size - b->used < size) {
+        size_t bsize = size > ARENA_BLOCK ? size : ARENA_BLOCK;
+        b = nqx_xmalloc(sizeof *b + bsize);
+        b->used = 0;
+        b->size = bsize;
+        if (a->head && size > ARENA_BLOCK) {
+            /* Keep the current, partly used block at the head. */
+            b->next = a->head->next;
+            a->head->next = b;
+        } else {
+            b->next = a->head;
+            a->head = b;
+        }
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += size;
+    return p;
+}
+
+char *nqx_arena_strndup(nqx_arena *a, const char *s, size_t n)
+{
+    char *p = nqx_arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *nqx_arena_strdup(nqx_arena *a, const char *s)
+{
+    return nqx_arena_strndup(a, s, strlen(s));
+}
+
+void nqx_arena_free(nqx_arena *a)
+{
+    struct nqx_arena_block *b = a->head;
+    while (b) {
+        struct nqx_arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+}
+
+size_t nqx_utf8_floor(const char *s, size_t n)
+{
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}

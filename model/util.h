@@ -1,0 +1,54 @@
+/* Small helpers every stage shares: allocation that aborts on failure (the
+ * one place nqx gives up), a growable byte buffer, and an arena for the
+ * strings a document's findings own. */
+#ifndef NQX_UTIL_H
+#define NQX_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Allocation failure is not recoverable in a batch converter: report and
+ * abort through one helper rather than thread ENOMEM through every stage. */
+void *nqx_xmalloc(size_t size);
+void *nqx_xcalloc(size_t count, size_t size);
+void *nqx_xrealloc(void *ptr, size_t size);
+/* Grows *ptr (an array of *cap elements of elem_size bytes) so that it holds
+ * at least need elements; doubles to keep appends amortized O(1). */
+void nqx_grow(void **ptr, size_t *cap, size_t need, size_t elem_size);
+char *nqx_xstrdup(const char *s);
+char *nqx_xstrndup(const char *s, size_t n);
+
+/* A growable byte buffer; data is always NUL-terminated. */
+typedef struct nqx_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} nqx_buf;
+
+void nqx_buf_reserve(nqx_buf *b, size_t extra);
+void nqx_buf_add(nqx_buf *b, const void *data, size_t n);
+void nqx_buf_addc(nqx_buf *b, char c);
+void nqx_buf_adds(nqx_buf *b, const char *s);
+void nqx_buf_printf(nqx_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void nqx_buf_clear(nqx_buf *b);
+/* Hands the buffer's storage to the caller (who frees it) and resets b. */
+char *nqx_buf_steal(nqx_buf *b);
+void nqx_buf_free(nqx_buf *b);
+
+/* An arena: many small allocations freed at once with nqx_arena_free. */
+typedef struct nqx_arena {
+    struct nqx_arena_block *head;
+} nqx_arena;
+
+void *nqx_arena_alloc(nqx_arena *a, size_t size);
+char *nqx_arena_strndup(nqx_arena *a, const char *s, size_t n);
+char *nqx_arena_strdup(nqx_arena *a, const char *s);
+void nqx_arena_free(nqx_arena *a);
+
+/* The largest m <= n at which a UTF-8 character of s starts, so that cutting
+ * s at m never splits a character. s[n] must be readable (n is less than the
+ * length of s, or s is NUL-terminated). */
+size_t nqx_utf8_floor(const char *s, size_t n);
+
+#endif

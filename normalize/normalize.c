@@ -1,0 +1,658 @@
+/* Normalization of the extracted text (see normalize.h for what changes).
+ *
+ * One pass over each line: ASCII and characters that are already NFC are
+ * copied as they come; only a character that is not NFC-inert sends its
+ * segment (from the last starter to the next boundary) through ICU. Tone
+ * marks are moved when a word ends. Every change of length records an anchor
+ * so positions map back to the extracted text. */
+#include "normalize/normalize.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+
+/* A segment sent to ICU holds at most this many code points; a longer run of
+ * combining marks (never seen in real text) is normalized in pieces. */
+#define SEGMENT_MAX 64
+
+/* Words longer than this are not Vietnamese syllables; tone placement skips
+ * them. */
+#define WORD_MAX_BYTES 32
+
+static const UNormalizer2 *nfc;
+static const UNormalizer2 *nfd;
+static UErrorCode init_status = U_ZERO_ERROR;
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* inert[c]: c (in the BMP) has combining class 0 and NFC quick check "yes",
+ * so text made of such characters is NFC and stays NFC when more of them
+ * follow. Computed once from ICU's data. */
+static uint8_t inert_bmp[0x10000 / 8];
+
+static bool icu_inert(UChar32 c)
+{
+    return u_getCombiningClass(c) == 0 &&
+           u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES;
+}
+
+static void init_tables(void)
+{
+    nfc = unorm2_getNFCInstance(&init_status);
+    if (U_SUCCESS(init_status))
+        nfd = unorm2_getNFDInstance(&init_status);
+    if (U_FAILURE(init_status))
+        return;
+    for (UChar32 c = 0; c < 0x10000; c++)
+        if (icu_inert(c))
+            inert_bmp[c >> 3] |= (uint8_t)(1u << (c & 7));
+}
+
+static bool init(void)
+{
+    pthread_once(&init_once, init_tables);
+    return U_SUCCESS(init_status);
+}
+
+static bool is_inert(UChar32 c)
+{
+    if (c < 0x300)
+        return true;
+    if (c < 0x10000)
+        return inert_bmp[c >> 3] & (1u << (c & 7));
+    return icu_inert(c);
+}
+
+/* Decodes the code point at s[i] (valid UTF-8 up to end); *len gets its
+ * length in bytes. */
+static UChar32 decode(const uint8_t *s, size_t i, size_t end, size_t *len)
+{
+    if (s[i] < 0x80) {
+        *len = 1;
+        return s[i];
+    }
+    int32_t k = 0, n = (int32_t)(end - i < 4 ? end - i : 4);
+    UChar32 c;
+    U8_NEXT(s + i, k, n, c);
+    *len = (size_t)k;
+    return c < 0 ? 0xFFFD : c;
+}
+
+static bool is_word_char(UChar32 c)
+{
+    if (c < 0x80)
+        return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    return u_isalpha(c) || u_charType(c) == U_NON_SPACING_MARK;
+}
+
+/* ---- Tone-mark placement (SPEC §4.1) ---------------------------------- */
+
+static bool is_onset_byte(const char *w, size_t *k)
+{
+    unsigned char b = (unsigned char)w[*k];
+    if (b < 0x80) {
+        if (!strchr("bcdghklmnpqrstvxBCDGHKLMNPQRSTVX", b) || b == 0)
+            return false;
+        (*k)++;
+        return true;
+    }
+    /* đ U+0111 and Đ U+0110 */
+    if (b == 0xC4 && ((unsigned char)w[*k + 1] == 0x91 || (unsigned char)w[*k + 1] == 0x90)) {
+        *k += 2;
+        return true;
+    }
+    return false;
+}
+
+/* In an open syllable whose vowels are oa, oe or uy, the old style puts the
+ * tone mark on the second vowel and the new style on the first: hoà -> hòa,
+ * khoẻ -> khỏe, thuỷ -> thủy. After "qu" the u belongs to the consonant
+ * (quý stays). Works in place on one NFC word; returns its new length, which
+ * is never larger. */
+static size_t tone_fix(char *w, size_t n)
+{
+    if (n < 3 || n > WORD_MAX_BYTES)
+        return n;
+    size_t last = n - 1;
+    while (last > 0 && ((unsigned char)w[last] & 0xC0) == 0x80)
+        last--;
+    if (last == 0 || (unsigned char)w[last] < 0x80)
+        return n;
+    char v1 = w[last - 1];
+    bool o = v1 == 'o' || v1 == 'O', u = v1 == 'u' || v1 == 'U';
+    if (!o && !u)
+        return n;
+    for (size_t k = 0; k < last - 1;)
+        if (!is_onset_byte(w, &k))
+            return n;
+    if (u && last >= 2 && (w[last - 2] == 'q' || w[last - 2] == 'Q'))
+        return n;
+
+    size_t clen;
+    UChar32 v2 = decode((const uint8_t *)w, last, n, &clen);
+    if (last + clen != n)
+        return n;
+    UChar d[4];
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t dl = unorm2_getDecomposition(nfd, v2, d, 4, &st);
+    if (U_FAILURE(st) || dl != 2)
+        return n;
+    UChar base = d[0], mark = d[1];
+    UChar lb = base | 0x20;
+    if (!((o && (lb == 'a' || lb == 'e')) || (u && lb == 'y')))
+        return n;
+    if (mark != 0x300 && mark != 0x301 && mark != 0x303 && mark != 0x309 && mark != 0x323)
+        return n;
+    UChar32 nv1 = unorm2_composePair(nfc, (UChar32)(unsigned char)v1, mark);
+    if (nv1 < 0)
+        return n;
+    char tmp[8];
+    int32_t tl = 0;
+    U8_APPEND_UNSAFE(tmp, tl, nv1);
+    tmp[tl++] = (char)base;
+    if (last - 1 + (size_t)tl > n)
+        return n;
+    memcpy(w + last - 1, tmp, (size_t)tl);
+    return last - 1 + (size_t)tl;
+}
+
+/* ---- The emitter: output text plus anchors back to the input ---------- */
+
+struct anchors {
+    nqx_anchor *v;
+    size_t n, cap;
+};
+
+static void push_anchor(struct anchors *a, size_t norm, size_t text)
+{
+    /* Output that was taken back (a tone mark moved, a segment recomposed)
+     * takes its anchors with it. */
+    while (a->n && a->v[a->n - 1].norm > norm)
+        a->n--;
+    if (a->n) {
+        const nqx_anchor *l = &a->v[a->n - 1];
+        /* Consistent with the last anchor: nothing to record. */
+        if (text >= l->text && norm - l->norm == text - l->text)
+            return;
+        if (l->norm == norm) {
+            a->v[a->n - 1].text = text;
+            return;
+        }
+    }
+    void *p = a->v;
+    nqx_grow(&p, &a->cap, a->n + 1, sizeof *a->v);
+    a->v = p;
+    a->v[a->n++] = (nqx_anchor){norm, text};
+}
+
+struct emitter {
+    nqx_buf out;
+    struct anchors anchors; /* out offsets relative to the line */
+};
+
+/* Appends p[0..n), which stands for the input from in_off on. */
+static void emit(struct emitter *e, size_t in_off, const void *p, size_t n)
+{
+    push_anchor(&e->anchors, e->out.len, in_off);
+    nqx_buf_add(&e->out, p, n);
+}
+
+/* ---- Cleaning one line ----------------------------------------------- */
+
+struct line_info {
+    bool table;     /* a table row */
+    bool empty;     /* nothing left, or a horizontal rule */
+    bool has_upper; /* letters seen */
+    bool has_lower;
+};
+
+struct cleaner {
+    struct emitter e;
+    const uint8_t *s;
+    size_t end;
+    bool pending_space;
+    size_t space_in;
+    bool in_word;
+    size_t word_start;
+    size_t starter_out; /* SIZE_MAX: none that a mark could combine with */
+    size_t starter_in;
+    struct line_info *info;
+};
+
+static void end_word(struct cleaner *c)
+{
+    if (!c->in_word)
+        return;
+    c->in_word = false;
+    size_t n = c->e.out.len - c->word_start;
+    size_t m = tone_fix(c->e.out.data + c->word_start, n);
+    if (m != n) {
+        c->e.out.len = c->word_start + m;
+        c->e.out.data[c->e.out.len] = '\0';
+        c->starter_out = SIZE_MAX;
+    }
+}
+
+static bool no_space_before(UChar32 ch)
+{
+    return ch < 0x80 && strchr(",.;:!?)]", (int)ch) && ch != 0;
+}
+
+static void note_case(struct cleaner *c, UChar32 ch)
+{
+    if (ch < 0x80) {
+        if (ch >= 'a' && ch <= 'z')
+            c->info->has_lower = true;
+        else if (ch >= 'A' && ch <= 'Z')
+            c->info->has_upper = true;
+    } else if (u_islower(ch)) {
+        c->info->has_lower = true;
+    } else if (u_isupper(ch) || u_istitle(ch)) {
+        c->info->has_upper = true;
+    }
+}
+
+/* Emits the pending space, if one is due before ch. */
+static void flush_space(struct cleaner *c, UChar32 ch)
+{
+    if (!c->pending_space)
+        return;
+    c->pending_space = false;
+    size_t len = c->e.out.len;
+    if (!len || no_space_before(ch))
+        return;
+    char prev = c->e.out.data[len - 1];
+    if (prev == '(' || prev == '[' || prev == ' ')
+        return;
+    emit(&c->e, c->space_in, " ", 1);
+}
+
+/* Emits a visible character ch that stands for the input from `at` on
+ * as bytes p[0..n). */
+static void put(struct cleaner *c, UChar32 ch, size_t at, const void *p, size_t n)
+{
+    bool word = is_word_char(ch);
+    if (!word)
+        end_word(c);
+    flush_space(c, ch);
+    if (word && !c->in_word) {
+        c->in_word = true;
+        c->word_start = c->e.out.len;
+    }
+    note_case(c, ch);
+    c->starter_out = c->e.out.len;
+    c->starter_in = at;
+    emit(&c->e, at, p, n);
+}
+
+/* Normalizes the segment that starts with the non-inert character at `at`;
+ * returns where the segment ends in the input. */
+static size_t put_segment(struct cleaner *c, UChar32 first, size_t at)
+{
+    bool merge = !c->pending_space && c->starter_out != SIZE_MAX &&
+                 !unorm2_hasBoundaryBefore(nfc, first);
+    size_t seg_out = merge ? c->starter_out : c->e.out.len;
+    size_t seg_in = merge ? c->starter_in : at;
+
+    size_t j = at, count = 0, len;
+    while (j < c->end && count < SEGMENT_MAX) {
+        UChar32 ch = decode(c->s, j, c->end, &len);
+        if (count && unorm2_hasBoundaryBefore(nfc, ch))
+            break;
+        j += len;
+        count++;
+    }
+
+    UChar src[2 * (SEGMENT_MAX + 2)], dst[8 * (SEGMENT_MAX + 2)];
+    char u8[3 * 8 * (SEGMENT_MAX + 2)];
+    int32_t srclen = 0, part = 0, dstlen = 0, u8len = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    if (merge) {
+        u_strFromUTF8(src, (int32_t)(sizeof src / sizeof *src), &part,
+                      c->e.out.data + seg_out, (int32_t)(c->e.out.len - seg_out), &st);
+        srclen = part;
+    }
+    u_strFromUTF8(src + srclen, (int32_t)(sizeof src / sizeof *src) - srclen, &part,
+                  (const char *)c->s + at, (int32_t)(j - at), &st);
+    srclen += part;
+    dstlen = unorm2_normalize(nfc, src, srclen, dst, (int32_t)(sizeof dst / sizeof *dst), &st);
+    u_strToUTF8(u8, (int32_t)sizeof u8, &u8len, dst, dstlen, &st);
+    if (U_FAILURE(st)) {
+        /* Cannot happen with these buffer sizes; keep the input as it is. */
+        if (!merge) {
+            flush_space(c, first);
+            emit(&c->e, at, c->s + at, j - at);
+        }
+        return j;
+    }
+
+    UChar32 lead = dst[0];
+    if (dstlen > 1 && U16_IS_LEAD(dst[0]))
+        lead = U16_GET_SUPPLEMENTARY(dst[0], dst[1]);
+    if (!merge) {
+        if (!is_word_char(lead))
+            end_word(c);
+        flush_space(c, lead);
+        seg_out = c->e.out.len;
+        if (is_word_char(lead) && !c->in_word) {
+            c->in_word = true;
+            c->word_start = seg_out;
+        }
+    }
+    c->e.out.len = seg_out;
+    c->e.out.data[seg_out] = '\0';
+    emit(&c->e, seg_in, u8, (size_t)u8len);
+    for (int32_t k = 0; k < dstlen;) {
+        UChar32 ch;
+        U16_NEXT(dst, k, dstlen, ch);
+        note_case(c, ch);
+    }
+    c->starter_out = SIZE_MAX;
+    return j;
+}
+
+static bool is_rule_line(const nqx_buf *b)
+{
+    if (b->len < 3)
+        return false;
+    for (size_t i = 0; i < b->len; i++)
+        if (!strchr("-_=~. ", b->data[i]))
+            return false;
+    return true;
+}
+
+static bool is_table_alignment_row(const uint8_t *s, size_t i, size_t end)
+{
+    bool dash = false;
+    for (; i < end; i++) {
+        if (s[i] == '-')
+            dash = true;
+        else if (!strchr("|: \t", s[i]))
+            return false;
+    }
+    return dash;
+}
+
+static bool is_ascii_punct(uint8_t b)
+{
+    return (b >= 0x21 && b <= 0x2F) || (b >= 0x3A && b <= 0x40) || (b >= 0x5B && b <= 0x60) ||
+           (b >= 0x7B && b <= 0x7E);
+}
+
+static void clean_line(struct cleaner *c, const uint8_t *s, size_t start, size_t end,
+                       struct line_info *info)
+{
+    nqx_buf_clear(&c->e.out);
+    c->e.anchors.n = 0;
+    c->s = s;
+    c->end = end;
+    c->pending_space = false;
+    c->in_word = false;
+    c->starter_out = SIZE_MAX;
+    c->info = info;
+    memset(info, 0, sizeof *info);
+
+    size_t i = start;
+    while (i < end && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    info->table = i < end && s[i] == '|';
+    if (info->table && is_table_alignment_row(s, i, end)) {
+        info->empty = true;
+        return;
+    }
+
+    while (i < end) {
+        size_t at = i, len;
+        UChar32 ch = decode(s, i, end, &len);
+        i += len;
+        if (ch < 0x80) {
+            switch (ch) {
+            case ' ':
+            case '\t':
+                end_word(c);
+                if (!c->pending_space) {
+                    c->pending_space = true;
+                    c->space_in = at;
+                }
+                continue;
+            case '*':
+                end_word(c);
+                continue;
+            case '\\':
+                if (i < end && is_ascii_punct(s[i]))
+                    continue; /* drop the escape, keep what it escapes */
+                break;
+            case '#':
+            case '>':
+                if (c->e.out.len == 0) {
+                    size_t k = i;
+                    while (ch == '#' && k < end && s[k] == '#')
+                        k++;
+                    if (k == end || s[k] == ' ' || s[k] == '\t') {
+                        i = k;
+                        continue;
+                    }
+                }
+                break;
+            case '|':
+                if (!info->table)
+                    break;
+                end_word(c);
+                if (c->e.out.len == 0)
+                    continue; /* leading pipe */
+                size_t k = i;
+                while (k < end && (s[k] == ' ' || s[k] == '\t' || s[k] == '|'))
+                    k++;
+                if (k == end) {
+                    i = end; /* trailing pipe(s) */
+                    continue;
+                }
+                if (!c->pending_space) {
+                    c->pending_space = true;
+                    c->space_in = at;
+                }
+                put(c, '|', at, "|", 1);
+                c->pending_space = true;
+                c->space_in = at;
+                continue;
+            default:
+                break;
+            }
+            put(c, ch, at, s + at, 1);
+            continue;
+        }
+        if (u_isUWhiteSpace(ch)) {
+            end_word(c);
+            if (!c->pending_space) {
+                c->pending_space = true;
+                c->space_in = at;
+            }
+        } else if (u_hasBinaryProperty(ch, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+            continue;
+        } else if (u_hasBinaryProperty(ch, UCHAR_DASH)) {
+            put(c, '-', at, "-", 1);
+        } else if (!is_inert(ch)) {
+            i = put_segment(c, ch, at);
+        } else {
+            put(c, ch, at, s + at, len);
+        }
+    }
+    end_word(c);
+    info->empty = c->e.out.len == 0 || is_rule_line(&c->e.out);
+}
+
+/* ---- Joining lines into logical lines --------------------------------- */
+
+enum start_class { START_LOWER, START_DIGIT, START_OTHER };
+
+struct prev_line {
+    bool exists;
+    bool caps;
+    bool table;
+    char last;       /* last byte of the line */
+    size_t end_text; /* where its last source line ends in the text */
+};
+
+static enum start_class classify_start(const nqx_buf *b)
+{
+    size_t len;
+    UChar32 ch = decode((const uint8_t *)b->data, 0, b->len, &len);
+    if (ch >= '0' && ch <= '9')
+        return START_DIGIT;
+    if (u_islower(ch))
+        return START_LOWER;
+    return START_OTHER;
+}
+
+static bool is_bullet(const nqx_buf *b)
+{
+    if (b->len < 2)
+        return false;
+    char c0 = b->data[0];
+    if (c0 == '-' || c0 == '+')
+        return true;
+    /* • U+2022, · U+00B7, ▪ U+25AA */
+    return !strncmp(b->data, "\xE2\x80\xA2", 3) || !strncmp(b->data, "\xC2\xB7", 2) ||
+           !strncmp(b->data, "\xE2\x96\xAA", 3);
+}
+
+/* Should line L continue the previous logical line P? */
+static bool joins(const struct prev_line *p, const struct line_info *l, bool block,
+                  enum start_class start, size_t blanks)
+{
+    bool l_caps = l->has_upper && !l->has_lower;
+    if (p->caps || l_caps || p->table || l->table || block)
+        return false;
+    if (blanks) {
+        /* A page break inside a sentence: the next page goes on in lower case. */
+        if (strchr(".!?:;", p->last) && p->last)
+            return false;
+        return start != START_OTHER;
+    }
+    if (p->last && strchr(".!?", p->last))
+        return start == START_LOWER;
+    if (p->last == ':')
+        return false;
+    if (p->last == ';' || p->last == ',')
+        return start != START_OTHER;
+    return true;
+}
+
+nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error *err)
+{
+    if (!init())
+        return nqx_error_set(err, NQX_E_ENV, doc->source, 0, 0, -1,
+                             "ICU normalization data unavailable (%s); reinstall libicu",
+                             u_errorName(init_status));
+    const uint8_t *s = (const uint8_t *)doc->text;
+    nqx_buf norm = {0};
+    nqx_buf_reserve(&norm, doc->text_len + doc->text_len / 16 + 1);
+    struct anchors anchors = {0};
+    struct cleaner c = {0};
+    struct prev_line prev = {0};
+    size_t blanks = 0;
+
+    for (size_t ln = 0; ln < doc->nlines; ln++) {
+        size_t start = doc->line_starts[ln];
+        size_t end = ln + 1 < doc->nlines ? doc->line_starts[ln + 1] - 1 : doc->text_len;
+        struct line_info info;
+        clean_line(&c, s, start, end, &info);
+        if (info.empty) {
+            blanks++;
+            continue;
+        }
+        bool block = is_bullet(&c.e.out) ||
+                     (opts && opts->starts_block &&
+                      opts->starts_block(c.e.out.data, c.e.out.len, opts->ctx));
+        if (prev.exists) {
+            bool join = joins(&prev, &info, block, classify_start(&c.e.out), blanks);
+            push_anchor(&anchors, norm.len, prev.end_text);
+            nqx_buf_addc(&norm, join ? ' ' : '\n');
+        }
+        size_t base = norm.len;
+        for (size_t k = 0; k < c.e.anchors.n; k++)
+            push_anchor(&anchors, base + c.e.anchors.v[k].norm, c.e.anchors.v[k].text);
+        nqx_buf_add(&norm, c.e.out.data, c.e.out.len);
+        prev.exists = true;
+        prev.caps = info.has_upper && !info.has_lower;
+        prev.table = info.table;
+        prev.last = c.e.out.data[c.e.out.len - 1];
+        prev.end_text = end;
+        blanks = 0;
+    }
+    if (prev.exists) {
+        push_anchor(&anchors, norm.len, prev.end_text);
+        nqx_buf_addc(&norm, '\n');
+    }
+    nqx_buf_free(&c.e.out);
+    free(c.e.anchors.v);
+
+    free(doc->norm);
+    free(doc->anchors);
+    doc->norm_len = norm.len;
+    doc->norm = nqx_buf_steal(&norm);
+    doc->anchors = anchors.v;
+    doc->nanchors = anchors.n;
+    return NQX_OK;
+}
+
+char *nqx_normalize_string(const char *s, size_t len, size_t *out_len)
+{
+    nqx_buf out = {0};
+    if (!init() || len > INT32_MAX / 4) {
+        nqx_buf_add(&out, s, len);
+    } else {
+        UErrorCode st = U_ZERO_ERROR;
+        int32_t n16 = 0;
+        u_strFromUTF8(NULL, 0, &n16, s, (int32_t)len, &st);
+        st = U_ZERO_ERROR;
+        UChar *src = nqx_xmalloc(((size_t)n16 + 1) * sizeof *src);
+        u_strFromUTF8(src, n16 + 1, NULL, s, (int32_t)len, &st);
+        int32_t cap = 3 * n16 + 16;
+        UChar *dst = nqx_xmalloc((size_t)cap * sizeof *dst);
+        int32_t nd = unorm2_normalize(nfc, src, n16, dst, cap, &st);
+        int32_t n8 = 0;
+        if (U_SUCCESS(st)) {
+            nqx_buf_reserve(&out, (size_t)nd * 3);
+            u_strToUTF8(out.data, (int32_t)out.cap, &n8, dst, nd, &st);
+        }
+        if (U_FAILURE(st)) {
+            n8 = 0;
+            nqx_buf_add(&out, s, len);
+            n8 = (int32_t)len;
+        }
+        out.len = (size_t)n8;
+        out.data[out.len] = '\0';
+        free(src);
+        free(dst);
+
+        /* Tone placement word by word, compacting in place. */
+        const uint8_t *u = (const uint8_t *)out.data;
+        size_t r = 0, w = 0, n = out.len;
+        while (r < n) {
+            size_t clen;
+            UChar32 ch = decode(u, r, n, &clen);
+            if (!is_word_char(ch)) {
+                memmove(out.data + w, out.data + r, clen);
+                w += clen;
+                r += clen;
+                continue;
+            }
+            size_t ws = r;
+            while (r < n && is_word_char(decode(u, r, n, &clen)))
+                r += clen;
+            size_t wl = r - ws;
+            memmove(out.data + w, out.data + ws, wl);
+            w += tone_fix(out.data + w, wl);
+        }
+        out.len = w;
+        out.data[w] = '\0';
+    }
+    if (out_len)
+        *out_len = out.len;
+    return nqx_buf_steal(&out);
+}

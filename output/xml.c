@@ -1,0 +1,146 @@
+/* The XML record writer: one exported entry point, one static writer per
+ * element of the record. */
+#include "output/output.h"
+
+#include <libxml/xmlwriter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unicode/utf8.h>
+
+#ifndef NQX_DATADIR
+#define NQX_DATADIR "/usr/local/share/nqx"
+#endif
+#ifndef NQX_SRCDIR
+#define NQX_SRCDIR "."
+#endif
+
+#define NS "urn:nqx:1"
+
+/* XML 1.0 §2.2: the characters a document may contain. */
+static bool xml_char(UChar32 c)
+{
+    return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+           (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+/* s as a string XML can carry: invalid UTF-8 becomes U+FFFD, characters
+ * XML forbids are dropped. The caller frees the result. */
+static char *xml_clean(const char *s)
+{
+    nqx_buf b = {0};
+    size_t n = strlen(s);
+    nqx_buf_reserve(&b, n);
+    for (int32_t i = 0, len = (int32_t)n; i < len;) {
+        int32_t at = i;
+        UChar32 c;
+        U8_NEXT(s, i, len, c);
+        if (c < 0)
+            nqx_buf_adds(&b, "\xEF\xBF\xBD");
+        else if (xml_char(c))
+            nqx_buf_add(&b, s + at, (size_t)(i - at));
+    }
+    return nqx_buf_steal(&b);
+}
+
+static void attr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    char *v = xml_clean(value);
+    xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST v);
+    free(v);
+}
+
+static void attr_size(xmlTextWriterPtr w, const char *name, size_t value)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%zu", value);
+    xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST buf);
+}
+
+static void element(xmlTextWriterPtr w, const char *name, const char *content)
+{
+    if (!content)
+        return;
+    char *v = xml_clean(content);
+    xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST v);
+    free(v);
+}
+
+static void write_target(xmlTextWriterPtr w, const nqx_target *t, size_t index)
+{
+    char id[32];
+    xmlTextWriterStartElement(w, BAD_CAST "target");
+    snprintf(id, sizeof id, "t%zu", index + 1);
+    attr(w, "id", id);
+    attr_size(w, "line", t->line);
+    attr(w, "section", t->section);
+    attr(w, "kind", nqx_kind_names[t->kind]);
+    attr(w, "comparator", nqx_cmp_names[t->comparator]);
+    attr(w, "value", t->value);
+    attr(w, "min", t->min);
+    attr(w, "max", t->max);
+    attr(w, "unit", t->unit);
+    attr(w, "base-value", t->base_value);
+    attr(w, "base-min", t->base_min);
+    attr(w, "base-max", t->base_max);
+    attr(w, "base-unit", t->base_unit);
+    attr(w, "change", nqx_change_names[t->change]);
+    if (t->parent) {
+        snprintf(id, sizeof id, "t%zu", t->parent);
+        attr(w, "parent", id);
+    }
+    attr(w, "rule", t->rule);
+    element(w, "indicator", t->indicator);
+    element(w, "text", t->text ? t->text : "");
+    xmlTextWriterEndElement(w);
+}
+
+static void write_targets(xmlTextWriterPtr w, const nqx_doc *doc)
+{
+    xmlTextWriterStartElement(w, BAD_CAST "targets");
+    for (size_t i = 0; i < doc->ntargets; i++)
+        write_target(w, &doc->targets[i], i);
+    xmlTextWriterEndElement(w);
+}
+
+char *nqx_record_xml(const nqx_doc *doc, size_t *len)
+{
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+    if (!w) {
+        fprintf(stderr, "nqx: out of memory (XML writer)\n");
+        abort();
+    }
+    xmlTextWriterSetIndent(w, 1);
+    xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+    xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+    xmlTextWriterStartElement(w, BAD_CAST "document");
+    attr(w, "xmlns", NS);
+    attr(w, "source", doc->source);
+    attr(w, "sha256", doc->sha256);
+    attr(w, "encoding", doc->encoding);
+    write_targets(w, doc);
+    xmlTextWriterEndElement(w);
+    xmlTextWriterEndDocument(w);
+    xmlFreeTextWriter(w);
+    size_t n = (size_t)xmlBufferLength(buf);
+    char *out = nqx_xstrndup((const char *)xmlBufferContent(buf), n);
+    xmlBufferFree(buf);
+    if (len)
+        *len = n;
+    return out;
+}
+
+char *nqx_schema_locate(void)
+{
+    const char *candidates[] = {NQX_DATADIR "/nqx-record-1.xsd",
+                                NQX_SRCDIR "/output/nqx-record-1.xsd"};
+    struct stat st;
+    for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++)
+        if (stat(candidates[i], &st) == 0 && S_ISREG(st.st_mode))
+            return nqx_xstrdup(candidates[i]);
+    return NULL;
+}

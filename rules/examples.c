@@ -1,0 +1,264 @@
+/* Checking the examples embedded in rule files.
+ *
+ * An example of a layout rule (section, block) must match its pattern, and
+ * the named groups must hold the values given after "=>". An example of any
+ * other rule runs the whole engine on the example's text: the rule must take
+ * part in the result, and the targets found must be exactly those given
+ * after "=>" ("none" for no target), in order, on every attribute named.
+ * A counter-example must not make the rule take part. */
+#include "rules/rules_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fired {
+    size_t rule;
+    bool hit;
+};
+
+static void on_trace(void *ctx, size_t rule, size_t offset)
+{
+    (void)offset;
+    struct fired *f = ctx;
+    if (rule == f->rule)
+        f->hit = true;
+}
+
+static const char *target_attr(const nqx_doc *doc, const nqx_target *t, const char *key,
+                               char *buf, size_t size)
+{
+    if (!strcmp(key, "value"))
+        return t->value;
+    if (!strcmp(key, "min"))
+        return t->min;
+    if (!strcmp(key, "max"))
+        return t->max;
+    if (!strcmp(key, "unit"))
+        return t->unit;
+    if (!strcmp(key, "base-value"))
+        return t->base_value;
+    if (!strcmp(key, "base-unit"))
+        return t->base_unit;
+    if (!strcmp(key, "comparator"))
+        return nqx_cmp_names[t->comparator];
+    if (!strcmp(key, "change"))
+        return t->change ? nqx_change_names[t->change] : "none";
+    if (!strcmp(key, "kind"))
+        return nqx_kind_names[t->kind];
+    if (!strcmp(key, "indicator"))
+        return t->indicator;
+    if (!strcmp(key, "section"))
+        return t->section;
+    if (!strcmp(key, "rule"))
+        return t->rule;
+    if (!strcmp(key, "parent")) {
+        if (!t->parent)
+            return "none";
+        snprintf(buf, size, "%zu", t->parent);
+        return buf;
+    }
+    if (!strcmp(key, "line")) {
+        snprintf(buf, size, "%zu", t->line);
+        return buf;
+    }
+    (void)doc;
+    return NULL;
+}
+
+static bool known_key(const char *key)
+{
+    static const char *const keys[] = {"value", "min", "max", "unit", "base-value",
+                                       "base-unit", "comparator", "change", "kind",
+                                       "indicator", "section", "rule", "parent", "line"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (!strcmp(key, keys[i]))
+            return true;
+    return false;
+}
+
+static void trim(const char **s, const char **e)
+{
+    while (*s < *e && **s == ' ')
+        (*s)++;
+    while (*e > *s && (*e)[-1] == ' ')
+        (*e)--;
+}
+
+/* Calls check(key, value) for each "key=value" of s[0..n) separated by ';'. */
+static bool each_pair(const char *s, size_t n,
+                      bool (*check)(void *ctx, const char *key, const char *value), void *ctx)
+{
+    const char *end = s + n;
+    while (s < end) {
+        const char *semi = memchr(s, ';', (size_t)(end - s));
+        const char *pe = semi ? semi : end;
+        const char *eq = memchr(s, '=', (size_t)(pe - s));
+        const char *ks = s, *ke = eq ? eq : pe;
+        trim(&ks, &ke);
+        if (ks < ke) {
+            char key[64], value[512];
+            snprintf(key, sizeof key, "%.*s", (int)(ke - ks), ks);
+            const char *vs = eq ? eq + 1 : pe, *ve = pe;
+            trim(&vs, &ve);
+            snprintf(value, sizeof value, "%.*s", (int)(ve - vs), vs);
+            if (!check(ctx, key, value))
+                return false;
+        }
+        s = semi ? semi + 1 : end;
+    }
+    return true;
+}
+
+struct target_check {
+    const nqx_doc *doc;
+    const nqx_target *t;
+    size_t index;
+    char *why;
+    size_t why_size;
+};
+
+static bool check_target_pair(void *ctx, const char *key, const char *value)
+{
+    struct target_check *c = ctx;
+    if (!known_key(key)) {
+        snprintf(c->why, c->why_size, "unknown attribute '%s' in the expectation", key);
+        return false;
+    }
+    char buf[64];
+    const char *got = target_attr(c->doc, c->t, key, buf, sizeof buf);
+    if (!got)
+        got = "none";
+    if (strcmp(got, value)) {
+        snprintf(c->why, c->why_size, "target %zu: %s is '%s', expected '%s'", c->index + 1,
+                 key, got, value);
+        return false;
+    }
+    return true;
+}
+
+static size_t count_targets(const char *expect)
+{
+    size_t n = 1;
+    for (const char *p = expect; *p; p++)
+        n += *p == '|';
+    return n;
+}
+
+static bool check_targets(const nqx_doc *doc, const char *expect, char *why, size_t size)
+{
+    if (!*expect)
+        return true;
+    if (!strcmp(expect, "none")) {
+        if (doc->ntargets) {
+            snprintf(why, size, "expected no target, found %zu (first: %s %s)", doc->ntargets,
+                     doc->targets[0].value ? doc->targets[0].value : doc->targets[0].min,
+                     doc->targets[0].unit);
+            return false;
+        }
+        return true;
+    }
+    size_t want = count_targets(expect);
+    if (doc->ntargets != want) {
+        snprintf(why, size, "expected %zu target%s, found %zu", want, want == 1 ? "" : "s",
+                 doc->ntargets);
+        for (size_t i = 0; i < doc->ntargets && strlen(why) + 80 < size; i++) {
+            size_t o = strlen(why);
+            const nqx_target *t = &doc->targets[i];
+            snprintf(why + o, size - o, "%s %s %s %s", i ? ";" : ":",
+                     t->value ? t->value : t->min, t->unit, nqx_cmp_names[t->comparator]);
+        }
+        return false;
+    }
+    const char *s = expect;
+    for (size_t i = 0; i < want; i++) {
+        const char *bar = strchr(s, '|');
+        size_t n = bar ? (size_t)(bar - s) : strlen(s);
+        struct target_check c = {doc, &doc->targets[i], i, why, size};
+        if (!each_pair(s, n, check_target_pair, &c))
+            return false;
+        s = bar ? bar + 1 : s + n;
+    }
+    return true;
+}
+
+struct group_check {
+    struct matcher *m;
+    const struct pattern *p;
+    const char *subject;
+    char *why;
+    size_t why_size;
+};
+
+static bool check_group_pair(void *ctx, const char *key, const char *value)
+{
+    struct group_check *c = ctx;
+    size_t s, e;
+    if (!group_span(c->m, c->p, key, &s, &e)) {
+        snprintf(c->why, c->why_size, "group '%s' is not set, expected '%s'", key, value);
+        return false;
+    }
+    if (strlen(value) != e - s || strncmp(c->subject + s, value, e - s)) {
+        snprintf(c->why, c->why_size, "group '%s' is '%.*s', expected '%s'", key,
+                 (int)(e - s), c->subject + s, value);
+        return false;
+    }
+    return true;
+}
+
+static bool check_layout(struct matcher *m, const struct rule *ru, const nqx_example *ex,
+                         const nqx_doc *doc, char *why, size_t size)
+{
+    const char *line = doc->norm ? doc->norm : "";
+    const char *nl = strchr(line, '\n');
+    size_t len = nl ? (size_t)(nl - line) : strlen(line);
+    bool hit = pattern_match(m, &ru->pattern, line, len, 0, 0);
+    if (ex->counter) {
+        if (hit)
+            snprintf(why, size, "the pattern matches a counter-example");
+        return !hit;
+    }
+    if (!hit) {
+        snprintf(why, size, "the pattern does not match");
+        return false;
+    }
+    struct group_check c = {m, &ru->pattern, line, why, size};
+    return each_pair(ex->expect, strlen(ex->expect), check_group_pair, &c);
+}
+
+bool nqx_rules_check_example(const nqx_rules *rules, const nqx_example *ex, nqx_doc *doc,
+                             char *why, size_t why_size)
+{
+    why[0] = '\0';
+    size_t idx = SIZE_MAX;
+    for (size_t i = 0; i < rules->nrules; i++)
+        if (!strcmp(rules->rules[i].id, ex->rule))
+            idx = i;
+    if (idx == SIZE_MAX) {
+        snprintf(why, why_size, "no rule %s", ex->rule);
+        return false;
+    }
+    const struct rule *ru = &rules->rules[idx];
+    struct matcher m;
+    matcher_init(&m, rules, doc);
+    bool ok;
+    if (ru->role == ROLE_SECTION || ru->role == ROLE_BLOCK) {
+        ok = check_layout(&m, ru, ex, doc, why, why_size);
+    } else {
+        struct fired f = {idx, false};
+        m.trace = on_trace;
+        m.trace_ctx = &f;
+        targets_extract(&m, doc);
+        if (ex->counter && f.hit) {
+            snprintf(why, why_size, "the rule takes part on a counter-example");
+            ok = false;
+        } else if (!ex->counter && !f.hit) {
+            snprintf(why, why_size, "the rule does not take part");
+            ok = false;
+        } else {
+            ok = check_targets(doc, ex->expect, why, why_size);
+        }
+    }
+    matcher_fini(&m);
+    return ok;
+}

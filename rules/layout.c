@@ -1,0 +1,80 @@
+/* Layout: section markers (I., 1., 3.2.1., a), Điều 4) and other lines that
+ * start a block of their own, recognised by the rules of roles `section`
+ * and `block`. */
+#include "rules/rules_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool layout_section(struct matcher *m, const char *line, size_t len, struct section_match *out)
+{
+    const nqx_rules *r = m->rules;
+    size_t limit = len < WINDOW_AFTER ? len : nqx_utf8_floor(line, WINDOW_AFTER);
+    static const struct {
+        const char *group;
+        char kind;
+    } groups[] = {{"part", 'p'}, {"roman", 'r'}, {"article", 'a'}, {"number", 'n'},
+                  {"letter", 'l'}};
+    for (size_t i = 0; i < r->nby_role[ROLE_SECTION]; i++) {
+        size_t idx = r->by_role[ROLE_SECTION][i];
+        const struct rule *ru = &r->rules[idx];
+        if (!pattern_match(m, &ru->pattern, line, limit, 0, 0))
+            continue;
+        size_t s, e;
+        for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
+            if (!group_span(m, &ru->pattern, groups[g].group, &s, &e))
+                continue;
+            out->rule = idx;
+            out->kind = groups[g].kind;
+            out->end = pcre2_get_ovector_pointer(m->md)[1];
+            size_t n = e - s < sizeof out->label - 1 ? e - s : sizeof out->label - 1;
+            n = nqx_utf8_floor(line + s, n);
+            memcpy(out->label, line + s, n);
+            out->label[n] = '\0';
+            if (m->trace)
+                m->trace(m->trace_ctx, idx, 0);
+            return true;
+        }
+    }
+    return false;
+}
+
+bool layout_block(struct matcher *m, const char *line, size_t len, size_t *end)
+{
+    const nqx_rules *r = m->rules;
+    size_t limit = len < WINDOW_AFTER ? len : nqx_utf8_floor(line, WINDOW_AFTER);
+    for (size_t i = 0; i < r->nby_role[ROLE_BLOCK]; i++) {
+        size_t idx = r->by_role[ROLE_BLOCK][i];
+        if (pattern_match(m, &r->rules[idx].pattern, line, limit, 0, 0)) {
+            if (end)
+                *end = pcre2_get_ovector_pointer(m->md)[1];
+            if (m->trace)
+                m->trace(m->trace_ctx, idx, 0);
+            return true;
+        }
+    }
+    return false;
+}
+
+nqx_matcher *nqx_matcher_new(const nqx_rules *rules)
+{
+    struct matcher *m = nqx_xmalloc(sizeof *m);
+    matcher_init(m, rules, NULL);
+    return (nqx_matcher *)m;
+}
+
+void nqx_matcher_free(nqx_matcher *matcher)
+{
+    if (!matcher)
+        return;
+    matcher_fini((struct matcher *)matcher);
+    free(matcher);
+}
+
+bool nqx_rules_starts_block(const char *line, size_t len, void *ctx)
+{
+    struct matcher *m = ctx;
+    struct section_match sm;
+    return layout_section(m, line, len, &sm) || layout_block(m, line, len, NULL);
+}

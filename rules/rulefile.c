@@ -1,0 +1,977 @@
+/* Loading rule files: parsing the line-oriented format (rules/README.md),
+ * expanding vocabulary lists into patterns, compiling them with PCRE2, and
+ * checking that every rule is complete and carries its examples. */
+#include "rules/rules_int.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+
+#include "normalize/normalize.h"
+
+#ifndef NQX_DATADIR
+#define NQX_DATADIR "/usr/local/share/nqx"
+#endif
+#ifndef NQX_SRCDIR
+#define NQX_SRCDIR "."
+#endif
+
+/* A rule file larger than this is refused (they are a few hundred lines). */
+#define RULE_FILE_MAX (4u << 20)
+/* Defines may use other defines, this deep at most (catches cycles). */
+#define EXPAND_DEPTH 12
+
+const char *const rule_role_names[ROLE_COUNT] = {
+    "skip", "quantity", "comparator", "predicate", "kind",
+    "frame", "children", "section", "block",
+};
+
+/* ---- Small helpers ------------------------------------------------- */
+
+char *fold_text(const char *s, size_t len)
+{
+    nqx_buf out = {0};
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n16 = 0;
+    if (len < (1u << 24)) {
+        UChar stack16[256], lower16[512];
+        UChar *src = stack16, *dst = lower16;
+        u_strFromUTF8(NULL, 0, &n16, s, (int32_t)len, &st);
+        st = U_ZERO_ERROR;
+        if (n16 >= 256)
+            src = nqx_xmalloc(((size_t)n16 + 1) * sizeof *src);
+        u_strFromUTF8(src, n16 + 1, NULL, s, (int32_t)len, &st);
+        int32_t cap = 2 * n16 + 8;
+        if (cap > 512)
+            dst = nqx_xmalloc((size_t)cap * sizeof *dst);
+        int32_t nl = u_strToLower(dst, cap, src, n16, "vi", &st);
+        int32_t n8 = 0;
+        if (U_SUCCESS(st)) {
+            nqx_buf_reserve(&out, (size_t)nl * 3 + 1);
+            u_strToUTF8(out.data, (int32_t)out.cap, &n8, dst, nl, &st);
+            out.len = U_SUCCESS(st) ? (size_t)n8 : 0;
+            out.data[out.len] = '\0';
+        }
+        if (src != stack16)
+            free(src);
+        if (dst != lower16)
+            free(dst);
+    }
+    if (U_FAILURE(st) || !out.data)
+        nqx_buf_clear(&out), nqx_buf_add(&out, s, len);
+    /* Collapse runs of white space to one space and trim. */
+    size_t w = 0;
+    bool space = false;
+    for (size_t r = 0; r < out.len; r++) {
+        char c = out.data[r];
+        if (c == ' ' || c == '\t' || c == '\n') {
+            space = w > 0;
+            continue;
+        }
+        if (space)
+            out.data[w++] = ' ';
+        space = false;
+        out.data[w++] = c;
+    }
+    out.len = w;
+    out.data[w] = '\0';
+    return nqx_buf_steal(&out);
+}
+
+const struct list *rules_list(const nqx_rules *rules, const char *name)
+{
+    for (size_t i = 0; i < rules->nlists; i++)
+        if (!strcmp(rules->lists[i].name, name))
+            return &rules->lists[i];
+    return NULL;
+}
+
+const struct entry *list_lookup(const struct list *l, const char *text, size_t len)
+{
+    if (!l)
+        return NULL;
+    char *f = fold_text(text, len);
+    const struct entry *found = NULL;
+    for (size_t i = 0; i < l->n && !found; i++)
+        if (!strcmp(l->entries[i].folded, f))
+            found = &l->entries[i];
+    free(f);
+    return found;
+}
+
+/* ---- Parsing ------------------------------------------------------- */
+
+struct parser {
+    nqx_rules *rules;
+    const char *file;
+    nqx_error *err;
+    /* The block being read. */
+    enum { BLOCK_NONE, BLOCK_LIST, BLOCK_DEFINE, BLOCK_RULE } block;
+    size_t index;      /* into lists or rules */
+    size_t field_indent;
+    nqx_buf *field;    /* value being continued, or NULL */
+    bool field_is_pattern; /* continued without a space: regex tokens */
+    size_t field_line;
+};
+
+/* Field values of a rule before compilation. */
+struct raw_rule {
+    nqx_buf role, pattern, before, after, set, groups, note;
+    size_t role_line, pattern_line, before_line, after_line, set_line, groups_line;
+};
+
+struct raw_rules {
+    struct raw_rule *v;
+    size_t n, cap;
+};
+
+static nqx_status parse_error(struct parser *p, size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static nqx_status parse_error(struct parser *p, size_t line, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return nqx_error_set(p->err, NQX_E_ENV, p->file, line, 0, -1, "%s", msg);
+}
+
+static bool valid_name(const char *s, size_t n)
+{
+    if (!n || !(s[0] >= 'a' && s[0] <= 'z'))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+              s[i] == '.' || s[i] == '_'))
+            return false;
+    return true;
+}
+
+static nqx_status start_block(struct parser *p, struct raw_rules *raw, const char *s,
+                              size_t n, size_t line)
+{
+    const char *sp = memchr(s, ' ', n);
+    size_t kw = sp ? (size_t)(sp - s) : n;
+    const char *name = sp ? sp + 1 : s + n;
+    while (name < s + n && *name == ' ')
+        name++;
+    size_t nlen = (size_t)(s + n - name);
+    if (!nlen || !valid_name(name, nlen))
+        return parse_error(p, line,
+                           "expected 'list NAME', 'define NAME' or 'rule ID' (names are "
+                           "lower-case letters, digits, '-', '.', '_'), got '%.*s'",
+                           (int)(n < 60 ? n : 60), s);
+    nqx_rules *r = p->rules;
+    p->field = NULL;
+    p->field_indent = 0;
+    if ((kw == 4 && !strncmp(s, "list", 4)) || (kw == 6 && !strncmp(s, "define", 6))) {
+        void *v = r->lists;
+        nqx_grow(&v, &r->lists_cap, r->nlists + 1, sizeof *r->lists);
+        r->lists = v;
+        struct list *l = &r->lists[r->nlists];
+        memset(l, 0, sizeof *l);
+        l->name = nqx_xstrndup(name, nlen);
+        l->file = nqx_xstrdup(p->file);
+        l->line = line;
+        l->is_define = kw == 6;
+        p->index = r->nlists++;
+        p->block = l->is_define ? BLOCK_DEFINE : BLOCK_LIST;
+        return NQX_OK;
+    }
+    if (kw == 4 && !strncmp(s, "rule", 4)) {
+        void *v = r->rules;
+        nqx_grow(&v, &r->rules_cap, r->nrules + 1, sizeof *r->rules);
+        r->rules = v;
+        struct rule *ru = &r->rules[r->nrules];
+        memset(ru, 0, sizeof *ru);
+        ru->id = nqx_xstrndup(name, nlen);
+        ru->file = nqx_xstrdup(p->file);
+        ru->line = line;
+        ru->comparator = ru->change = ru->kind = -1;
+        ru->scope = SCOPE_CLAUSE;
+        ru->first_example = r->nexamples;
+        v = raw->v;
+        nqx_grow(&v, &raw->cap, raw->n + 1, sizeof *raw->v);
+        raw->v = v;
+        memset(&raw->v[raw->n++], 0, sizeof *raw->v);
+        p->index = r->nrules++;
+        p->block = BLOCK_RULE;
+        return NQX_OK;
+    }
+    return parse_error(p, line, "unknown block '%.*s': expected list, define or rule",
+                       (int)kw, s);
+}
+
+static void add_example(struct parser *p, const char *value, size_t n, size_t line,
+                        bool counter)
+{
+    nqx_rules *r = p->rules;
+    void *v = r->examples;
+    nqx_grow(&v, &r->examples_cap, r->nexamples + 1, sizeof *r->examples);
+    r->examples = v;
+    struct example *ex = &r->examples[r->nexamples++];
+    const char *arrow = NULL;
+    for (size_t i = 0; i + 2 < n; i++)
+        if (value[i] == ' ' && value[i + 1] == '=' && value[i + 2] == '>') {
+            arrow = value + i;
+            break;
+        }
+    size_t tl = arrow ? (size_t)(arrow - value) : n;
+    while (tl && value[tl - 1] == ' ')
+        tl--;
+    /* A backslash-n in an example stands for a line break (a heading, then an
+     * item under it). */
+    nqx_buf text = {0};
+    for (size_t i = 0; i < tl; i++) {
+        if (value[i] == '\\' && i + 1 < tl && value[i + 1] == 'n') {
+            nqx_buf_addc(&text, '\n');
+            i++;
+        } else {
+            nqx_buf_addc(&text, value[i]);
+        }
+    }
+    if (!text.data)
+        nqx_buf_reserve(&text, 0);
+    ex->pub.text = nqx_buf_steal(&text);
+    if (arrow) {
+        const char *e = arrow + 3;
+        while (*e == ' ')
+            e++;
+        ex->pub.expect = nqx_xstrndup(e, (size_t)(value + n - e));
+    } else {
+        ex->pub.expect = nqx_xstrdup("");
+    }
+    ex->pub.counter = counter;
+    ex->pub.file = p->file;
+    ex->pub.line = line;
+    ex->pub.rule = r->rules[p->index].id;
+    r->rules[p->index].nexamples++;
+}
+
+static nqx_status parse_field(struct parser *p, struct raw_rules *raw, const char *s,
+                              size_t n, size_t line, size_t indent)
+{
+    /* A continuation line: deeper than the fields, after a field. */
+    if (p->field && p->field_indent && indent > p->field_indent) {
+        if (!p->field_is_pattern)
+            nqx_buf_addc(p->field, ' ');
+        nqx_buf_add(p->field, s, n);
+        return NQX_OK;
+    }
+    const char *colon = memchr(s, ':', n);
+    size_t kl = colon ? (size_t)(colon - s) : 0;
+    if (!colon || !kl)
+        return parse_error(p, line, "expected 'key: value', got '%.*s'",
+                           (int)(n < 60 ? n : 60), s);
+    const char *v = colon + 1;
+    while (v < s + n && *v == ' ')
+        v++;
+    size_t vl = (size_t)(s + n - v);
+    p->field_indent = indent;
+    p->field = NULL;
+    p->field_is_pattern = (kl == 7 && !strncmp(s, "pattern", 7)) ||
+                          (kl == 6 && !strncmp(s, "before", 6)) ||
+                          (kl == 5 && !strncmp(s, "after", 5));
+    p->field_line = line;
+
+    if (p->block == BLOCK_DEFINE) {
+        struct list *l = &p->rules->lists[p->index];
+        if (kl == 7 && !strncmp(s, "pattern", 7)) {
+            if (l->pattern.len)
+                return parse_error(p, line, "define '%s' has two patterns", l->name);
+            nqx_buf_add(&l->pattern, v, vl);
+            p->field = &l->pattern;
+            return NQX_OK;
+        }
+        if (kl == 4 && !strncmp(s, "note", 4))
+            return NQX_OK;
+        return parse_error(p, line, "a define has only 'pattern:' and 'note:', not '%.*s'",
+                           (int)kl, s);
+    }
+
+    struct raw_rule *rr = &raw->v[raw->n - 1];
+    struct {
+        const char *key;
+        nqx_buf *buf;
+        size_t *line;
+    } fields[] = {
+        {"role", &rr->role, &rr->role_line},
+        {"pattern", &rr->pattern, &rr->pattern_line},
+        {"before", &rr->before, &rr->before_line},
+        {"after", &rr->after, &rr->after_line},
+        {"set", &rr->set, &rr->set_line},
+        {"groups", &rr->groups, &rr->groups_line},
+        {"note", &rr->note, NULL},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        if (strlen(fields[i].key) != kl || strncmp(s, fields[i].key, kl))
+            continue;
+        if (fields[i].buf->len)
+            return parse_error(p, line, "field '%s' given twice", fields[i].key);
+        nqx_buf_add(fields[i].buf, v, vl);
+        if (!fields[i].buf->data)
+            nqx_buf_reserve(fields[i].buf, 0);
+        if (fields[i].line)
+            *fields[i].line = line;
+        p->field = fields[i].buf;
+        return NQX_OK;
+    }
+    if (kl == 7 && !strncmp(s, "example", 7)) {
+        add_example(p, v, vl, line, false);
+        return NQX_OK;
+    }
+    if (kl == 7 && !strncmp(s, "counter", 7)) {
+        add_example(p, v, vl, line, true);
+        return NQX_OK;
+    }
+    return parse_error(p, line,
+                       "unknown field '%.*s' (role, pattern, before, after, set, groups, "
+                       "example, counter, note)",
+                       (int)kl, s);
+}
+
+static nqx_status parse_entry(struct parser *p, const char *s, size_t n)
+{
+    struct list *l = &p->rules->lists[p->index];
+    void *v = l->entries;
+    nqx_grow(&v, &l->cap, l->n + 1, sizeof *l->entries);
+    l->entries = v;
+    struct entry *e = &l->entries[l->n++];
+    const char *eq = NULL;
+    for (size_t i = 0; i + 2 < n; i++)
+        if (s[i] == ' ' && s[i + 1] == '=' && s[i + 2] == ' ') {
+            eq = s + i;
+            break;
+        }
+    size_t pl = eq ? (size_t)(eq - s) : n;
+    e->phrase = nqx_xstrndup(s, pl);
+    e->folded = fold_text(s, pl);
+    e->value = eq ? nqx_xstrndup(eq + 3, (size_t)(s + n - eq - 3)) : NULL;
+    return NQX_OK;
+}
+
+static nqx_status parse_file(nqx_rules *rules, struct raw_rules *raw, const char *file,
+                             nqx_error *err)
+{
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return nqx_error_set(err, NQX_E_ENV, file, 0, 0, -1, "cannot open rule file: %s",
+                             strerror(errno));
+    nqx_buf b = {0};
+    char chunk[8192];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        nqx_buf_add(&b, chunk, got);
+        if (b.len > RULE_FILE_MAX)
+            break;
+    }
+    bool failed = ferror(f);
+    fclose(f);
+    if (failed || b.len > RULE_FILE_MAX) {
+        nqx_buf_free(&b);
+        return nqx_error_set(err, NQX_E_ENV, file, 0, 0, -1,
+                             failed ? "cannot read rule file" : "rule file too large");
+    }
+    /* Valid UTF-8, checked with the line it fails on. */
+    size_t line = 1;
+    for (int32_t i = 0, n = (int32_t)b.len; i < n;) {
+        UChar32 c;
+        int32_t at = i;
+        U8_NEXT((const uint8_t *)b.data, i, n, c);
+        if (c < 0) {
+            nqx_buf_free(&b);
+            return nqx_error_set(err, NQX_E_ENV, file, line, 0, at,
+                                 "invalid UTF-8 in rule file; save it as UTF-8");
+        }
+        if (c == '\n')
+            line++;
+    }
+    size_t nlen;
+    char *text = nqx_normalize_string(b.data ? b.data : "", b.len, &nlen);
+    nqx_buf_free(&b);
+
+    struct parser p = {.rules = rules, .file = file, .err = err};
+    nqx_status st = NQX_OK;
+    line = 0;
+    for (char *s = text; st == NQX_OK && s < text + nlen;) {
+        char *e = memchr(s, '\n', (size_t)(text + nlen - s));
+        if (!e)
+            e = text + nlen;
+        line++;
+        size_t n = (size_t)(e - s);
+        char *next = e + 1;
+        while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+            n--;
+        size_t indent = 0, k = 0;
+        while (k < n && (s[k] == ' ' || s[k] == '\t'))
+            indent += s[k++] == '\t' ? 4 : 1;
+        const char *body = s + k;
+        size_t bl = n - k;
+        if (bl == 0 || body[0] == '#') {
+            s = next;
+            continue;
+        }
+        if (indent == 0)
+            st = start_block(&p, raw, body, bl, line);
+        else if (p.block == BLOCK_NONE)
+            st = parse_error(&p, line, "indented line outside a block");
+        else if (p.block == BLOCK_LIST)
+            st = parse_entry(&p, body, bl);
+        else
+            st = parse_field(&p, raw, body, bl, line, indent);
+        s = next;
+    }
+    free(text);
+    return st;
+}
+
+/* ---- Expanding {list} references and compiling ----------------------- */
+
+static void add_escaped(nqx_buf *b, const char *s, size_t n)
+{
+    bool space = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == ' ') {
+            space = true;
+            continue;
+        }
+        if (space)
+            nqx_buf_adds(b, "\\s+");
+        space = false;
+        if (strchr("\\^$.|?*+()[]{}/", c))
+            nqx_buf_addc(b, '\\');
+        nqx_buf_addc(b, c);
+    }
+}
+
+static int by_length_desc(const void *a, const void *b)
+{
+    const struct entry *x = *(const struct entry *const *)a;
+    const struct entry *y = *(const struct entry *const *)b;
+    size_t lx = strlen(x->phrase), ly = strlen(y->phrase);
+    return lx < ly ? 1 : lx > ly ? -1 : strcmp(x->phrase, y->phrase);
+}
+
+struct expansion {
+    nqx_buf out;
+    size_t *src; /* for each output byte, the source offset it comes from */
+    size_t src_cap;
+};
+
+static void record_src(struct expansion *x, size_t upto, size_t origin)
+{
+    void *v = x->src;
+    nqx_grow(&v, &x->src_cap, upto + 1, sizeof *x->src);
+    x->src = v;
+    for (size_t i = x->out.len; i < upto; i++)
+        x->src[i] = origin;
+}
+
+static nqx_status expand(const nqx_rules *r, const char *s, size_t n, struct expansion *x,
+                         int depth, bool top, size_t top_origin, const char *file,
+                         size_t line, nqx_error *err)
+{
+    if (depth > EXPAND_DEPTH)
+        return nqx_error_set(err, NQX_E_ENV, file, line, 0, -1,
+                             "defines nest too deep (a define that uses itself?)");
+    for (size_t i = 0; i < n;) {
+        size_t origin = top ? i : top_origin;
+        if (s[i] == '\\' && i + 1 < n) {
+            nqx_buf_add(&x->out, s + i, 2);
+            record_src(x, x->out.len, origin);
+            i += 2;
+            continue;
+        }
+        if (s[i] == '{') {
+            size_t j = i + 1;
+            while (j < n && s[j] != '}')
+                j++;
+            if (j < n && valid_name(s + i + 1, j - i - 1)) {
+                char name[128];
+                snprintf(name, sizeof name, "%.*s", (int)(j - i - 1), s + i + 1);
+                const struct list *l = rules_list(r, name);
+                if (!l)
+                    return nqx_error_set(err, NQX_E_ENV, file, line, 0, (long long)origin,
+                                         "unknown list or define {%s}", name);
+                nqx_buf_adds(&x->out, "(?:");
+                if (l->is_define) {
+                    record_src(x, x->out.len, origin);
+                    nqx_status st = expand(r, l->pattern.data ? l->pattern.data : "",
+                                           l->pattern.len, x, depth + 1, false, origin,
+                                           file, line, err);
+                    if (st)
+                        return st;
+                } else {
+                    const struct entry **sorted = nqx_xmalloc((l->n + 1) * sizeof *sorted);
+                    for (size_t k = 0; k < l->n; k++)
+                        sorted[k] = &l->entries[k];
+                    qsort(sorted, l->n, sizeof *sorted, by_length_desc);
+                    for (size_t k = 0; k < l->n; k++) {
+                        if (k)
+                            nqx_buf_addc(&x->out, '|');
+                        add_escaped(&x->out, sorted[k]->phrase, strlen(sorted[k]->phrase));
+                    }
+                    free(sorted);
+                }
+                nqx_buf_addc(&x->out, ')');
+                record_src(x, x->out.len, origin);
+                i = j + 1;
+                continue;
+            }
+        }
+        nqx_buf_addc(&x->out, s[i]);
+        record_src(x, x->out.len, origin);
+        i++;
+    }
+    return NQX_OK;
+}
+
+static nqx_status compile_pattern(nqx_rules *r, struct pattern *p, const nqx_buf *src,
+                                  size_t line, uint32_t flags, const char *file,
+                                  const char *what, nqx_error *err)
+{
+    p->line = line;
+    if (!src->len)
+        return NQX_OK;
+    struct expansion x = {0};
+    nqx_status st = expand(r, src->data, src->len, &x, 0, true, 0, file, line, err);
+    if (st) {
+        nqx_buf_free(&x.out);
+        free(x.src);
+        return st;
+    }
+    int code;
+    PCRE2_SIZE off;
+    p->code = pcre2_compile((PCRE2_SPTR)x.out.data, x.out.len,
+                            PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES | flags,
+                            &code, &off, r->cctx);
+    if (!p->code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        size_t at = off < x.out.len && x.src ? x.src[off] : src->len;
+        nqx_buf_free(&x.out);
+        free(x.src);
+        return nqx_error_set(err, NQX_E_ENV, file, line, 0, (long long)at, "%s: %s", what,
+                             (char *)msg);
+    }
+    /* JIT where the platform has it; the interpreter otherwise. */
+    (void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+    p->src = nqx_buf_steal(&x.out);
+    free(x.src);
+    return NQX_OK;
+}
+
+static int parse_enum(const char *v, size_t n, const char *const *names, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (names[i] && strlen(names[i]) == n && !strncmp(v, names[i], n))
+            return (int)i;
+    return -1;
+}
+
+static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nqx_error *err)
+{
+    static const char *const scopes[] = {NULL, "clause", "heading", "both"};
+    static const char *const changes[] = {"none", "increase", "decrease", "exceed"};
+    const char *s = set->data ? set->data : "";
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            break;
+        const char *e = s;
+        while (*e && *e != ' ')
+            e++;
+        const char *eq = memchr(s, '=', (size_t)(e - s));
+        if (!eq)
+            return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
+                                 "set: expected key=value, got '%.*s'", (int)(e - s), s);
+        size_t kl = (size_t)(eq - s), vl = (size_t)(e - eq - 1);
+        const char *v = eq + 1;
+        int *slot = NULL, val = -1;
+        if (kl == 10 && !strncmp(s, "comparator", 10))
+            slot = &ru->comparator, val = parse_enum(v, vl, nqx_cmp_names, NQX_CMP_RANGE + 1);
+        else if (kl == 6 && !strncmp(s, "change", 6))
+            slot = &ru->change, val = parse_enum(v, vl, changes, 4);
+        else if (kl == 4 && !strncmp(s, "kind", 4))
+            slot = &ru->kind, val = parse_enum(v, vl, nqx_kind_names, 3);
+        else if (kl == 5 && !strncmp(s, "scope", 5))
+            slot = &ru->scope, val = parse_enum(v, vl, scopes, 4);
+        if (!slot)
+            return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
+                                 "set: unknown key '%.*s' (comparator, change, kind, scope)",
+                                 (int)kl, s);
+        if (val < 0)
+            return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
+                                 "set: bad value '%.*s' for %.*s", (int)vl, v, (int)kl, s);
+        *slot = val;
+        s = e;
+    }
+    return NQX_OK;
+}
+
+/* Every named group of p must be described in the rule's groups: field. */
+static nqx_status check_groups(const struct rule *ru, const struct pattern *p,
+                               nqx_error *err)
+{
+    if (!p->code)
+        return NQX_OK;
+    uint32_t count = 0, size = 0;
+    PCRE2_SPTR table = NULL;
+    pcre2_pattern_info(p->code, PCRE2_INFO_NAMECOUNT, &count);
+    pcre2_pattern_info(p->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
+    pcre2_pattern_info(p->code, PCRE2_INFO_NAMETABLE, &table);
+    for (uint32_t i = 0; i < count; i++) {
+        const char *name = (const char *)table + i * size + 2;
+        char key[64];
+        snprintf(key, sizeof key, "%s:", name);
+        if (!ru->groups || !strstr(ru->groups, key))
+            return nqx_error_set(err, NQX_E_ENV, ru->file, p->line, 0, -1,
+                                 "rule %s: named group '%s' is not described in 'groups:' "
+                                 "(write '%s: what it captures')",
+                                 ru->id, name, name);
+    }
+    return NQX_OK;
+}
+
+static nqx_status finish_rule(nqx_rules *r, struct rule *ru, struct raw_rule *rr,
+                              nqx_error *err)
+{
+    if (!rr->role.len)
+        return nqx_error_set(err, NQX_E_ENV, ru->file, ru->line, 0, -1,
+                             "rule %s has no 'role:'", ru->id);
+    int role = parse_enum(rr->role.data, rr->role.len, rule_role_names, ROLE_COUNT);
+    if (role < 0)
+        return nqx_error_set(err, NQX_E_ENV, ru->file, rr->role_line, 0, -1,
+                             "rule %s: unknown role '%s'", ru->id, rr->role.data);
+    ru->role = (rule_role)role;
+    nqx_status st = parse_set(ru, &rr->set, rr->set_line, err);
+    if (st)
+        return st;
+    if (rr->groups.len)
+        ru->groups = nqx_xstrdup(rr->groups.data);
+
+    /* How the main pattern is anchored depends on the role. */
+    uint32_t anchor = 0;
+    switch (ru->role) {
+    case ROLE_SKIP:
+    case ROLE_QUANTITY:
+    case ROLE_SECTION:
+    case ROLE_BLOCK:
+    case ROLE_FRAME:
+        anchor = PCRE2_ANCHORED;
+        break;
+    default:
+        break;
+    }
+    if ((st = compile_pattern(r, &ru->pattern, &rr->pattern, rr->pattern_line, anchor,
+                              ru->file, "pattern", err)) ||
+        (st = compile_pattern(r, &ru->before, &rr->before, rr->before_line,
+                              PCRE2_ENDANCHORED, ru->file, "before", err)) ||
+        (st = compile_pattern(r, &ru->after, &rr->after, rr->after_line, PCRE2_ANCHORED,
+                              ru->file, "after", err)))
+        return st;
+
+    const char *missing = NULL;
+    bool has_pattern = ru->pattern.code, has_ctx = ru->before.code || ru->after.code;
+    switch (ru->role) {
+    case ROLE_SKIP:
+        if (!has_pattern && !has_ctx)
+            missing = "'pattern:' or 'before:'";
+        break;
+    case ROLE_COMPARATOR:
+        if (!has_ctx)
+            missing = "'before:' or 'after:'";
+        else if (ru->comparator < 0)
+            missing = "'set: comparator=…'";
+        break;
+    case ROLE_PREDICATE:
+        if (!has_pattern)
+            missing = "'pattern:'";
+        else if (ru->change < 0)
+            missing = "'set: change=…'";
+        break;
+    case ROLE_KIND:
+        if (!has_pattern)
+            missing = "'pattern:'";
+        else if (ru->kind < 0)
+            missing = "'set: kind=…'";
+        break;
+    default:
+        if (!has_pattern)
+            missing = "'pattern:'";
+        break;
+    }
+    if (missing)
+        return nqx_error_set(err, NQX_E_ENV, ru->file, ru->line, 0, -1,
+                             "rule %s (role %s) needs %s", ru->id, rule_role_names[ru->role],
+                             missing);
+    if ((st = check_groups(ru, &ru->pattern, err)) || (st = check_groups(ru, &ru->before, err)) ||
+        (st = check_groups(ru, &ru->after, err)))
+        return st;
+
+    /* A rule is tested by its examples, or it does not load. */
+    bool pos = false, neg = false;
+    for (size_t i = ru->first_example; i < ru->first_example + ru->nexamples; i++) {
+        if (r->examples[i].pub.counter)
+            neg = true;
+        else
+            pos = true;
+    }
+    if (!pos || !neg)
+        return nqx_error_set(err, NQX_E_ENV, ru->file, ru->line, 0, -1,
+                             "rule %s needs at least one 'example:' and one 'counter:'",
+                             ru->id);
+    return NQX_OK;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_raw(struct raw_rules *raw)
+{
+    for (size_t i = 0; i < raw->n; i++) {
+        struct raw_rule *rr = &raw->v[i];
+        nqx_buf_free(&rr->role);
+        nqx_buf_free(&rr->pattern);
+        nqx_buf_free(&rr->before);
+        nqx_buf_free(&rr->after);
+        nqx_buf_free(&rr->set);
+        nqx_buf_free(&rr->groups);
+        nqx_buf_free(&rr->note);
+    }
+    free(raw->v);
+}
+
+static nqx_status check_unique(const nqx_rules *r, nqx_error *err)
+{
+    for (size_t i = 0; i < r->nlists; i++)
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(r->lists[i].name, r->lists[j].name))
+                return nqx_error_set(err, NQX_E_ENV, r->lists[i].file, r->lists[i].line, 0,
+                                     -1, "'%s' is already defined at %s:%zu",
+                                     r->lists[i].name, r->lists[j].file, r->lists[j].line);
+    for (size_t i = 0; i < r->nrules; i++)
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(r->rules[i].id, r->rules[j].id))
+                return nqx_error_set(err, NQX_E_ENV, r->rules[i].file, r->rules[i].line, 0,
+                                     -1, "rule id '%s' is already used at %s:%zu",
+                                     r->rules[i].id, r->rules[j].file, r->rules[j].line);
+    return NQX_OK;
+}
+
+nqx_status nqx_rules_load(const char *dir, nqx_rules **out, nqx_error *err)
+{
+    *out = NULL;
+    DIR *d = opendir(dir);
+    if (!d)
+        return nqx_error_set(err, NQX_E_ENV, dir, 0, 0, -1,
+                             "cannot open the rules directory: %s; give one with --rules "
+                             "DIR or NQX_RULES",
+                             strerror(errno));
+    nqx_rules *r = nqx_xcalloc(1, sizeof *r);
+    r->dir = nqx_xstrdup(dir);
+    size_t files_cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t n = strlen(de->d_name);
+        if (n > 6 && !strcmp(de->d_name + n - 6, ".rules") && de->d_name[0] != '.') {
+            void *v = r->files;
+            nqx_grow(&v, &files_cap, r->nfiles + 1, sizeof *r->files);
+            r->files = v;
+            nqx_buf path = {0};
+            nqx_buf_printf(&path, "%s/%s", dir, de->d_name);
+            r->files[r->nfiles++] = nqx_buf_steal(&path);
+        }
+    }
+    closedir(d);
+    if (!r->nfiles) {
+        nqx_rules_free(r);
+        return nqx_error_set(err, NQX_E_ENV, dir, 0, 0, -1,
+                             "no *.rules files in the rules directory");
+    }
+    qsort(r->files, r->nfiles, sizeof *r->files, by_name);
+
+    r->cctx = pcre2_compile_context_create(NULL);
+    struct raw_rules raw = {0};
+    nqx_status st = NQX_OK;
+    for (size_t i = 0; i < r->nfiles && !st; i++)
+        st = parse_file(r, &raw, r->files[i], err);
+    if (!st)
+        st = check_unique(r, err);
+    for (size_t i = 0; i < r->nrules && !st; i++)
+        st = finish_rule(r, &r->rules[i], &raw.v[i], err);
+    free_raw(&raw);
+    if (st) {
+        nqx_rules_free(r);
+        return st;
+    }
+    for (size_t i = 0; i < r->nrules; i++) {
+        rule_role role = r->rules[i].role;
+        void *v = r->by_role[role];
+        size_t cap = r->nby_role[role];
+        nqx_grow(&v, &cap, r->nby_role[role] + 1, sizeof(size_t));
+        r->by_role[role] = v;
+        r->by_role[role][r->nby_role[role]++] = i;
+    }
+    *out = r;
+    return NQX_OK;
+}
+
+static void free_pattern(struct pattern *p)
+{
+    free(p->src);
+    pcre2_code_free(p->code);
+}
+
+void nqx_rules_free(nqx_rules *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nlists; i++) {
+        struct list *l = &r->lists[i];
+        for (size_t k = 0; k < l->n; k++) {
+            free(l->entries[k].phrase);
+            free(l->entries[k].folded);
+            free(l->entries[k].value);
+        }
+        free(l->entries);
+        free(l->name);
+        free(l->file);
+        nqx_buf_free(&l->pattern);
+    }
+    free(r->lists);
+    for (size_t i = 0; i < r->nrules; i++) {
+        struct rule *ru = &r->rules[i];
+        free(ru->id);
+        free(ru->file);
+        free(ru->groups);
+        free_pattern(&ru->pattern);
+        free_pattern(&ru->before);
+        free_pattern(&ru->after);
+    }
+    free(r->rules);
+    for (size_t i = 0; i < r->nexamples; i++) {
+        free((char *)r->examples[i].pub.text);
+        free((char *)r->examples[i].pub.expect);
+    }
+    free(r->examples);
+    for (size_t i = 0; i < ROLE_COUNT; i++)
+        free(r->by_role[i]);
+    for (size_t i = 0; i < r->nfiles; i++)
+        free(r->files[i]);
+    free(r->files);
+    pcre2_compile_context_free(r->cctx);
+    free(r->dir);
+    free(r);
+}
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *nqx_rules_locate(const char *explicit_dir)
+{
+    if (explicit_dir)
+        return nqx_xstrdup(explicit_dir);
+    const char *env = getenv("NQX_RULES");
+    if (env && *env)
+        return nqx_xstrdup(env);
+    const char *candidates[] = {NQX_DATADIR "/rules", NQX_SRCDIR "/rules"};
+    for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++)
+        if (is_dir(candidates[i]))
+            return nqx_xstrdup(candidates[i]);
+    return NULL;
+}
+
+/* ---- Matching -------------------------------------------------------- */
+
+void matcher_init(struct matcher *m, const nqx_rules *rules, nqx_doc *doc)
+{
+    memset(m, 0, sizeof *m);
+    m->rules = rules;
+    m->doc = doc;
+    m->md = pcre2_match_data_create(64, NULL);
+    m->mctx = pcre2_match_context_create(NULL);
+    pcre2_set_match_limit(m->mctx, RULE_MATCH_LIMIT);
+    pcre2_set_depth_limit(m->mctx, RULE_DEPTH_LIMIT);
+    pcre2_set_heap_limit(m->mctx, RULE_HEAP_LIMIT_KIB);
+    m->jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+    if (m->jit)
+        pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
+    if (!m->md || !m->mctx) {
+        fprintf(stderr, "nqx: out of memory (PCRE2 match data)\n");
+        abort();
+    }
+}
+
+void matcher_fini(struct matcher *m)
+{
+    pcre2_match_data_free(m->md);
+    pcre2_match_context_free(m->mctx);
+    pcre2_jit_stack_free(m->jit);
+}
+
+bool pattern_match(struct matcher *m, const struct pattern *p, const char *subject,
+                   size_t len, size_t start, uint32_t options)
+{
+    if (!p->code || start > len)
+        return false;
+    int rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, start,
+                         options | PCRE2_NO_UTF_CHECK, m->md, m->mctx);
+    if (rc >= 0)
+        return true;
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+        rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+        m->limit_hits++;
+    return false;
+}
+
+bool group_span(struct matcher *m, const struct pattern *p, const char *name, size_t *s,
+                size_t *e)
+{
+    uint32_t count = 0, size = 0;
+    PCRE2_SPTR table = NULL;
+    pcre2_pattern_info(p->code, PCRE2_INFO_NAMECOUNT, &count);
+    pcre2_pattern_info(p->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
+    pcre2_pattern_info(p->code, PCRE2_INFO_NAMETABLE, &table);
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+    uint32_t pairs = pcre2_get_ovector_count(m->md);
+    for (uint32_t i = 0; i < count; i++) {
+        const uint8_t *entry = table + i * size;
+        if (strcmp((const char *)entry + 2, name))
+            continue;
+        uint32_t g = (uint32_t)(entry[0] << 8 | entry[1]);
+        if (g >= pairs || ov[2 * g] == PCRE2_UNSET)
+            continue;
+        *s = ov[2 * g];
+        *e = ov[2 * g + 1];
+        return true;
+    }
+    return false;
+}
+
+/* ---- Examples -------------------------------------------------------- */
+
+size_t nqx_rules_example_count(const nqx_rules *rules)
+{
+    return rules->nexamples;
+}
+
+const nqx_example *nqx_rules_example(const nqx_rules *rules, size_t i)
+{
+    return i < rules->nexamples ? &rules->examples[i].pub : NULL;
+}

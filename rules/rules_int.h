@@ -1,0 +1,151 @@
+/* Inside the rules stage: the loaded rule set and the helpers its parts
+ * share. Not for other stages. */
+#ifndef NQX_RULES_INT_H
+#define NQX_RULES_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "rules/rules.h"
+
+/* Limits that keep every match bounded whatever the input (SPEC: no input
+ * can make a regex run away). Windows bound the text a rule looks at around
+ * a candidate; the match and depth limits bound the work inside it. */
+#define RULE_MATCH_LIMIT 200000
+#define RULE_DEPTH_LIMIT 5000
+#define RULE_HEAP_LIMIT_KIB 8192
+#define WINDOW_BEFORE 96 /* bytes a `before` pattern sees */
+#define WINDOW_AFTER 320 /* bytes a `pattern` or `after` pattern sees */
+
+typedef enum rule_role {
+    ROLE_SKIP,       /* a number that is not a quantity */
+    ROLE_QUANTITY,   /* value, scale and unit of a quantity */
+    ROLE_COMPARATOR, /* words around a quantity that give its comparator */
+    ROLE_PREDICATE,  /* the verb before a quantity: đạt, tăng, giảm, vượt */
+    ROLE_KIND,       /* cues for target, result or estimate */
+    ROLE_FRAME,      /* words that open a clause but are not the indicator */
+    ROLE_CHILDREN,   /* "trong đó": what follows are parts of what precedes */
+    ROLE_SECTION,    /* a section marker at the start of a line */
+    ROLE_BLOCK,      /* a line that starts a block of its own */
+    ROLE_COUNT
+} rule_role;
+
+extern const char *const rule_role_names[ROLE_COUNT];
+
+enum { SCOPE_CLAUSE = 1, SCOPE_HEADING = 2 };
+
+/* A compiled pattern; code is NULL when the rule has none. */
+struct pattern {
+    char *src; /* after list expansion */
+    pcre2_code *code;
+    size_t line; /* where it is written */
+};
+
+struct example {
+    nqx_example pub;
+};
+
+struct rule {
+    char *id;
+    rule_role role;
+    char *file;
+    size_t line;
+    struct pattern pattern; /* anchored at the candidate or line start */
+    struct pattern before;  /* must match right before the candidate */
+    struct pattern after;   /* must match right after the quantity */
+    int comparator;         /* nqx_cmp, or -1 */
+    int change;             /* nqx_change, or -1 */
+    int kind;               /* nqx_kind, or -1 */
+    int scope;              /* SCOPE_* for kind cues */
+    char *groups;           /* documentation of the named groups */
+    size_t first_example, nexamples;
+};
+
+struct entry {
+    char *phrase; /* as written (NFC, new tone style) */
+    char *folded; /* lower case, for lookups */
+    char *value;  /* after "=", or NULL */
+};
+
+struct list {
+    char *name;
+    char *file;
+    size_t line;
+    bool is_define; /* a named pattern fragment rather than vocabulary */
+    nqx_buf pattern; /* for a define */
+    struct entry *entries;
+    size_t n, cap;
+};
+
+struct nqx_rules {
+    char *dir;
+    struct list *lists;
+    size_t nlists, lists_cap;
+    struct rule *rules;
+    size_t nrules, rules_cap;
+    struct example *examples;
+    size_t nexamples, examples_cap;
+    /* Rules of each role in file order (indexes into rules). */
+    size_t *by_role[ROLE_COUNT];
+    size_t nby_role[ROLE_COUNT];
+    pcre2_compile_context *cctx;
+    char **files; /* names of the loaded files, owned */
+    size_t nfiles;
+};
+
+/* Per-run matching state: match data, limits and a JIT stack. One per
+ * thread; rules stay read-only. */
+struct matcher {
+    const nqx_rules *rules;
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    pcre2_jit_stack *jit;
+    nqx_doc *doc;      /* for warnings; may be NULL */
+    size_t limit_hits; /* matches abandoned at a limit */
+    /* When not NULL, called each time a rule decides something. */
+    void (*trace)(void *ctx, size_t rule, size_t offset);
+    void *trace_ctx;
+};
+
+void matcher_init(struct matcher *m, const nqx_rules *rules, nqx_doc *doc);
+void matcher_fini(struct matcher *m);
+
+/* Matches p against subject[0..len) from start; options are pcre2_match's.
+ * Returns true on a match (ovector in m->md); a match that hits a limit is
+ * counted and treated as no match. */
+bool pattern_match(struct matcher *m, const struct pattern *p, const char *subject,
+                   size_t len, size_t start, uint32_t options);
+/* The span of named group name in the last match; false when unset. */
+bool group_span(struct matcher *m, const struct pattern *p, const char *name, size_t *s,
+                size_t *e);
+
+const struct list *rules_list(const nqx_rules *rules, const char *name);
+/* The entry of a list whose folded phrase equals the folded text, or NULL. */
+const struct entry *list_lookup(const struct list *l, const char *text, size_t len);
+
+/* Lower-cases (ICU full case mapping, Vietnamese) and collapses spaces; the
+ * caller frees. */
+char *fold_text(const char *s, size_t len);
+
+/* Numbers: the canonical form of a Vietnamese-written number token ("115.500"
+ * -> "115500", "16,5" -> "16.5", "05" -> "5") into out; false when the token
+ * is not a plausible number (empty, odd grouping, too long). */
+#define NUMBER_MAX_DIGITS 40
+bool parse_vn_number(const char *s, size_t len, char *out, size_t out_size);
+/* value * 10^exp for a canonical decimal, canonical again. */
+bool decimal_shift(const char *value, int exp, char *out, size_t out_size);
+
+/* Layout: section markers and blocks at the start of a line. */
+struct section_match {
+    size_t rule;       /* which section rule */
+    size_t end;        /* where the marker ends */
+    char kind;         /* 'p' part, 'r' roman, 'a' article, 'n' number, 'l' letter */
+    char label[48];    /* "II", "3.2.1", "a", "Điều 4" */
+};
+bool layout_section(struct matcher *m, const char *line, size_t len, struct section_match *out);
+bool layout_block(struct matcher *m, const char *line, size_t len, size_t *end);
+
+/* The targets engine over a normalized document. */
+void targets_extract(struct matcher *m, nqx_doc *doc);
+
+#endif

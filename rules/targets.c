@@ -1,0 +1,936 @@
+/* The targets engine (SPEC §3.1–3.4).
+ *
+ * One pass over the normalized text, a logical line at a time:
+ *   - section markers update the section path and the heading context
+ *     (target / result / estimate) that items under a heading inherit;
+ *   - a line without a digit is done with;
+ *   - otherwise each clause (split on ';', '|' and sentence ends) is scanned
+ *     for number tokens; each token goes through the `skip` rules (dates,
+ *     years, document numbers, ordinals, qualifiers...), then the
+ *     `quantity` rules (value, scale, unit), anchored at the token;
+ *   - for each quantity the `comparator` rules look just before and after
+ *     it, the `predicate` rules find the verb before it (đạt, tăng, giảm,
+ *     vượt), the `kind` rules the cues around it; a quantity that sits
+ *     inside the indicator of the next one ("trẻ dưới 5 tuổi từ 11,2% trở
+ *     xuống") is a qualifier and dropped; "trong đó" makes what follows
+ *     children of what precedes.
+ * Every rule runs on a bounded window around its candidate, so the work per
+ * candidate is bounded and the whole pass is linear in the text. */
+#include "rules/rules_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+/* Longest indicator and clause text kept in a record; longer ones are cut at
+ * a word boundary and marked with an ellipsis. */
+#define INDICATOR_MAX 300
+#define TEXT_MAX 600
+/* A counted noun phrase ("xã đạt chuẩn nông thôn mới") is at most this long. */
+#define NOUN_PHRASE_MAX 120
+/* Lines at the top of a document searched for its title's cues. */
+#define TITLE_LINES 12
+#define TITLE_LINE_MAX 300
+/* Heading cues are read from this many bytes of a heading line. */
+#define HEADING_CUE_SPAN 240
+#define SECTION_DEPTH 8
+
+#define KIND_NONE (-1)
+#define KIND_MIXED (-2)
+
+struct level {
+    char kind;      /* as in section_match */
+    char label[48];
+    int context;    /* nqx_kind, KIND_NONE or KIND_MIXED */
+    size_t rule;    /* the kind rule that gave the context */
+};
+
+/* A heading context: a kind and the rule that gave it. */
+struct context {
+    int kind;
+    size_t rule;
+};
+
+struct qty {
+    size_t ns, ne;      /* the number token (or the first of a range) */
+    size_t qe;          /* end of the quantity match */
+    size_t end;         /* end including a comparator after it */
+    size_t unit_s, unit_e;
+    size_t local;       /* where its own words start */
+    size_t cmp_start;   /* start of the comparator words before it */
+    size_t cue_start;   /* start of the comparator words after it */
+    size_t pred_start;  /* start of its predicate verb, or SIZE_MAX */
+    bool counted;
+    bool before_cmp;    /* comparator from words before the number */
+    bool dropped;
+    int comparator;
+    int change;
+    size_t qrule, crule, prule; /* rule indexes; SIZE_MAX for none */
+    char value[NUMBER_MAX_DIGITS + 2];
+    char min[NUMBER_MAX_DIGITS + 2];
+    char max[NUMBER_MAX_DIGITS + 2];
+    char unit[256];
+    char base_unit[160];
+    int scale_exp;
+};
+
+struct engine {
+    struct matcher *m;
+    nqx_doc *doc;
+    const char *t; /* doc->norm */
+    size_t len;
+    struct level stack[SECTION_DEPTH];
+    size_t depth;
+    struct context intro; /* from an introducing line, until the next marker */
+    struct context root;  /* from the title */
+    bool seen_marker;
+    size_t lines_seen;
+    char section[160];
+    struct qty *q;
+    size_t nq, qcap;
+    /* "trong đó": children of target parent (1-based) until sentence_end. */
+    size_t parent;
+    size_t parent_until;
+    size_t line_first_target; /* index of the first target of this line */
+};
+
+static void trace(struct engine *E, size_t rule, size_t off)
+{
+    if (E->m->trace && rule != SIZE_MAX)
+        E->m->trace(E->m->trace_ctx, rule, off);
+}
+
+static size_t utf8_ceil(const char *s, size_t i, size_t len)
+{
+    while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i++;
+    return i;
+}
+
+static size_t window_start(const struct engine *E, size_t lo, size_t at, size_t width)
+{
+    size_t w = at > lo + width ? at - width : lo;
+    return utf8_ceil(E->t, w, at);
+}
+
+static size_t window_end(const struct engine *E, size_t at, size_t hi, size_t width)
+{
+    if (hi - at <= width)
+        return hi;
+    return nqx_utf8_floor(E->t, at + width);
+}
+
+static const struct rule *rule_at(const struct engine *E, rule_role role, size_t i)
+{
+    return &E->m->rules->rules[E->m->rules->by_role[role][i]];
+}
+
+static size_t rule_index(const struct engine *E, rule_role role, size_t i)
+{
+    return E->m->rules->by_role[role][i];
+}
+
+/* Does `before` match right before `at` (looking no further back than lo)? */
+static bool before_matches(struct engine *E, const struct pattern *p, size_t lo, size_t at,
+                           size_t *start)
+{
+    size_t ws = window_start(E, lo, at, WINDOW_BEFORE);
+    if (!pattern_match(E->m, p, E->t, at, ws, 0))
+        return false;
+    if (start)
+        *start = pcre2_get_ovector_pointer(E->m->md)[0];
+    return true;
+}
+
+/* Does p match anchored at `at`, within [at, hi)? */
+static bool at_matches(struct engine *E, const struct pattern *p, size_t at, size_t hi,
+                       size_t *end)
+{
+    size_t we = window_end(E, at, hi, WINDOW_AFTER);
+    if (!pattern_match(E->m, p, E->t, we, at, 0))
+        return false;
+    if (end)
+        *end = pcre2_get_ovector_pointer(E->m->md)[1];
+    return true;
+}
+
+/* ---- Context: headings and their cues ----------------------------------- */
+
+/* The kind the heading-scope cues in [s, e) agree on. */
+static struct context heading_cues(struct engine *E, size_t s, size_t e)
+{
+    e = window_end(E, s, e, HEADING_CUE_SPAN);
+    struct context found = {KIND_NONE, SIZE_MAX};
+    const nqx_rules *r = E->m->rules;
+    for (size_t i = 0; i < r->nby_role[ROLE_KIND]; i++) {
+        const struct rule *ru = rule_at(E, ROLE_KIND, i);
+        if (!(ru->scope & SCOPE_HEADING))
+            continue;
+        if (!pattern_match(E->m, &ru->pattern, E->t, e, s, 0))
+            continue;
+        if (found.kind == KIND_NONE)
+            found = (struct context){ru->kind, rule_index(E, ROLE_KIND, i)};
+        else if (found.kind != ru->kind)
+            return (struct context){KIND_MIXED, SIZE_MAX};
+    }
+    return found;
+}
+
+/* The context a quantity with no cue of its own takes. */
+static struct context context_kind(const struct engine *E)
+{
+    if (E->intro.kind >= 0)
+        return E->intro;
+    for (size_t i = E->depth; i-- > 0;)
+        if (E->stack[i].context >= 0)
+            return (struct context){E->stack[i].context, E->stack[i].rule};
+    if (E->root.kind >= 0)
+        return E->root;
+    return (struct context){NQX_KIND_TARGET, SIZE_MAX};
+}
+
+static void render_section(struct engine *E)
+{
+    size_t o = 0;
+    E->section[0] = '\0';
+    for (size_t i = 0; i < E->depth; i++) {
+        if (E->stack[i].kind == 'p')
+            continue;
+        int n = snprintf(E->section + o, sizeof E->section - o, "%s%s", o ? "." : "",
+                         E->stack[i].label);
+        if (n < 0 || (size_t)n >= sizeof E->section - o)
+            break;
+        o += (size_t)n;
+    }
+}
+
+static void push_section(struct engine *E, const struct section_match *sm,
+                         struct context context)
+{
+    /* Keep the levels above this marker's level. */
+    size_t keep = 0;
+    switch (sm->kind) {
+    case 'p':
+        keep = 0;
+        break;
+    case 'r':
+    case 'a':
+        while (keep < E->depth && E->stack[keep].kind == 'p')
+            keep++;
+        break;
+    case 'n':
+        for (size_t i = 0; i < E->depth; i++)
+            if (strchr("pra", E->stack[i].kind))
+                keep = i + 1;
+        break;
+    default: /* letter */
+        for (size_t i = 0; i < E->depth; i++)
+            if (strchr("pran", E->stack[i].kind))
+                keep = i + 1;
+        break;
+    }
+    if (keep >= SECTION_DEPTH)
+        keep = SECTION_DEPTH - 1;
+    E->depth = keep;
+    struct level *l = &E->stack[E->depth++];
+    l->kind = sm->kind;
+    snprintf(l->label, sizeof l->label, "%s", sm->label);
+    /* "Điều  4" and the like: one space between words. */
+    size_t w = 0;
+    for (size_t r = 0; l->label[r]; r++)
+        if (!(l->label[r] == ' ' && (w == 0 || l->label[w - 1] == ' ')))
+            l->label[w++] = l->label[r];
+    l->label[w] = '\0';
+    l->context = context.kind;
+    l->rule = context.rule;
+    render_section(E);
+}
+
+static bool line_is_caps(const char *s, size_t n)
+{
+    bool upper = false;
+    for (int32_t i = 0; i < (int32_t)n;) {
+        UChar32 c;
+        U8_NEXT(s, i, (int32_t)n, c);
+        if (c < 0)
+            continue;
+        if (u_islower(c))
+            return false;
+        if (u_isupper(c) || u_istitle(c))
+            upper = true;
+    }
+    return upper;
+}
+
+/* Updates sections and contexts for the line [ls, le); returns where the
+ * line's own text starts (after a section marker). */
+static size_t enter_line(struct engine *E, size_t ls, size_t le)
+{
+    struct section_match sm;
+    const char *line = E->t + ls;
+    size_t n = le - ls;
+    if (layout_section(E->m, line, n, &sm)) {
+        E->seen_marker = true;
+        E->intro = (struct context){KIND_NONE, SIZE_MAX};
+        size_t body = ls + sm.end;
+        push_section(E, &sm, heading_cues(E, body, le));
+        return body;
+    }
+    E->lines_seen++;
+    bool caps = line_is_caps(line, n < TITLE_LINE_MAX ? n : nqx_utf8_floor(line, TITLE_LINE_MAX));
+    if (!E->seen_marker && E->lines_seen <= TITLE_LINES && n < TITLE_LINE_MAX) {
+        struct context k = heading_cues(E, ls, le);
+        if (k.kind != KIND_NONE && E->root.kind != KIND_MIXED)
+            E->root = (E->root.kind == KIND_NONE || E->root.kind == k.kind)
+                          ? k
+                          : (struct context){KIND_MIXED, SIZE_MAX};
+    } else if (caps || (n && line[n - 1] == ':')) {
+        /* An introducing line: its cues hold for what follows, until the
+         * next section marker. Read its last sentence. */
+        size_t s = ls;
+        for (size_t i = le; i-- > ls + 1;)
+            if ((line[i - ls] == ' ') && i >= ls + 1 && strchr(".!?", line[i - ls - 1])) {
+                s = i + 1;
+                break;
+            }
+        E->intro = heading_cues(E, s, le);
+    }
+    return ls;
+}
+
+/* ---- Clauses and candidates ----------------------------------------------- */
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Is position i (a '.', '!' or '?') the end of a sentence? */
+static bool sentence_end(const struct engine *E, size_t i, size_t le)
+{
+    if (i + 1 >= le)
+        return true;
+    if (E->t[i + 1] != ' ')
+        return false;
+    if (i + 2 >= le)
+        return true;
+    unsigned char c = (unsigned char)E->t[i + 2];
+    /* Followed by a capital (ASCII or a lead byte of a Vietnamese capital:
+     * approximate by not being lower-case ASCII), a digit or a bullet. */
+    return !(c >= 'a' && c <= 'z');
+}
+
+/* The number token starting at i: digits, and '.' or ',' between digits. */
+static size_t token_end(const struct engine *E, size_t i, size_t ce)
+{
+    while (i < ce) {
+        if (is_digit(E->t[i]))
+            i++;
+        else if ((E->t[i] == '.' || E->t[i] == ',') && i + 1 < ce && is_digit(E->t[i + 1]))
+            i++;
+        else
+            break;
+    }
+    return i;
+}
+
+static bool is_letter_byte(unsigned char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static bool skip_candidate(struct engine *E, size_t ls, size_t ns, size_t ne, size_t le,
+                           size_t *span_end)
+{
+    const nqx_rules *r = E->m->rules;
+    for (size_t i = 0; i < r->nby_role[ROLE_SKIP]; i++) {
+        const struct rule *ru = rule_at(E, ROLE_SKIP, i);
+        size_t end = ne;
+        if (ru->before.code && !before_matches(E, &ru->before, ls, ns, NULL))
+            continue;
+        if (ru->pattern.code && !at_matches(E, &ru->pattern, ns, le, &end))
+            continue;
+        if (ru->after.code && !at_matches(E, &ru->after, end, le, &end))
+            continue;
+        trace(E, rule_index(E, ROLE_SKIP, i), ns);
+        *span_end = end > ne ? end : ne;
+        return true;
+    }
+    return false;
+}
+
+/* Lower-cased, single-spaced copy of [s, e) into out; "tỷ đồng /ha" keeps
+ * its words; spaces around '/' are removed. */
+static void unit_text(const char *s, size_t n, char *out, size_t size)
+{
+    char *f = fold_text(s, n);
+    size_t o = 0;
+    for (size_t i = 0; f[i] && o + 1 < size; i++) {
+        if (f[i] == ' ' && (f[i + 1] == '/' || (o && out[o - 1] == '/')))
+            continue;
+        out[o++] = f[i];
+    }
+    out[o] = '\0';
+    free(f);
+}
+
+/* The unit as the record gives it: a symbol keeps the case its list gives
+ * it (USD, GDP), anything else is lower case. */
+static void canonical_unit(struct engine *E, const char *s, size_t n, char *out, size_t size)
+{
+    const nqx_rules *r = E->m->rules;
+    for (size_t i = 0; i < r->nlists; i++) {
+        const struct list *l = &r->lists[i];
+        if (l->is_define || strncmp(l->name, "unit", 4))
+            continue;
+        const struct entry *e = list_lookup(l, s, n);
+        if (e) {
+            snprintf(out, size, "%s", e->phrase);
+            return;
+        }
+    }
+    unit_text(s, n, out, size);
+}
+
+static bool parse_quantity(struct engine *E, size_t ns, size_t le, struct qty *q)
+{
+    const nqx_rules *r = E->m->rules;
+    for (size_t i = 0; i < r->nby_role[ROLE_QUANTITY]; i++) {
+        const struct rule *ru = rule_at(E, ROLE_QUANTITY, i);
+        size_t end;
+        if (!at_matches(E, &ru->pattern, ns, le, &end))
+            continue;
+        const struct pattern *p = &ru->pattern;
+        size_t vs, ve, s1, e1, s2, e2, us, ue, ss, se, ps, pe;
+        memset(q, 0, sizeof *q);
+        q->pred_start = SIZE_MAX;
+        q->crule = q->prule = SIZE_MAX;
+        bool unit = group_span(E->m, p, "unit", &us, &ue);
+        bool count = !unit && group_span(E->m, p, "count", &us, &ue);
+        if (!unit && !count)
+            continue;
+        q->counted = count;
+        q->unit_s = us;
+        q->unit_e = ue;
+        if (group_span(E->m, p, "min", &s1, &e1) && group_span(E->m, p, "max", &s2, &e2)) {
+            if (!parse_vn_number(E->t + s1, e1 - s1, q->min, sizeof q->min) ||
+                !parse_vn_number(E->t + s2, e2 - s2, q->max, sizeof q->max))
+                continue;
+            q->comparator = NQX_CMP_RANGE;
+        } else if (group_span(E->m, p, "value", &vs, &ve)) {
+            if (!parse_vn_number(E->t + vs, ve - vs, q->value, sizeof q->value))
+                continue;
+            q->comparator = NQX_CMP_EQ;
+        } else {
+            continue;
+        }
+        bool scale = group_span(E->m, p, "scale", &ss, &se);
+        bool per = group_span(E->m, p, "per", &ps, &pe);
+        /* Every group is read; now build the unit text. */
+        char ubuf[96] = "", sbuf[64] = "", pbuf[64] = "";
+        canonical_unit(E, E->t + us, ue - us, ubuf, sizeof ubuf);
+        if (per)
+            unit_text(E->t + ps, pe - ps, pbuf, sizeof pbuf);
+        q->scale_exp = 0;
+        if (scale) {
+            unit_text(E->t + ss, se - ss, sbuf, sizeof sbuf);
+            const struct list *sl = rules_list(r, "scale");
+            for (char *w = sbuf; *w;) {
+                char *sp = strchr(w, ' ');
+                size_t wl = sp ? (size_t)(sp - w) : strlen(w);
+                const struct entry *e = list_lookup(sl, w, wl);
+                if (e && e->value)
+                    q->scale_exp += atoi(e->value);
+                w += wl;
+                while (*w == ' ')
+                    w++;
+            }
+        }
+        snprintf(q->base_unit, sizeof q->base_unit, "%s%s", ubuf, pbuf);
+        snprintf(q->unit, sizeof q->unit, "%s%s%s", sbuf, scale ? " " : "", q->base_unit);
+        q->ns = ns;
+        q->qe = q->end = end;
+        q->qrule = rule_index(E, ROLE_QUANTITY, i);
+        return true;
+    }
+    return false;
+}
+
+/* ---- Per quantity: comparator, predicate, kind ------------------------------ */
+
+static void find_comparator(struct engine *E, struct qty *q, size_t suffix_end)
+{
+    const nqx_rules *r = E->m->rules;
+    q->cmp_start = q->ns;
+    q->cue_start = SIZE_MAX;
+    for (size_t i = 0; i < r->nby_role[ROLE_COMPARATOR]; i++) {
+        const struct rule *ru = rule_at(E, ROLE_COMPARATOR, i);
+        size_t bs = q->ns, ae = q->qe, cs = SIZE_MAX, ce;
+        if (ru->before.code && !before_matches(E, &ru->before, q->local, q->ns, &bs))
+            continue;
+        if (ru->after.code) {
+            if (!at_matches(E, &ru->after, q->qe, suffix_end, &ae))
+                continue;
+            if (group_span(E->m, &ru->after, "cue", &cs, &ce) == false)
+                cs = q->qe;
+        }
+        q->crule = rule_index(E, ROLE_COMPARATOR, i);
+        q->before_cmp = ru->before.code != NULL;
+        q->cmp_start = bs;
+        q->cue_start = cs;
+        q->end = ae;
+        if (q->comparator != NQX_CMP_RANGE)
+            q->comparator = ru->comparator;
+        return;
+    }
+}
+
+/* The last match of any predicate rule in [lo, hi). */
+static void find_predicate(struct engine *E, struct qty *q, size_t lo, size_t hi)
+{
+    const nqx_rules *r = E->m->rules;
+    q->pred_start = SIZE_MAX;
+    q->prule = SIZE_MAX;
+    q->change = NQX_CHANGE_NONE;
+    size_t best = 0;
+    bool found = false;
+    for (size_t i = 0; i < r->nby_role[ROLE_PREDICATE]; i++) {
+        const struct rule *ru = rule_at(E, ROLE_PREDICATE, i);
+        size_t from = lo;
+        while (from < hi && pattern_match(E->m, &ru->pattern, E->t, hi, from, 0)) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(E->m->md);
+            if (!found || ov[0] > best || (ov[0] == best && ru->change != NQX_CHANGE_NONE)) {
+                found = true;
+                best = ov[0];
+                q->pred_start = ov[0];
+                q->prule = rule_index(E, ROLE_PREDICATE, i);
+                q->change = ru->change;
+            }
+            size_t next = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+            from = utf8_ceil(E->t, next, hi);
+        }
+    }
+}
+
+/* The kind cue nearest to the quantity: in its own words first, then after
+ * it, then anywhere in the clause; else the heading context. */
+static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce,
+                     size_t suffix_end)
+{
+    const nqx_rules *r = E->m->rules;
+    struct {
+        size_t lo, hi;
+        bool prefer_last;
+    } spans[] = {
+        {q->local, q->ns, true},
+        {q->qe, suffix_end, false},
+        {cs, ce, true},
+    };
+    for (size_t s = 0; s < 3; s++) {
+        size_t lo = spans[s].lo, hi = spans[s].hi;
+        if (lo >= hi)
+            continue;
+        int kind = KIND_NONE;
+        size_t best = 0, best_rule = SIZE_MAX;
+        for (size_t i = 0; i < r->nby_role[ROLE_KIND]; i++) {
+            const struct rule *ru = rule_at(E, ROLE_KIND, i);
+            if (!(ru->scope & SCOPE_CLAUSE))
+                continue;
+            size_t from = lo;
+            while (from < hi && pattern_match(E->m, &ru->pattern, E->t, hi, from, 0)) {
+                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(E->m->md);
+                size_t d = ov[1] <= q->ns ? q->ns - ov[1] : ov[0] >= q->qe ? ov[0] - q->qe : 0;
+                if (kind == KIND_NONE || d < best) {
+                    kind = ru->kind;
+                    best = d;
+                    best_rule = rule_index(E, ROLE_KIND, i);
+                }
+                size_t next = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+                from = utf8_ceil(E->t, next, hi);
+            }
+        }
+        if (kind != KIND_NONE) {
+            trace(E, best_rule, q->ns);
+            return kind;
+        }
+    }
+    struct context c = context_kind(E);
+    trace(E, c.rule, q->ns);
+    return c.kind;
+}
+
+/* ---- Indicator and text -------------------------------------------------------- */
+
+static bool is_trim(char c)
+{
+    return c == ' ' || c == ',' || c == ';' || c == ':' || c == '-' || c == '.';
+}
+
+static void trim_span(const char *t, size_t *s, size_t *e)
+{
+    while (*s < *e && is_trim(t[*s]))
+        (*s)++;
+    while (*e > *s && is_trim(t[*e - 1]))
+        (*e)--;
+}
+
+/* Strips a bullet at the start of [s, e). */
+static size_t skip_bullet(const char *t, size_t s, size_t e)
+{
+    if (s < e && (t[s] == '-' || t[s] == '+') && (s + 1 == e || t[s + 1] == ' '))
+        s++;
+    else if (e - s >= 3 && !strncmp(t + s, "\xE2\x80\xA2", 3))
+        s += 3;
+    while (s < e && t[s] == ' ')
+        s++;
+    return s;
+}
+
+/* Copies [s, e) into the arena, cut to max bytes at a word with an ellipsis. */
+static const char *arena_span(nqx_doc *doc, const char *t, size_t s, size_t e, size_t max)
+{
+    if (e - s <= max)
+        return nqx_arena_strndup(&doc->arena, t + s, e - s);
+    size_t cut = nqx_utf8_floor(t + s, max);
+    for (size_t i = cut; i > max / 2; i--)
+        if (t[s + i] == ' ') {
+            cut = i;
+            break;
+        }
+    char *p = nqx_arena_alloc(&doc->arena, cut + 4);
+    memcpy(p, t + s, cut);
+    memcpy(p + cut, "\xE2\x80\xA6", 4); /* … and NUL */
+    return p;
+}
+
+/* Where the words after a quantity's unit stop being its noun phrase. */
+static size_t noun_phrase_end(const struct engine *E, const struct qty *q, size_t limit)
+{
+    size_t e = q->qe;
+    size_t hi = q->cue_start != SIZE_MAX && q->cue_start < limit ? q->cue_start : limit;
+    if (hi > q->qe + NOUN_PHRASE_MAX)
+        hi = nqx_utf8_floor(E->t, q->qe + NOUN_PHRASE_MAX);
+    while (e < hi && !strchr(",;:(|", E->t[e]) && !is_digit(E->t[e]))
+        e++;
+    return e;
+}
+
+static const char *build_indicator(struct engine *E, struct qty *q, const char *prev,
+                                   size_t limit)
+{
+    const nqx_rules *r = E->m->rules;
+    size_t s = q->local;
+    size_t e = q->pred_start != SIZE_MAX ? q->pred_start : q->cmp_start;
+    if (e > q->ns)
+        e = q->ns;
+    s = skip_bullet(E->t, s, e);
+    /* Words that open a clause but are not the indicator. */
+    for (bool again = true; again && s < e;) {
+        again = false;
+        for (size_t i = 0; i < r->nby_role[ROLE_FRAME]; i++) {
+            size_t fe;
+            if (at_matches(E, &rule_at(E, ROLE_FRAME, i)->pattern, s, e, &fe) && fe > s) {
+                trace(E, rule_index(E, ROLE_FRAME, i), q->ns);
+                s = fe;
+                again = true;
+                break;
+            }
+        }
+        while (s < e && E->t[s] == ' ')
+            s++;
+    }
+    /* "Label: 25 xã" names the indicator before the colon. */
+    bool label = false;
+    for (size_t i = e; i-- > s;) {
+        if (E->t[i] != ':')
+            continue;
+        size_t as = i + 1, ae = e;
+        trim_span(E->t, &as, &ae);
+        if (as < ae) {
+            s = i + 1;
+        } else {
+            e = i;
+            label = true;
+        }
+        break;
+    }
+    trim_span(E->t, &s, &e);
+
+    size_t np_s = q->counted ? q->unit_s : q->unit_e;
+    size_t np_e = noun_phrase_end(E, q, limit);
+    size_t ts = np_s, te = np_e;
+    trim_span(E->t, &ts, &te);
+
+    nqx_buf b = {0};
+    if (s < e)
+        nqx_buf_add(&b, E->t + s, e - s);
+    if (q->counted && !label && ts < te) {
+        if (b.len)
+            nqx_buf_addc(&b, ' ');
+        nqx_buf_add(&b, E->t + ts, te - ts);
+    }
+    if (!b.len) {
+        if (prev && q->change != NQX_CHANGE_NONE)
+            nqx_buf_adds(&b, prev);
+        else if (ts < te)
+            nqx_buf_add(&b, E->t + ts, te - ts);
+    }
+    const char *out = b.len ? arena_span(E->doc, b.data, 0, b.len, INDICATOR_MAX) : NULL;
+    nqx_buf_free(&b);
+    return out;
+}
+
+static const char *build_text(struct engine *E, const struct qty *q, size_t cs, size_t ce)
+{
+    cs = skip_bullet(E->t, cs, ce);
+    while (ce > cs && E->t[ce - 1] == ' ')
+        ce--;
+    if (ce - cs <= TEXT_MAX)
+        return nqx_arena_strndup(&E->doc->arena, E->t + cs, ce - cs);
+    /* A long clause: the part around the quantity. */
+    size_t s = q->ns > cs + TEXT_MAX / 2 ? q->ns - TEXT_MAX / 2 : cs;
+    s = utf8_ceil(E->t, s, ce);
+    while (s > cs && s < q->ns && E->t[s - 1] != ' ')
+        s++;
+    const char *body = arena_span(E->doc, E->t, s, ce, TEXT_MAX);
+    if (s == cs)
+        return body;
+    size_t bl = strlen(body);
+    char *p = nqx_arena_alloc(&E->doc->arena, bl + 4);
+    memcpy(p, "\xE2\x80\xA6", 3);
+    memcpy(p + 3, body, bl + 1);
+    return p;
+}
+
+/* ---- A clause ------------------------------------------------------------------ */
+
+static void emit_target(struct engine *E, struct qty *q, size_t cs, size_t ce,
+                        const char *indicator, int kind)
+{
+    nqx_doc *doc = E->doc;
+    nqx_target *t = nqx_doc_add_target(doc);
+    t->line = nqx_doc_line(doc, q->ns, NULL);
+    t->section = E->section[0] ? nqx_arena_strdup(&doc->arena, E->section) : NULL;
+    t->kind = (nqx_kind)kind;
+    t->comparator = (nqx_cmp)q->comparator;
+    t->change = (nqx_change)q->change;
+    t->unit = nqx_arena_strdup(&doc->arena, q->unit);
+    char buf[2 * NUMBER_MAX_DIGITS + 16];
+    if (q->comparator == NQX_CMP_RANGE) {
+        t->min = nqx_arena_strdup(&doc->arena, q->min);
+        t->max = nqx_arena_strdup(&doc->arena, q->max);
+    } else {
+        t->value = nqx_arena_strdup(&doc->arena, q->value);
+    }
+    if (q->scale_exp > 0) {
+        t->base_unit = nqx_arena_strdup(&doc->arena, q->base_unit);
+        if (t->value && decimal_shift(t->value, q->scale_exp, buf, sizeof buf))
+            t->base_value = nqx_arena_strdup(&doc->arena, buf);
+        if (t->min && decimal_shift(t->min, q->scale_exp, buf, sizeof buf))
+            t->base_min = nqx_arena_strdup(&doc->arena, buf);
+        if (t->max && decimal_shift(t->max, q->scale_exp, buf, sizeof buf))
+            t->base_max = nqx_arena_strdup(&doc->arena, buf);
+    }
+    size_t rule = q->crule != SIZE_MAX ? q->crule : q->prule != SIZE_MAX ? q->prule : q->qrule;
+    t->rule = E->m->rules->rules[rule].id;
+    t->indicator = indicator;
+    t->text = build_text(E, q, cs, ce);
+    t->start = q->ns;
+    t->end = q->end;
+    if (E->parent && q->ns < E->parent_until && E->parent <= doc->ntargets - 1)
+        t->parent = E->parent;
+}
+
+/* Looks for a "trong đó" marker in [cs, ce): targets after it, up to the end
+ * of the sentence, are children of the last target before it. */
+static void find_children(struct engine *E, size_t cs, size_t ce, size_t sentence_end_at)
+{
+    const nqx_rules *r = E->m->rules;
+    for (size_t i = 0; i < r->nby_role[ROLE_CHILDREN]; i++) {
+        const struct rule *ru = rule_at(E, ROLE_CHILDREN, i);
+        if (!pattern_match(E->m, &ru->pattern, E->t, ce, cs, 0))
+            continue;
+        size_t at = pcre2_get_ovector_pointer(E->m->md)[0];
+        /* The last target of this line that starts before the marker. */
+        size_t parent = 0;
+        for (size_t k = E->doc->ntargets; k-- > E->line_first_target;)
+            if (E->doc->targets[k].start < at) {
+                parent = k + 1;
+                break;
+            }
+        if (parent) {
+            trace(E, rule_index(E, ROLE_CHILDREN, i), at);
+            E->parent = parent;
+            E->parent_until = sentence_end_at;
+        }
+        return;
+    }
+}
+
+static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, size_t ce,
+                           size_t sent_end)
+{
+    find_children(E, cs, ce, sent_end);
+
+    /* 1. Candidates: skip what is not a quantity, parse what is. */
+    E->nq = 0;
+    size_t pos = cs;
+    while (pos < ce) {
+        size_t ns = pos;
+        while (ns < ce && !is_digit(E->t[ns]))
+            ns++;
+        if (ns >= ce)
+            break;
+        size_t ne = token_end(E, ns, ce);
+        pos = ne;
+        /* Glued to a letter or another number (QL45, T3, 2x): a code. */
+        if (ns > ls && (is_letter_byte((unsigned char)E->t[ns - 1]) ||
+                        ((unsigned char)E->t[ns - 1] >= 0x80 && E->t[ns - 1] != ' ')))
+            continue;
+        size_t span;
+        if (skip_candidate(E, ls, ns, ne, le, &span)) {
+            pos = span;
+            continue;
+        }
+        void *v = E->q;
+        nqx_grow(&v, &E->qcap, E->nq + 1, sizeof *E->q);
+        E->q = v;
+        struct qty *q = &E->q[E->nq];
+        if (!parse_quantity(E, ns, ce, q))
+            continue;
+        trace(E, q->qrule, ns);
+        E->nq++;
+        pos = q->qe;
+    }
+    if (!E->nq)
+        return;
+
+    /* 2. Each quantity's own words, comparator and predicate. */
+    for (size_t i = 0; i < E->nq; i++) {
+        struct qty *q = &E->q[i];
+        size_t suffix_end = i + 1 < E->nq ? E->q[i + 1].ns : ce;
+        q->local = cs;
+        if (i) {
+            q->local = E->q[i - 1].end;
+            for (size_t k = q->ns; k-- > q->local;)
+                if (E->t[k] == ',') {
+                    q->local = k + 1;
+                    break;
+                }
+        }
+        find_comparator(E, q, suffix_end);
+        find_predicate(E, q, q->local, q->cmp_start);
+    }
+    /* 3. A quantity inside the indicator of the next one is a qualifier:
+     * "trẻ dưới 5 tuổi từ 11,2% trở xuống", "trên 01 ha ... đạt 125 triệu". */
+    for (size_t i = 0; i + 1 < E->nq; i++) {
+        struct qty *q = &E->q[i], *n = &E->q[i + 1];
+        if (q->pred_start != SIZE_MAX || !q->before_cmp)
+            continue;
+        if (n->pred_start == SIZE_MAX && !n->before_cmp)
+            continue;
+        bool separated = false;
+        for (size_t k = q->end; k < n->ns && !separated; k++)
+            separated = E->t[k] == ',' || E->t[k] == ';';
+        if (separated)
+            continue;
+        q->dropped = true;
+        n->local = q->local;
+        find_predicate(E, n, n->local, n->cmp_start);
+    }
+    /* 4. Emit. */
+    const char *prev_indicator = NULL;
+    for (size_t i = 0; i < E->nq; i++) {
+        struct qty *q = &E->q[i];
+        if (q->dropped)
+            continue;
+        size_t suffix_end = i + 1 < E->nq ? E->q[i + 1].ns : ce;
+        trace(E, q->crule, q->ns);
+        trace(E, q->prule, q->ns);
+        int kind = find_kind(E, q, cs, ce, suffix_end);
+        const char *ind = build_indicator(E, q, prev_indicator, suffix_end);
+        emit_target(E, q, cs, ce, ind, kind);
+        prev_indicator = ind;
+    }
+}
+
+/* Splits the line's text [bs, le) into clauses and processes those. */
+static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
+{
+    E->line_first_target = E->doc->ntargets;
+    E->parent = 0;
+    size_t cs = bs;
+    size_t sent_start = bs;
+    /* Where the current sentence ends, for "trong đó". */
+    size_t sent_end = le;
+    for (size_t i = bs; i < le; i++)
+        if (strchr(".!?", E->t[i]) && sentence_end(E, i, le)) {
+            sent_end = i + 1;
+            break;
+        }
+    for (size_t i = bs; i <= le; i++) {
+        bool end = i == le;
+        bool sentence = !end && strchr(".!?", E->t[i]) && E->t[i] && sentence_end(E, i, le);
+        bool clause = !end && (E->t[i] == ';' || E->t[i] == '|');
+        if (!end && !sentence && !clause)
+            continue;
+        size_t ce = sentence ? i + 1 : i;
+        while (cs < ce && E->t[cs] == ' ')
+            cs++;
+        if (cs < ce) {
+            bool has_digit = false;
+            for (size_t k = cs; k < ce && !has_digit; k++)
+                has_digit = is_digit(E->t[k]);
+            if (has_digit)
+                process_clause(E, ls, le, cs, ce, sent_end);
+            else
+                find_children(E, cs, ce, sent_end);
+        }
+        cs = i + 1;
+        if (sentence) {
+            sent_start = i + 1;
+            E->parent = 0;
+            sent_end = le;
+            for (size_t k = sent_start; k < le; k++)
+                if (strchr(".!?", E->t[k]) && sentence_end(E, k, le)) {
+                    sent_end = k + 1;
+                    break;
+                }
+        }
+    }
+}
+
+void targets_extract(struct matcher *m, nqx_doc *doc)
+{
+    struct engine E = {.m = m, .doc = doc, .t = doc->norm, .len = doc->norm_len};
+    E.intro = E.root = (struct context){KIND_NONE, SIZE_MAX};
+    for (size_t ls = 0; ls < E.len;) {
+        const char *nl = memchr(E.t + ls, '\n', E.len - ls);
+        size_t le = nl ? (size_t)(nl - E.t) : E.len;
+        size_t bs = enter_line(&E, ls, le);
+        bool digit = false;
+        for (size_t k = bs; k < le && !digit; k++)
+            digit = is_digit(E.t[k]);
+        if (digit)
+            process_line(&E, ls, bs, le);
+        ls = le + 1;
+    }
+    free(E.q);
+}
+
+nqx_status nqx_rules_apply(const nqx_rules *rules, nqx_doc *doc, nqx_error *err)
+{
+    (void)err;
+    struct matcher m;
+    matcher_init(&m, rules, doc);
+    targets_extract(&m, doc);
+    if (m.limit_hits)
+        nqx_doc_warn(doc, 0,
+                     "%zu rule match%s stopped at the match limit; the text around them "
+                     "may be missing findings",
+                     m.limit_hits, m.limit_hits == 1 ? "" : "es");
+    matcher_fini(&m);
+    return NQX_OK;
+}
