@@ -76,3 +76,16 @@ uninstall:
 
 format:
 	clang-format -i $(wildcard */*.c */*.h)
+
+# ---- Tests and measurements -------------------------------------------------
+
+TEST_CFLAGS = $(ALL_CFLAGS) $(CMOCKA_CFLAGS)
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libnqx.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libnqx.a $(LIBS) $(CMOCKA_LIBS)
+
+HELDOUT = $(wildcard corpus/heldout/*.txt)
+eval: $(BUILD)/tests/eval_targets
+	@echo "== tuning corpus"; $(BUILD)/tests/eval_targets $(wildcard corpus/*.txt) | tail -1
+	@echo "== held-out documents (never tuned on)"
+	@$(BUILD)/tests/eval_targets -v $(HELDOUT)

@@ -16,9 +16,12 @@
  * are counted in one summary so a damaged file cannot flood the terminal. */
 #define MAX_DROP_WARNINGS 10
 
-/* Text with more dropped control characters than 1 in BINARY_RATIO bytes is
- * taken for binary data (or a UTF-16 file) rather than damaged text. */
-#define BINARY_RATIO 20
+/* Text with more dropped control characters than 1 in BINARY_RATIO bytes
+ * (and more than a handful) is taken for binary data or a UTF-16 file rather
+ * than damaged text: UTF-16 Vietnamese text is about 40% NUL bytes, text
+ * pulled from a PDF has a few stray ones per page. */
+#define BINARY_RATIO 8
+#define BINARY_MIN_DROPS 4
 
 static nqx_status read_all(int fd, const char *name, nqx_buf *out, nqx_error *err)
 {
@@ -195,7 +198,7 @@ nqx_status nqx_extract_bytes(nqx_doc *doc, const char *data, size_t len, nqx_err
     }
     end_line(doc, &d, line);
 
-    if (d.total && d.total * BINARY_RATIO > len) {
+    if (d.total >= BINARY_MIN_DROPS && d.total * BINARY_RATIO > len) {
         nqx_buf_free(&out);
         return nqx_error_set(err, NQX_E_INPUT, name, 0, 0, -1,
                              "binary data (%zu of %zu bytes are NUL or control "

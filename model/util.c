@@ -73,6 +73,7 @@ void nqx_buf_reserve(nqx_buf *b, size_t extra)
     void *p = b->data;
     nqx_grow(&p, &b->cap, need, 1);
     b->data = p;
+    b->data[b->len] = '\0';
 }
 
 void nqx_buf_add(nqx_buf *b, const void *data, size_t n)
@@ -120,7 +121,7 @@ void nqx_buf_clear(nqx_buf *b)
 char *nqx_buf_steal(nqx_buf *b)
 {
     if (!b->data)
-        nqx_buf_reserve(b, 0), b->data[0] = '\0';
+        nqx_buf_reserve(b, 0);
     char *p = b->data;
     b->data = NULL;
     b->len = b->cap = 0;

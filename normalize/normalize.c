@@ -493,9 +493,24 @@ struct prev_line {
     bool exists;
     bool caps;
     bool table;
+    bool block;      /* it started a block (item, heading) */
+    bool single;     /* it is one physical line so far */
+    size_t width;    /* its length in characters */
     char last;       /* last byte of the line */
     size_t end_text; /* where its last source line ends in the text */
 };
+
+/* A line shorter than this share of the text's widest line is not a
+ * hard-wrapped one: it ends where its author ended it. */
+#define SHORT_LINE_PERCENT 75
+
+static size_t char_count(const nqx_buf *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->len; i++)
+        n += ((unsigned char)b->data[i] & 0xC0) != 0x80;
+    return n;
+}
 
 static enum start_class classify_start(const nqx_buf *b)
 {
@@ -520,12 +535,17 @@ static bool is_bullet(const nqx_buf *b)
            !strncmp(b->data, "\xE2\x96\xAA", 3);
 }
 
-/* Should line L continue the previous logical line P? */
+/* Should line L continue the previous logical line P? max_width is the
+ * widest line seen so far, the wrap width of hard-wrapped text. */
 static bool joins(const struct prev_line *p, const struct line_info *l, bool block,
-                  enum start_class start, size_t blanks)
+                  enum start_class start, size_t blanks, size_t max_width)
 {
     bool l_caps = l->has_upper && !l->has_lower;
     if (p->caps || l_caps || p->table || l->table || block)
+        return false;
+    /* A short heading line ("1.1. Sản xuất nông nghiệp") before a sentence. */
+    if (p->block && p->single && start == START_OTHER &&
+        p->width * 100 < max_width * SHORT_LINE_PERCENT)
         return false;
     if (blanks) {
         /* A page break inside a sentence: the next page goes on in lower case. */
@@ -554,7 +574,7 @@ nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error
     struct anchors anchors = {0};
     struct cleaner c = {0};
     struct prev_line prev = {0};
-    size_t blanks = 0;
+    size_t blanks = 0, max_width = 0;
 
     for (size_t ln = 0; ln < doc->nlines; ln++) {
         size_t start = doc->line_starts[ln];
@@ -568,8 +588,12 @@ nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error
         bool block = is_bullet(&c.e.out) ||
                      (opts && opts->starts_block &&
                       opts->starts_block(c.e.out.data, c.e.out.len, opts->ctx));
+        size_t width = char_count(&c.e.out);
+        if (width > max_width)
+            max_width = width;
+        bool join = false;
         if (prev.exists) {
-            bool join = joins(&prev, &info, block, classify_start(&c.e.out), blanks);
+            join = joins(&prev, &info, block, classify_start(&c.e.out), blanks, max_width);
             push_anchor(&anchors, norm.len, prev.end_text);
             nqx_buf_addc(&norm, join ? ' ' : '\n');
         }
@@ -580,6 +604,9 @@ nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error
         prev.exists = true;
         prev.caps = info.has_upper && !info.has_lower;
         prev.table = info.table;
+        prev.block = join ? prev.block : block;
+        prev.single = !join;
+        prev.width = width;
         prev.last = c.e.out.data[c.e.out.len - 1];
         prev.end_text = end;
         blanks = 0;

@@ -580,7 +580,9 @@ static int parse_enum(const char *v, size_t n, const char *const *names, size_t 
 
 static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nqx_error *err)
 {
-    static const char *const scopes[] = {NULL, "clause", "heading", "both"};
+    static const char *const scopes[] = {NULL, "clause", "heading", "both", "sentence"};
+    static const char *const yesno[] = {"no", "yes"};
+    int weak = 0;
     static const char *const changes[] = {"none", "increase", "decrease", "exceed"};
     const char *s = set->data ? set->data : "";
     while (*s) {
@@ -605,10 +607,13 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
         else if (kl == 4 && !strncmp(s, "kind", 4))
             slot = &ru->kind, val = parse_enum(v, vl, nqx_kind_names, 3);
         else if (kl == 5 && !strncmp(s, "scope", 5))
-            slot = &ru->scope, val = parse_enum(v, vl, scopes, 4);
+            slot = &ru->scope, val = parse_enum(v, vl, scopes, 5);
+        else if (kl == 4 && !strncmp(s, "weak", 4))
+            slot = &weak, val = parse_enum(v, vl, yesno, 2);
         if (!slot)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
-                                 "set: unknown key '%.*s' (comparator, change, kind, scope)",
+                                 "set: unknown key '%.*s' (comparator, change, kind, scope, "
+                                 "weak)",
                                  (int)kl, s);
         if (val < 0)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
@@ -616,6 +621,7 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
         *slot = val;
         s = e;
     }
+    ru->weak = weak;
     return NQX_OK;
 }
 

@@ -14,7 +14,7 @@
 #define RULE_MATCH_LIMIT 200000
 #define RULE_DEPTH_LIMIT 5000
 #define RULE_HEAP_LIMIT_KIB 8192
-#define WINDOW_BEFORE 96 /* bytes a `before` pattern sees */
+#define WINDOW_BEFORE 160 /* bytes a `before` pattern sees */
 #define WINDOW_AFTER 320 /* bytes a `pattern` or `after` pattern sees */
 
 typedef enum rule_role {
@@ -32,7 +32,10 @@ typedef enum rule_role {
 
 extern const char *const rule_role_names[ROLE_COUNT];
 
-enum { SCOPE_CLAUSE = 1, SCOPE_HEADING = 2 };
+/* Where kind cues are read: around a quantity, in headings, or at the
+ * start of its sentence (with a group `year`: only for a year before the
+ * document's own). */
+enum { SCOPE_CLAUSE = 1, SCOPE_HEADING = 2, SCOPE_SENTENCE = 4 };
 
 /* A compiled pattern; code is NULL when the rule has none. */
 struct pattern {
@@ -57,6 +60,7 @@ struct rule {
     int change;             /* nqx_change, or -1 */
     int kind;               /* nqx_kind, or -1 */
     int scope;              /* SCOPE_* for kind cues */
+    bool weak;              /* a predicate that introduces a qualifier (có) */
     char *groups;           /* documentation of the named groups */
     size_t first_example, nexamples;
 };

@@ -35,6 +35,9 @@
 #define TITLE_LINE_MAX 300
 /* Heading cues are read from this many bytes of a heading line. */
 #define HEADING_CUE_SPAN 240
+/* Clause cues for a quantity are read this far on either side of it, so a
+ * clause of any length costs the same per quantity. */
+#define CLAUSE_CUE_SPAN 320
 #define SECTION_DEPTH 8
 
 #define KIND_NONE (-1)
@@ -63,6 +66,7 @@ struct qty {
     size_t cue_start;   /* start of the comparator words after it */
     size_t pred_start;  /* start of its predicate verb, or SIZE_MAX */
     bool counted;
+    bool pred_weak;     /* the predicate introduces a qualifier (có) */
     bool before_cmp;    /* comparator from words before the number */
     bool dropped;
     int comparator;
@@ -87,6 +91,8 @@ struct engine {
     struct context root;  /* from the title */
     bool seen_marker;
     size_t lines_seen;
+    int doc_year;  /* the latest year named in the title; 0 when none */
+    size_t sent_start; /* where the current sentence starts */
     char section[160];
     struct qty *q;
     size_t nq, qcap;
@@ -120,6 +126,11 @@ static size_t window_end(const struct engine *E, size_t at, size_t hi, size_t wi
     if (hi - at <= width)
         return hi;
     return nqx_utf8_floor(E->t, at + width);
+}
+
+static bool is_digit_byte(char c)
+{
+    return c >= '0' && c <= '9';
 }
 
 static const struct rule *rule_at(const struct engine *E, rule_role role, size_t i)
@@ -264,6 +275,23 @@ static bool line_is_caps(const char *s, size_t n)
     return upper;
 }
 
+/* The title's year: the latest year (19xx, 20xx) a title line names. */
+static void note_years(struct engine *E, size_t s, size_t e)
+{
+    for (size_t i = s; i + 4 <= e; i++) {
+        if ((i > s && is_digit_byte(E->t[i - 1])) || (i + 4 < e && is_digit_byte(E->t[i + 4])))
+            continue;
+        if (!((E->t[i] == '1' && E->t[i + 1] == '9') || (E->t[i] == '2' && E->t[i + 1] == '0')))
+            continue;
+        if (!is_digit_byte(E->t[i + 2]) || !is_digit_byte(E->t[i + 3]))
+            continue;
+        int y = (E->t[i] - '0') * 1000 + (E->t[i + 1] - '0') * 100 + (E->t[i + 2] - '0') * 10 +
+                (E->t[i + 3] - '0');
+        if (y > E->doc_year)
+            E->doc_year = y;
+    }
+}
+
 /* Updates sections and contexts for the line [ls, le); returns where the
  * line's own text starts (after a section marker). */
 static size_t enter_line(struct engine *E, size_t ls, size_t le)
@@ -281,6 +309,7 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
     E->lines_seen++;
     bool caps = line_is_caps(line, n < TITLE_LINE_MAX ? n : nqx_utf8_floor(line, TITLE_LINE_MAX));
     if (!E->seen_marker && E->lines_seen <= TITLE_LINES && n < TITLE_LINE_MAX) {
+        note_years(E, ls, le);
         struct context k = heading_cues(E, ls, le);
         if (k.kind != KIND_NONE && E->root.kind != KIND_MIXED)
             E->root = (E->root.kind == KIND_NONE || E->root.kind == k.kind)
@@ -458,6 +487,8 @@ static bool parse_quantity(struct engine *E, size_t ns, size_t le, struct qty *q
     return false;
 }
 
+static size_t skip_bullet(const char *t, size_t s, size_t e);
+
 /* ---- Per quantity: comparator, predicate, kind ------------------------------ */
 
 static void find_comparator(struct engine *E, struct qty *q, size_t suffix_end)
@@ -494,6 +525,7 @@ static void find_predicate(struct engine *E, struct qty *q, size_t lo, size_t hi
     q->pred_start = SIZE_MAX;
     q->prule = SIZE_MAX;
     q->change = NQX_CHANGE_NONE;
+    q->pred_weak = false;
     size_t best = 0;
     bool found = false;
     for (size_t i = 0; i < r->nby_role[ROLE_PREDICATE]; i++) {
@@ -507,6 +539,7 @@ static void find_predicate(struct engine *E, struct qty *q, size_t lo, size_t hi
                 q->pred_start = ov[0];
                 q->prule = rule_index(E, ROLE_PREDICATE, i);
                 q->change = ru->change;
+                q->pred_weak = ru->weak;
             }
             size_t next = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
             from = utf8_ceil(E->t, next, hi);
@@ -520,13 +553,14 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
                      size_t suffix_end)
 {
     const nqx_rules *r = E->m->rules;
+    size_t near_lo = window_start(E, cs, q->ns, CLAUSE_CUE_SPAN);
+    size_t near_hi = window_end(E, q->qe, ce, CLAUSE_CUE_SPAN);
     struct {
         size_t lo, hi;
-        bool prefer_last;
     } spans[] = {
-        {q->local, q->ns, true},
-        {q->qe, suffix_end, false},
-        {cs, ce, true},
+        {q->local > near_lo ? q->local : near_lo, q->ns},
+        {q->qe, suffix_end < near_hi ? suffix_end : near_hi},
+        {near_lo, near_hi},
     };
     for (size_t s = 0; s < 3; s++) {
         size_t lo = spans[s].lo, hi = spans[s].hi;
@@ -555,6 +589,22 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
             trace(E, best_rule, q->ns);
             return kind;
         }
+    }
+    /* "Năm 2023, ..." in a document about 2024 reports the past. */
+    size_t ss = skip_bullet(E->t, E->sent_start, q->ns);
+    for (size_t i = 0; i < r->nby_role[ROLE_KIND]; i++) {
+        const struct rule *ru = rule_at(E, ROLE_KIND, i);
+        if (!(ru->scope & SCOPE_SENTENCE) ||
+            !pattern_match(E->m, &ru->pattern, E->t, q->ns, ss, PCRE2_ANCHORED))
+            continue;
+        size_t ys, ye;
+        if (group_span(E->m, &ru->pattern, "year", &ys, &ye)) {
+            int y = atoi(E->t + ys);
+            if (!E->doc_year || y >= E->doc_year)
+                continue;
+        }
+        trace(E, rule_index(E, ROLE_KIND, i), q->ns);
+        return ru->kind;
     }
     struct context c = context_kind(E);
     trace(E, c.rule, q->ns);
@@ -827,7 +877,8 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
      * "trẻ dưới 5 tuổi từ 11,2% trở xuống", "trên 01 ha ... đạt 125 triệu". */
     for (size_t i = 0; i + 1 < E->nq; i++) {
         struct qty *q = &E->q[i], *n = &E->q[i + 1];
-        if (q->pred_start != SIZE_MAX || !q->before_cmp)
+        bool weak = q->pred_start == SIZE_MAX || q->pred_weak;
+        if (!weak || !(q->before_cmp || q->pred_weak))
             continue;
         if (n->pred_start == SIZE_MAX && !n->before_cmp)
             continue;
@@ -837,6 +888,7 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         if (separated)
             continue;
         q->dropped = true;
+        trace(E, q->prule, q->ns);
         n->local = q->local;
         find_predicate(E, n, n->local, n->cmp_start);
     }
@@ -863,6 +915,7 @@ static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
     E->parent = 0;
     size_t cs = bs;
     size_t sent_start = bs;
+    E->sent_start = bs;
     /* Where the current sentence ends, for "trong đó". */
     size_t sent_end = le;
     for (size_t i = bs; i < le; i++)
@@ -891,6 +944,9 @@ static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
         cs = i + 1;
         if (sentence) {
             sent_start = i + 1;
+            while (sent_start < le && E->t[sent_start] == ' ')
+                sent_start++;
+            E->sent_start = sent_start;
             E->parent = 0;
             sent_end = le;
             for (size_t k = sent_start; k < le; k++)

@@ -1,0 +1,262 @@
+/* The command line (SPEC §1): exit statuses, messages that name the file,
+ * batches where one bad input does not stop the others. Runs the binary
+ * named by $NQX_BIN (default build/nqx). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tests/helpers.h"
+
+static char tmp[64];
+
+struct run {
+    int status;
+    char *out;
+    char *err;
+};
+
+static void free_run(struct run *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* Runs nqx with args (NULL-terminated); stdin_path may be NULL. */
+static struct run run_nqx(const char *stdin_path, const char *const *args)
+{
+    const char *bin = getenv("NQX_BIN") ? getenv("NQX_BIN") : "build/nqx";
+    char out_path[128], err_path[128];
+    snprintf(out_path, sizeof out_path, "%s/stdout", tmp);
+    snprintf(err_path, sizeof err_path, "%s/stderr", tmp);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        const char *argv[32] = {bin};
+        size_t n = 1;
+        for (; args[n - 1] && n < 31; n++)
+            argv[n] = args[n - 1];
+        argv[n] = NULL;
+        if (!freopen(stdin_path ? stdin_path : "/dev/null", "r", stdin) ||
+            !freopen(out_path, "w", stdout) || !freopen(err_path, "w", stderr))
+            _exit(99);
+        execv(bin, (char *const *)argv);
+        _exit(98);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    struct run r = {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), NULL,
+                    NULL};
+    size_t len;
+    r.out = read_file(out_path, &len);
+    r.err = read_file(err_path, &len);
+    return r;
+}
+
+static void write_tmp(const char *name, const char *data, size_t len)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", tmp, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite(data, 1, len, f);
+    fclose(f);
+}
+
+static const char *tmp_path(const char *name)
+{
+    static char paths[8][128];
+    static int next;
+    char *p = paths[next++ % 8];
+    snprintf(p, 128, "%s/%s", tmp, name);
+    return p;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmp, sizeof tmp, "/tmp/nqx-cli-XXXXXX");
+    if (!mkdtemp(tmp))
+        return -1;
+    const char good[] = "Tổng sản lượng lương thực đạt 115.500 tấn trở lên.\n";
+    write_tmp("good.txt", good, sizeof good - 1);
+    write_tmp("bad.txt", "ab\xE9\n", 4);
+    write_tmp("empty.txt", "", 0);
+    const char nul[] = "dòng một\ndòng\0 hai đạt 5 tấn\n";
+    write_tmp("nul.txt", nul, sizeof nul - 1);
+    char bin[512];
+    for (size_t i = 0; i < sizeof bin; i++)
+        bin[i] = (char)(i % 3 ? 0 : 'x');
+    write_tmp("binary.dat", bin, sizeof bin);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
+    return system(cmd);
+}
+
+static void help_and_version(void **state)
+{
+    (void)state;
+    struct run r = run_nqx(NULL, (const char *[]){"--help", NULL});
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "Exit status:"));
+    assert_non_null(strstr(r.out, "--rules DIR"));
+    free_run(&r);
+    r = run_nqx(NULL, (const char *[]){"--version", NULL});
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "nqx "));
+    free_run(&r);
+}
+
+static void usage_errors_exit_2(void **state)
+{
+    (void)state;
+    const char *const *cases[] = {
+        (const char *[]){NULL},
+        (const char *[]){"frobnicate", NULL},
+        (const char *[]){"convert", "--no-such-option", NULL},
+        (const char *[]){"convert", "--rules", NULL},
+        (const char *[]){"convert", "a.txt", "b.txt", NULL},
+        (const char *[]){"rules", "check", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct run r = run_nqx(NULL, cases[i]);
+        if (r.status != 2)
+            fail_msg("case %zu: status %d", i, r.status);
+        assert_non_null(strstr(r.err, "nqx: "));
+        free_run(&r);
+    }
+}
+
+static void a_good_file(void **state)
+{
+    (void)state;
+    struct run r = run_nqx(NULL, (const char *[]){"convert", "--validate", tmp_path("good.txt"),
+                                                  NULL});
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "value=\"115500\""));
+    if (*r.err)
+        fail_msg("stderr: %s", r.err);
+    free_run(&r);
+    /* The same through standard input. */
+    r = run_nqx(tmp_path("good.txt"), (const char *[]){"convert", "-", NULL});
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "source=\"-\""));
+    assert_non_null(strstr(r.out, "value=\"115500\""));
+    free_run(&r);
+    /* --text shows what the rules read, with original line numbers. */
+    r = run_nqx(NULL, (const char *[]){"convert", "--text", tmp_path("good.txt"), NULL});
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "1\tTổng sản lượng"));
+    free_run(&r);
+}
+
+static void bad_inputs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        int status;
+        const char *says;
+    } cases[] = {
+        {"bad.txt", 1, "bad.txt:1:3: (byte offset 2) error: invalid UTF-8"},
+        {"binary.dat", 1, "binary.dat: error: binary data"},
+        {"missing.txt", 2, "missing.txt: error: cannot open"},
+        {"", 2, "is a directory"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct run r = run_nqx(NULL, (const char *[]){"convert", tmp_path(cases[i].name), NULL});
+        if (r.status != cases[i].status || !strstr(r.err, cases[i].says))
+            fail_msg("%s: status %d, stderr '%s'", cases[i].name, r.status, r.err);
+        if (*r.out)
+            fail_msg("%s: stdout '%.200s'", cases[i].name, r.out);
+        free_run(&r);
+    }
+}
+
+static void damaged_but_convertible(void **state)
+{
+    (void)state;
+    struct run r = run_nqx(NULL, (const char *[]){"convert", "--validate",
+                                                  tmp_path("nul.txt"), NULL});
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "nul.txt:2: warning: dropped 1 control character"));
+    assert_non_null(strstr(r.out, "value=\"5\""));
+    free_run(&r);
+    r = run_nqx(NULL, (const char *[]){"convert", "--validate", tmp_path("empty.txt"), NULL});
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "empty.txt: warning: the file is empty"));
+    assert_non_null(strstr(r.out, "<targets/>"));
+    free_run(&r);
+    r = run_nqx(NULL, (const char *[]){"convert", "-q", tmp_path("empty.txt"), NULL});
+    assert_string_equal(r.err, "");
+    free_run(&r);
+}
+
+static void a_batch_goes_on_past_a_bad_file(void **state)
+{
+    (void)state;
+    const char *out = tmp_path("out");
+    struct run r = run_nqx(NULL, (const char *[]){"convert", "-o", out, tmp_path("good.txt"),
+                                                  tmp_path("bad.txt"), tmp_path("empty.txt"),
+                                                  NULL});
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "bad.txt:1:3"));
+    char path[256];
+    struct stat st;
+    /* An absolute input keeps only its name under the output directory. */
+    snprintf(path, sizeof path, "%s/good.xml", out);
+    assert_int_equal(stat(path, &st), 0);
+    snprintf(path, sizeof path, "%s/empty.xml", out);
+    assert_int_equal(stat(path, &st), 0);
+    snprintf(path, sizeof path, "%s/bad.xml", out);
+    assert_int_not_equal(stat(path, &st), 0);
+    free_run(&r);
+    /* A missing file in the batch: environment error wins. */
+    r = run_nqx(NULL, (const char *[]){"convert", "-o", out, tmp_path("good.txt"),
+                                       tmp_path("missing.txt"), NULL});
+    assert_int_equal(r.status, 2);
+    free_run(&r);
+}
+
+static void broken_rules(void **state)
+{
+    (void)state;
+    write_tmp("x.rules", "rule r\n    role: skip\n    pattern: (\n", 37);
+    struct run r = run_nqx(NULL, (const char *[]){"convert", "--rules", tmp, tmp_path("good.txt"),
+                                                  NULL});
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "x.rules:3: (byte offset 1) error: pattern: missing closing"));
+    free_run(&r);
+    r = run_nqx(NULL, (const char *[]){"rules", "test", "/no/such/dir", NULL});
+    assert_int_equal(r.status, 2);
+    free_run(&r);
+    r = run_nqx(NULL, (const char *[]){"rules", "test", NULL});
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, " 0 failed"));
+    free_run(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(help_and_version),
+        cmocka_unit_test(usage_errors_exit_2),
+        cmocka_unit_test(a_good_file),
+        cmocka_unit_test(bad_inputs),
+        cmocka_unit_test(damaged_but_convertible),
+        cmocka_unit_test(a_batch_goes_on_past_a_bad_file),
+        cmocka_unit_test(broken_rules),
+    };
+    return cmocka_run_group_tests_name("cli", tests, setup, teardown);
+}

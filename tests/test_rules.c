@@ -1,0 +1,188 @@
+/* Rule files: what loads, and how a broken file is reported (file:line,
+ * and PCRE2's message and offset for a pattern). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tests/helpers.h"
+
+static char dir[64];
+
+static int make_dir(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/nqx-rules-test-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_dir(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/t.rules", dir);
+    unlink(path);
+    rmdir(dir);
+    return 0;
+}
+
+/* Loads a directory holding one rule file with this text. */
+static nqx_status load(const char *text, nqx_error *err, nqx_rules **out)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/t.rules", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    memset(err, 0, sizeof *err);
+    nqx_rules *r = NULL;
+    nqx_status st = nqx_rules_load(dir, &r, err);
+    if (out)
+        *out = r;
+    else
+        nqx_rules_free(r);
+    return st;
+}
+
+#define GOOD_RULE                                                                         \
+    "list unit\n    tấn\n\n"                                                              \
+    "rule q.value\n    role: quantity\n    pattern: (?<value>\\d+)\\s*(?<unit>{unit})\n"   \
+    "    groups: value: the number; unit: the unit\n"                                     \
+    "    example: đạt 5 tấn => value=5; unit=tấn\n    counter: đạt 5 ha\n"
+
+static void a_good_file_loads(void **state)
+{
+    (void)state;
+    nqx_error err;
+    nqx_rules *r;
+    assert_int_equal(load(GOOD_RULE, &err, &r), NQX_OK);
+    assert_int_equal(nqx_rules_example_count(r), 2);
+    const nqx_example *ex = nqx_rules_example(r, 0);
+    assert_string_equal(ex->rule, "q.value");
+    assert_string_equal(ex->text, "đạt 5 tấn");
+    assert_string_equal(ex->expect, "value=5; unit=tấn");
+    assert_int_equal(ex->line, 8);
+    nqx_rules_free(r);
+}
+
+static void a_broken_pattern_names_file_line_and_offset(void **state)
+{
+    (void)state;
+    nqx_error err;
+    const char *text = "# comment\n"
+                       "rule broken\n"
+                       "    role: skip\n"
+                       "    pattern: (?:abc\n"
+                       "    example: abc\n    counter: def\n";
+    assert_int_equal(load(text, &err, NULL), NQX_E_ENV);
+    assert_non_null(strstr(err.file, "t.rules"));
+    assert_int_equal(err.line, 4);
+    assert_int_equal(err.offset, 6); /* at the end of "(?:abc" */
+    assert_non_null(strstr(err.message, "missing closing parenthesis"));
+    char line[800];
+    nqx_error_format(&err, line, sizeof line);
+    assert_non_null(strstr(line, "t.rules:4: offset 6: pattern: missing closing parenthesis"));
+}
+
+static void an_offset_inside_a_list_points_at_the_reference(void **state)
+{
+    (void)state;
+    nqx_error err;
+    const char *text = "list unit\n    tấn\n"
+                       "rule r\n    role: skip\n    pattern: ab{unit}(\n"
+                       "    example: x\n    counter: y\n";
+    assert_int_equal(load(text, &err, NULL), NQX_E_ENV);
+    assert_int_equal(err.line, 5);
+    assert_int_equal(err.offset, 9); /* the '(' after {unit} */
+}
+
+static void rules_must_carry_examples(void **state)
+{
+    (void)state;
+    nqx_error err;
+    assert_int_equal(load("rule lonely\n    role: skip\n    pattern: \\d+\n", &err, NULL),
+                     NQX_E_ENV);
+    assert_non_null(strstr(err.message, "lonely"));
+    assert_non_null(strstr(err.message, "example"));
+    assert_int_equal(err.line, 1);
+    assert_int_equal(load("rule half\n    role: skip\n    pattern: \\d+\n    example: 5\n", &err,
+                          NULL),
+                     NQX_E_ENV);
+    assert_non_null(strstr(err.message, "counter"));
+}
+
+static void ids_are_unique(void **state)
+{
+    (void)state;
+    nqx_error err;
+    const char *text = "rule same\n    role: skip\n    pattern: a\n    example: a\n    counter: b\n"
+                       "rule same\n    role: skip\n    pattern: b\n    example: b\n    counter: a\n";
+    assert_int_equal(load(text, &err, NULL), NQX_E_ENV);
+    assert_int_equal(err.line, 6);
+    assert_non_null(strstr(err.message, "already used"));
+    assert_non_null(strstr(err.message, ":1"));
+}
+
+static void other_mistakes(void **state)
+{
+    (void)state;
+    nqx_error err;
+    static const struct {
+        const char *text;
+        size_t line;
+        const char *says;
+    } cases[] = {
+        {"rule r\n    role: dance\n    pattern: a\n    example: a\n    counter: b\n", 2,
+         "unknown role"},
+        {"rule r\n    role: skip\n    colour: red\n", 3, "unknown field"},
+        {"rule r\n    role: skip\n    pattern: {nothing}\n    example: a\n    counter: b\n", 3,
+         "unknown list or define {nothing}"},
+        {"rule r\n    role: comparator\n    before: a$\n    example: a\n    counter: b\n", 1,
+         "comparator="},
+        {"rule r\n    role: skip\n    pattern: (?<n>a)\n    example: a\n    counter: b\n", 3,
+         "not described"},
+        {"    indented first\n", 1, "outside a block"},
+        {"bogus header\n", 1, "unknown block"},
+        {"rule r\n    role: comparator\n    before: a$\n    set: comparator=sideways\n"
+         "    example: a\n    counter: b\n",
+         4, "bad value"},
+        {"rule r\n    role: skip\n    pattern: a\n    pattern: b\n", 4, "twice"},
+        {"define d\n    pattern: a\ndefine d\n    pattern: b\n", 3, "already defined"},
+        {"rule r\n    role: skip\n    pattern: \xC3(\n", 3, "UTF-8"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        if (load(cases[i].text, &err, NULL) != NQX_E_ENV)
+            fail_msg("case %zu loaded", i);
+        if (err.line != cases[i].line || !strstr(err.message, cases[i].says))
+            fail_msg("case %zu: line %zu '%s'", i, err.line, err.message);
+    }
+}
+
+static void a_missing_directory(void **state)
+{
+    (void)state;
+    nqx_error err = {0};
+    nqx_rules *r = NULL;
+    assert_int_equal(nqx_rules_load("/no/such/rules", &r, &err), NQX_E_ENV);
+    assert_null(r);
+    assert_non_null(strstr(err.message, "--rules"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_good_file_loads),
+        cmocka_unit_test(a_broken_pattern_names_file_line_and_offset),
+        cmocka_unit_test(an_offset_inside_a_list_points_at_the_reference),
+        cmocka_unit_test(rules_must_carry_examples),
+        cmocka_unit_test(ids_are_unique),
+        cmocka_unit_test(other_mistakes),
+        cmocka_unit_test(a_missing_directory),
+    };
+    return cmocka_run_group_tests_name("rules", tests, make_dir, remove_dir);
+}

@@ -1,0 +1,284 @@
+/* Targets end to end (SPEC §3.1–3.4): every comparator phrase of the
+ * table, changes, kinds, numbers that are not targets, lists and compounds. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "tests/helpers.h"
+
+/* Converts text; exactly one target must come out. */
+static nqx_doc *one_target(const char *text)
+{
+    nqx_doc *doc = convert_text(text);
+    assert_non_null(doc);
+    if (doc->ntargets != 1)
+        fail_msg("'%s': %zu targets, want 1", text, doc->ntargets);
+    return doc;
+}
+
+static void comparator_table(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        nqx_cmp cmp;
+        const char *value;
+    } rows[] = {
+        {"Tỷ lệ lao động qua đào tạo đạt 76%.", NQX_CMP_EQ, "76"},
+        {"Tỷ lệ thu gom chất thải rắn: 97,8%.", NQX_CMP_EQ, "97.8"},
+        {"Tỷ lệ che phủ rừng ở mức 42%.", NQX_CMP_EQ, "42"},
+        {"Tỷ lệ lao động nông nghiệp còn 30%.", NQX_CMP_EQ, "30"},
+        {"Tổng chi ngân sách là 1.617,352 tỷ đồng.", NQX_CMP_EQ, "1617.352"},
+        {"Sản lượng lương thực 115.500 tấn trở lên.", NQX_CMP_GE, "115500"},
+        {"Sản lượng lương thực từ 115.500 tấn trở lên.", NQX_CMP_GE, "115500"},
+        {"Tỷ lệ tiêm chủng tối thiểu 95%.", NQX_CMP_GE, "95"},
+        {"Tỷ lệ tiêm chủng ít nhất 95%.", NQX_CMP_GE, "95"},
+        {"Tỷ lệ tiêm chủng không dưới 95%.", NQX_CMP_GE, "95"},
+        {"Tỷ lệ tiêm chủng không thấp hơn 95%.", NQX_CMP_GE, "95"},
+        {"Tỷ lệ hộ dùng điện trên 99%.", NQX_CMP_GT, "99"},
+        {"Tăng hơn 10% so với năm 2020.", NQX_CMP_GT, "10"},
+        {"Thu nhập cao hơn 60 triệu đồng.", NQX_CMP_GT, "60"},
+        {"Tỷ lệ hộ nghèo 2,5% trở xuống.", NQX_CMP_LE, "2.5"},
+        {"Tỷ lệ hộ nghèo từ 2,5% trở xuống.", NQX_CMP_LE, "2.5"},
+        {"Tỷ lệ thất nghiệp tối đa 2%.", NQX_CMP_LE, "2"},
+        {"Bội chi ngân sách không quá 3,2% GDP.", NQX_CMP_LE, "3.2"},
+        {"Bội chi ngân sách không vượt quá 3,2% GDP.", NQX_CMP_LE, "3.2"},
+        {"Tỷ lệ nợ xấu không cao hơn 3%.", NQX_CMP_LE, "3"},
+        {"Tỷ lệ tăng dân số tự nhiên dưới 0,9%.", NQX_CMP_LT, "0.9"},
+        {"Tỷ lệ hộ nghèo thấp hơn 3%.", NQX_CMP_LT, "3"},
+        {"Quy mô kinh tế khoảng 500 tỷ USD.", NQX_CMP_APPROX, "500"},
+        {"Sản lượng xấp xỉ 62.000 tấn.", NQX_CMP_APPROX, "62000"},
+        {"Sản lượng gần 62.000 tấn.", NQX_CMP_APPROX, "62000"},
+        {"Tốc độ tăng trưởng trên dưới 7%.", NQX_CMP_APPROX, "7"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        nqx_doc *doc = one_target(rows[i].text);
+        const nqx_target *t = &doc->targets[0];
+        if (t->comparator != rows[i].cmp || strcmp(t->value, rows[i].value))
+            fail_msg("'%s': %s %s, want %s %s", rows[i].text, nqx_cmp_names[t->comparator],
+                     t->value, nqx_cmp_names[rows[i].cmp], rows[i].value);
+        nqx_doc_free(doc);
+    }
+}
+
+static void ranges(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "Tỷ lệ hộ dùng nước sạch từ 85% đến 90%.",
+        "Tỷ lệ hộ dùng nước sạch 85 - 90%.",
+        "Tỷ lệ hộ dùng nước sạch 85\xE2\x80\x93" "90%.",
+        "Tỷ lệ hộ dùng nước sạch đạt 85% - 90%.",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        nqx_doc *doc = one_target(texts[i]);
+        const nqx_target *t = &doc->targets[0];
+        assert_int_equal(t->comparator, NQX_CMP_RANGE);
+        assert_string_equal(t->min, "85");
+        assert_string_equal(t->max, "90");
+        assert_null(t->value);
+        assert_string_equal(t->unit, "%");
+        nqx_doc_free(doc);
+    }
+    nqx_doc *doc = one_target("Tổng vốn đầu tư từ 1,2 đến 1,5 nghìn tỷ đồng.");
+    assert_string_equal(doc->targets[0].unit, "nghìn tỷ đồng");
+    assert_string_equal(doc->targets[0].base_min, "1200000000000");
+    assert_string_equal(doc->targets[0].base_max, "1500000000000");
+    assert_string_equal(doc->targets[0].base_unit, "đồng");
+    nqx_doc_free(doc);
+}
+
+static void changes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        nqx_change change;
+    } rows[] = {
+        {"Nông nghiệp tăng 3,72%.", NQX_CHANGE_INCREASE},
+        {"Tỷ lệ hộ nghèo giảm 0,1%.", NQX_CHANGE_DECREASE},
+        {"Thu ngân sách vượt dự toán 15%.", NQX_CHANGE_EXCEED},
+        {"Tốc độ tăng giá trị sản xuất đạt 16,5%.", NQX_CHANGE_NONE},
+        {"Tỷ lệ hộ nghèo giảm còn 2,1%.", NQX_CHANGE_NONE},
+        {"Tỷ lệ tăng dân số tự nhiên 0,9%.", NQX_CHANGE_NONE},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        nqx_doc *doc = one_target(rows[i].text);
+        if (doc->targets[0].change != rows[i].change)
+            fail_msg("'%s': change %d, want %d", rows[i].text, doc->targets[0].change,
+                     rows[i].change);
+        nqx_doc_free(doc);
+    }
+}
+
+static void kinds(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        nqx_kind kind;
+    } rows[] = {
+        {"Phấn đấu thu ngân sách đạt 400 tỷ đồng.", NQX_KIND_TARGET},
+        {"Thu ngân sách đã đạt 356 tỷ đồng.", NQX_KIND_RESULT},
+        {"Thu ngân sách tăng 8% so với cùng kỳ.", NQX_KIND_RESULT},
+        {"Thu ngân sách ước đạt 380 tỷ đồng.", NQX_KIND_ESTIMATE},
+        {"Sản lượng lúa dự kiến đạt 46.200 tấn.", NQX_KIND_ESTIMATE},
+        {"I. KẾT QUẢ THỰC HIỆN NĂM 2023\n- Thu ngân sách 356 tỷ đồng.", NQX_KIND_RESULT},
+        {"II. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2024\n- Thu ngân sách 400 tỷ đồng.", NQX_KIND_TARGET},
+        {"I. CÁC CHỈ TIÊU CHỦ YẾU\n- Thu ngân sách 400 tỷ đồng.", NQX_KIND_TARGET},
+        {"BÁO CÁO\nTình hình quý III\nThu ngân sách 356 tỷ đồng.", NQX_KIND_RESULT},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        nqx_doc *doc = one_target(rows[i].text);
+        if (doc->targets[0].kind != rows[i].kind)
+            fail_msg("'%s': %s, want %s", rows[i].text, nqx_kind_names[doc->targets[0].kind],
+                     nqx_kind_names[rows[i].kind]);
+        nqx_doc_free(doc);
+    }
+}
+
+static void numbers_that_are_not_targets(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "Ngày 18/4/2023, Ban Chấp hành họp.",
+        "Trong hai ngày 08-09/12/2020, Hội nghị lần thứ Tư.",
+        "Nghị quyết số 58-NQ/TW ngày 5-8-2020 của Bộ Chính trị.",
+        "Quyết định số 01/QĐ-UBND, Nghị định 05/2020/NĐ-CP.",
+        "giai đoạn 2016-2020, nhiệm kỳ 2020 - 2025, năm 2021.",
+        "Hội nghị lần thứ 13, khóa XXI, Kỳ họp thứ 7.",
+        "3.2.1. Về lĩnh vực nông nghiệp",
+        "Kế hoạch 5 năm 2021-2025, sơ kết 6 tháng đầu năm.",
+        "thực hiện thắng lợi 05 nhiệm vụ trọng tâm",
+        "đến nay có 14/27 chỉ tiêu đã đạt",
+        "phòng, chống dịch Covid - 19",
+        "Thi học sinh giỏi lớp 9, đứng trong top 05 toàn tỉnh.",
+        "Seagame 31 và 32.",
+        "hưởng ứng “trồng mới 1 tỷ cây xanh trong 5 năm tới”",
+        "Tỷ lệ trẻ dưới 5 tuổi được tiêm chủng.",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        nqx_doc *doc = convert_text(texts[i]);
+        assert_non_null(doc);
+        if (doc->ntargets)
+            fail_msg("'%s': found %s %s", texts[i], doc->targets[0].value, doc->targets[0].unit);
+        nqx_doc_free(doc);
+    }
+}
+
+static void qualifiers_stay_in_the_indicator(void **state)
+{
+    (void)state;
+    nqx_doc *doc = one_target("Tỷ lệ suy dinh dưỡng trẻ dưới 5 tuổi từ 11,2% trở xuống.");
+    assert_string_equal(doc->targets[0].value, "11.2");
+    assert_int_equal(doc->targets[0].comparator, NQX_CMP_LE);
+    assert_string_equal(doc->targets[0].indicator, "Tỷ lệ suy dinh dưỡng trẻ dưới 5 tuổi");
+    nqx_doc_free(doc);
+    doc = one_target("Giá trị sản phẩm trên 01 ha đất trồng trọt đạt 125 triệu đồng trở lên.");
+    assert_string_equal(doc->targets[0].value, "125");
+    assert_string_equal(doc->targets[0].base_value, "125000000");
+    nqx_doc_free(doc);
+    doc = one_target("Tỷ lệ xã có trên 95% hộ dùng nước sạch đạt 80%.");
+    assert_string_equal(doc->targets[0].value, "80");
+    nqx_doc_free(doc);
+}
+
+static void lists_and_compounds(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text("- Tốc độ tăng giá trị sản xuất đạt 16,5%; trong đó, nông, lâm "
+                                "nghiệp, thủy sản tăng 3,72%; công nghiệp - xây dựng tăng 16,9%.");
+    assert_int_equal(doc->ntargets, 3);
+    assert_int_equal(doc->targets[0].parent, 0);
+    assert_int_equal(doc->targets[1].parent, 1);
+    assert_int_equal(doc->targets[2].parent, 1);
+    assert_string_equal(doc->targets[1].indicator, "nông, lâm nghiệp, thủy sản");
+    assert_string_equal(doc->targets[2].indicator, "công nghiệp - xây dựng");
+    assert_string_equal(doc->targets[0].text,
+                        "Tốc độ tăng giá trị sản xuất đạt 16,5%");
+    nqx_doc_free(doc);
+
+    doc = convert_text("- Xây dựng 05 xã đạt chuẩn nông thôn mới nâng cao; 02 xã nông thôn mới "
+                       "kiểu mẫu; 04 thôn nông thôn mới kiểu mẫu.");
+    assert_int_equal(doc->ntargets, 3);
+    assert_string_equal(doc->targets[0].value, "5");
+    assert_string_equal(doc->targets[2].unit, "thôn");
+    assert_string_equal(doc->targets[0].indicator, "Xây dựng xã đạt chuẩn nông thôn mới nâng cao");
+    nqx_doc_free(doc);
+
+    /* A level and its change in one clause share the indicator. */
+    doc = convert_text("Tổng giá trị sản phẩm đạt 1.393,757 tỷ đồng, tăng 8,5%.");
+    assert_int_equal(doc->ntargets, 2);
+    assert_string_equal(doc->targets[1].indicator, "Tổng giá trị sản phẩm");
+    assert_int_equal(doc->targets[1].change, NQX_CHANGE_INCREASE);
+    nqx_doc_free(doc);
+
+    doc = convert_text("Số xã, thị trấn đạt tiêu chuẩn an toàn: 25 xã, thị trấn.");
+    assert_int_equal(doc->ntargets, 1);
+    assert_string_equal(doc->targets[0].unit, "xã, thị trấn");
+    assert_string_equal(doc->targets[0].indicator, "Số xã, thị trấn đạt tiêu chuẩn an toàn");
+    nqx_doc_free(doc);
+}
+
+static void units_and_scales(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *unit, *base_value, *base_unit;
+    } rows[] = {
+        {"Thu nhập đạt 52 triệu đồng/người/năm.", "triệu đồng/người/năm", "52000000",
+         "đồng/người/năm"},
+        {"Xuất khẩu đạt 28,86 triệu USD.", "triệu USD", "28860000", "USD"},
+        {"Sản lượng đạt 120 nghìn tấn.", "nghìn tấn", "120000", "tấn"},
+        {"Vốn đạt 1,5 vạn tỷ đồng.", "vạn tỷ đồng", "15000000000000", "đồng"},
+        {"Năng suất đạt 62 tạ/ha.", "tạ/ha", NULL, NULL},
+        {"Thu hút 2,5 triệu lượt khách.", "triệu lượt khách", "2500000", "lượt khách"},
+        {"Tăng trưởng bình quân 7%/năm.", "%/năm", NULL, NULL},
+        {"Bội chi 3,2 % GDP.", "% GDP", NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        nqx_doc *doc = one_target(rows[i].text);
+        const nqx_target *t = &doc->targets[0];
+        assert_string_equal(t->unit, rows[i].unit);
+        if (rows[i].base_value) {
+            assert_string_equal(t->base_value, rows[i].base_value);
+            assert_string_equal(t->base_unit, rows[i].base_unit);
+        } else {
+            assert_null(t->base_value);
+        }
+        nqx_doc_free(doc);
+    }
+}
+
+static void sections(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text("Điều 1. Chỉ tiêu\n1. Kinh tế\na) Tăng trưởng đạt 8%.\n"
+                                "đ) Thu ngân sách 400 tỷ đồng.\n2. Xã hội\n- Hộ nghèo còn 2%.\n"
+                                "II. NHIỆM VỤ\n3.2.1. Nông nghiệp\n- Trồng 25 ha rừng.");
+    assert_int_equal(doc->ntargets, 4);
+    assert_string_equal(doc->targets[0].section, "Điều 1.1.a");
+    assert_string_equal(doc->targets[1].section, "Điều 1.1.đ");
+    assert_string_equal(doc->targets[2].section, "Điều 1.2");
+    assert_string_equal(doc->targets[3].section, "II.3.2.1");
+    nqx_doc_free(doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(comparator_table),
+        cmocka_unit_test(ranges),
+        cmocka_unit_test(changes),
+        cmocka_unit_test(kinds),
+        cmocka_unit_test(numbers_that_are_not_targets),
+        cmocka_unit_test(qualifiers_stay_in_the_indicator),
+        cmocka_unit_test(lists_and_compounds),
+        cmocka_unit_test(units_and_scales),
+        cmocka_unit_test(sections),
+    };
+    return cmocka_run_group_tests_name("targets", tests, load_test_rules, free_test_rules);
+}
