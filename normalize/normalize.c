@@ -29,15 +29,41 @@ static const UNormalizer2 *nfd;
 static UErrorCode init_status = U_ZERO_ERROR;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
-/* inert[c]: c (in the BMP) has combining class 0 and NFC quick check "yes",
- * so text made of such characters is NFC and stays NFC when more of them
- * follow. Computed once from ICU's data. */
-static uint8_t inert_bmp[0x10000 / 8];
+/* Character properties the inner loop needs, precomputed from ICU for the
+ * code points Vietnamese text is made of (Latin, combining marks, Latin
+ * Extended Additional, general punctuation, arithmetic signs); ICU is asked
+ * directly for anything beyond. */
+enum {
+    P_INERT = 1,     /* combining class 0 and NFC quick check "yes" */
+    P_LETTER = 2,    /* part of a word: a letter or a nonspacing mark */
+    P_LOWER = 4,
+    P_UPPER = 8,
+    P_SPACE = 16,    /* White_Space */
+    P_IGNORE = 32,   /* Default_Ignorable_Code_Point */
+    P_DASH = 64,
+};
+#define PROPS_LIMIT 0x2500
+static uint8_t props_table[PROPS_LIMIT];
 
-static bool icu_inert(UChar32 c)
+static uint8_t icu_props(UChar32 c)
 {
-    return u_getCombiningClass(c) == 0 &&
-           u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES;
+    uint8_t p = 0;
+    if (u_getCombiningClass(c) == 0 &&
+        u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES)
+        p |= P_INERT;
+    if (u_isalpha(c) || u_charType(c) == U_NON_SPACING_MARK)
+        p |= P_LETTER;
+    if (u_islower(c))
+        p |= P_LOWER;
+    if (u_isupper(c) || u_istitle(c))
+        p |= P_UPPER;
+    if (u_isUWhiteSpace(c))
+        p |= P_SPACE;
+    if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+        p |= P_IGNORE;
+    if (u_hasBinaryProperty(c, UCHAR_DASH))
+        p |= P_DASH;
+    return p;
 }
 
 static void init_tables(void)
@@ -47,9 +73,8 @@ static void init_tables(void)
         nfd = unorm2_getNFDInstance(&init_status);
     if (U_FAILURE(init_status))
         return;
-    for (UChar32 c = 0; c < 0x10000; c++)
-        if (icu_inert(c))
-            inert_bmp[c >> 3] |= (uint8_t)(1u << (c & 7));
+    for (UChar32 c = 0; c < PROPS_LIMIT; c++)
+        props_table[c] = icu_props(c);
 }
 
 static bool init(void)
@@ -58,13 +83,9 @@ static bool init(void)
     return U_SUCCESS(init_status);
 }
 
-static bool is_inert(UChar32 c)
+static uint8_t props(UChar32 c)
 {
-    if (c < 0x300)
-        return true;
-    if (c < 0x10000)
-        return inert_bmp[c >> 3] & (1u << (c & 7));
-    return icu_inert(c);
+    return c < PROPS_LIMIT ? props_table[c] : icu_props(c);
 }
 
 /* Decodes the code point at s[i] (valid UTF-8 up to end); *len gets its
@@ -84,9 +105,7 @@ static UChar32 decode(const uint8_t *s, size_t i, size_t end, size_t *len)
 
 static bool is_word_char(UChar32 c)
 {
-    if (c < 0x80)
-        return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-    return u_isalpha(c) || u_charType(c) == U_NON_SPACING_MARK;
+    return props(c) & P_LETTER;
 }
 
 /* ---- Tone-mark placement (SPEC §4.1) ---------------------------------- */
@@ -192,13 +211,32 @@ static void push_anchor(struct anchors *a, size_t norm, size_t text)
 struct emitter {
     nqx_buf out;
     struct anchors anchors; /* out offsets relative to the line */
+    bool synced;            /* the last anchor still describes the mapping */
+    size_t delta;           /* input offset minus output offset, when synced */
 };
 
-/* Appends p[0..n), which stands for the input from in_off on. */
-static void emit(struct emitter *e, size_t in_off, const void *p, size_t n)
+/* Appends p[0..n), which stands for the input from in_off on. Copying
+ * as it comes needs no new anchor; that is checked here without a call. */
+static inline void emit(struct emitter *e, size_t in_off, const void *p, size_t n)
 {
-    push_anchor(&e->anchors, e->out.len, in_off);
-    nqx_buf_add(&e->out, p, n);
+    if (!e->synced || in_off - e->out.len != e->delta) {
+        push_anchor(&e->anchors, e->out.len, in_off);
+        e->synced = true;
+        e->delta = in_off - e->out.len;
+    }
+    if (e->out.len + n >= e->out.cap)
+        nqx_buf_reserve(&e->out, n);
+    memcpy(e->out.data + e->out.len, p, n);
+    e->out.len += n;
+    e->out.data[e->out.len] = '\0';
+}
+
+/* Takes back output after `len` (a tone mark moved, a segment recomposed). */
+static void take_back(struct emitter *e, size_t len)
+{
+    e->out.len = len;
+    e->out.data[len] = '\0';
+    e->synced = false;
 }
 
 /* ---- Cleaning one line ----------------------------------------------- */
@@ -231,29 +269,28 @@ static void end_word(struct cleaner *c)
     size_t n = c->e.out.len - c->word_start;
     size_t m = tone_fix(c->e.out.data + c->word_start, n);
     if (m != n) {
-        c->e.out.len = c->word_start + m;
-        c->e.out.data[c->e.out.len] = '\0';
+        take_back(&c->e, c->word_start + m);
         c->starter_out = SIZE_MAX;
     }
 }
 
 static bool no_space_before(UChar32 ch)
 {
-    return ch < 0x80 && strchr(",.;:!?)]", (int)ch) && ch != 0;
+    switch (ch) {
+    case ',': case '.': case ';': case ':': case '!': case '?': case ')': case ']':
+        return true;
+    default:
+        return false;
+    }
 }
 
 static void note_case(struct cleaner *c, UChar32 ch)
 {
-    if (ch < 0x80) {
-        if (ch >= 'a' && ch <= 'z')
-            c->info->has_lower = true;
-        else if (ch >= 'A' && ch <= 'Z')
-            c->info->has_upper = true;
-    } else if (u_islower(ch)) {
+    uint8_t p = props(ch);
+    if (p & P_LOWER)
         c->info->has_lower = true;
-    } else if (u_isupper(ch) || u_istitle(ch)) {
+    else if (p & P_UPPER)
         c->info->has_upper = true;
-    }
 }
 
 /* Emits the pending space, if one is due before ch. */
@@ -343,8 +380,7 @@ static size_t put_segment(struct cleaner *c, UChar32 first, size_t at)
             c->word_start = seg_out;
         }
     }
-    c->e.out.len = seg_out;
-    c->e.out.data[seg_out] = '\0';
+    take_back(&c->e, seg_out);
     emit(&c->e, seg_in, u8, (size_t)u8len);
     for (int32_t k = 0; k < dstlen;) {
         UChar32 ch;
@@ -353,6 +389,59 @@ static size_t put_segment(struct cleaner *c, UChar32 first, size_t at)
     }
     c->starter_out = SIZE_MAX;
     return j;
+}
+
+/* ASCII that the cleaner copies as it is: everything printable but white
+ * space and the characters markdown or tables give a meaning. */
+static bool plain_ascii(uint8_t b)
+{
+    if (b < 0x21 || b > 0x7E)
+        return false;
+    switch (b) {
+    case '*': case '\\': case '#': case '>': case '|':
+        return false;
+    default:
+        return true;
+    }
+}
+
+static bool ascii_letter(uint8_t b)
+{
+    return (uint8_t)((b | 0x20) - 'a') < 26;
+}
+
+/* Emits the plain ASCII input [i, j) in one piece. A word that ends inside
+ * the run ends in an ASCII letter, and tone placement never changes such a
+ * word, so only the run's first character may need to end a word. */
+static void put_ascii_run(struct cleaner *c, size_t i, size_t j)
+{
+    const uint8_t *s = c->s;
+    if (!ascii_letter(s[i]))
+        end_word(c);
+    flush_space(c, s[i]);
+    size_t out = c->e.out.len;
+    size_t k = j;
+    while (k > i && ascii_letter(s[k - 1]))
+        k--;
+    if (k == i) {
+        if (!c->in_word) {
+            c->in_word = true;
+            c->word_start = out;
+        }
+    } else {
+        c->in_word = k < j;
+        c->word_start = out + (k - i);
+    }
+    for (size_t x = i; x < j; x++) {
+        uint8_t b = s[x];
+        if (b >= 'a' && b <= 'z')
+            c->info->has_lower = true;
+        else if (b >= 'A' && b <= 'Z')
+            c->info->has_upper = true;
+    }
+    c->starter_out = out + (j - i - 1);
+    c->starter_in = j - 1;
+    emit(&c->e, i, s + i, j - i);
 }
 
 static bool is_rule_line(const nqx_buf *b)
@@ -387,7 +476,9 @@ static void clean_line(struct cleaner *c, const uint8_t *s, size_t start, size_t
                        struct line_info *info)
 {
     nqx_buf_clear(&c->e.out);
+    nqx_buf_reserve(&c->e.out, end - start + 16);
     c->e.anchors.n = 0;
+    c->e.synced = false;
     c->s = s;
     c->end = end;
     c->pending_space = false;
@@ -406,6 +497,24 @@ static void clean_line(struct cleaner *c, const uint8_t *s, size_t start, size_t
     }
 
     while (i < end) {
+        if (plain_ascii(s[i])) {
+            /* A single space between plain characters stays as it is and
+             * rides along; runs of spaces, spaces before closing
+             * punctuation or after an opening bracket take the slow path. */
+            size_t j = i + 1;
+            for (;;) {
+                while (j < end && plain_ascii(s[j]))
+                    j++;
+                if (j + 1 < end && s[j] == ' ' && plain_ascii(s[j + 1]) &&
+                    !no_space_before(s[j + 1]) && s[j - 1] != '(' && s[j - 1] != '[')
+                    j += 2;
+                else
+                    break;
+            }
+            put_ascii_run(c, i, j);
+            i = j;
+            continue;
+        }
         size_t at = i, len;
         UChar32 ch = decode(s, i, end, &len);
         i += len;
@@ -465,17 +574,18 @@ static void clean_line(struct cleaner *c, const uint8_t *s, size_t start, size_t
             put(c, ch, at, s + at, 1);
             continue;
         }
-        if (u_isUWhiteSpace(ch)) {
+        uint8_t p = props(ch);
+        if (p & P_SPACE) {
             end_word(c);
             if (!c->pending_space) {
                 c->pending_space = true;
                 c->space_in = at;
             }
-        } else if (u_hasBinaryProperty(ch, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+        } else if (p & P_IGNORE) {
             continue;
-        } else if (u_hasBinaryProperty(ch, UCHAR_DASH)) {
+        } else if (p & P_DASH) {
             put(c, '-', at, "-", 1);
-        } else if (!is_inert(ch)) {
+        } else if (!(p & P_INERT)) {
             i = put_segment(c, ch, at);
         } else {
             put(c, ch, at, s + at, len);

@@ -7,10 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Can any section or block rule match at the start of this line? */
+static bool layout_possible(struct matcher *m, const char *line, size_t limit)
+{
+    const struct pattern *any = &m->rules->layout_any;
+    return !any->code || pattern_match(m, any, line, limit, 0, 0);
+}
+
 bool layout_section(struct matcher *m, const char *line, size_t len, struct section_match *out)
 {
     const nqx_rules *r = m->rules;
     size_t limit = len < WINDOW_AFTER ? len : nqx_utf8_floor(line, WINDOW_AFTER);
+    if (!layout_possible(m, line, limit))
+        return false;
     static const struct {
         const char *group;
         char kind;
@@ -44,6 +53,8 @@ bool layout_block(struct matcher *m, const char *line, size_t len, size_t *end)
 {
     const nqx_rules *r = m->rules;
     size_t limit = len < WINDOW_AFTER ? len : nqx_utf8_floor(line, WINDOW_AFTER);
+    if (!layout_possible(m, line, limit))
+        return false;
     for (size_t i = 0; i < r->nby_role[ROLE_BLOCK]; i++) {
         size_t idx = r->by_role[ROLE_BLOCK][i];
         if (pattern_match(m, &r->rules[idx].pattern, line, limit, 0, 0)) {
@@ -75,6 +86,7 @@ void nqx_matcher_free(nqx_matcher *matcher)
 bool nqx_rules_starts_block(const char *line, size_t len, void *ctx)
 {
     struct matcher *m = ctx;
-    struct section_match sm;
-    return layout_section(m, line, len, &sm) || layout_block(m, line, len, NULL);
+    size_t limit = len < WINDOW_AFTER ? len : nqx_utf8_floor(line, WINDOW_AFTER);
+    /* Any section or block rule: exactly what the combined pattern says. */
+    return layout_possible(m, line, limit);
 }

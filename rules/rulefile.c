@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unicode/uchar.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
@@ -197,6 +198,7 @@ static nqx_status start_block(struct parser *p, struct raw_rules *raw, const cha
         ru->line = line;
         ru->comparator = ru->change = ru->kind = -1;
         ru->scope = SCOPE_CLAUSE;
+        ru->window = WINDOW_BEFORE;
         ru->first_example = r->nexamples;
         v = raw->v;
         nqx_grow(&v, &raw->cap, raw->n + 1, sizeof *raw->v);
@@ -435,30 +437,83 @@ static nqx_status parse_file(nqx_rules *rules, struct raw_rules *raw, const char
 
 /* ---- Expanding {list} references and compiling ----------------------- */
 
-static void add_escaped(nqx_buf *b, const char *s, size_t n)
+/* A list becomes a prefix tree of its phrases, emitted as a regex, so that
+ * matching costs the length of the phrase rather than the number of phrases
+ * (PCRE2 would try a flat alternation branch by branch). Branches are keyed
+ * by case-folded code point, as patterns are caseless; a space in a phrase
+ * matches any run of white space. A phrase that is a prefix of a longer one
+ * makes the rest optional and greedy, so the longest phrase wins. */
+struct trie {
+    UChar32 key;      /* folded code point; 0x20 for white space */
+    char atom[8];     /* its text in the regex */
+    bool terminal;    /* a phrase ends here */
+    struct trie *kids;
+    size_t nkids, cap;
+};
+
+static void trie_add(struct trie *t, const char *s, size_t n)
 {
-    bool space = false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == ' ') {
-            space = true;
+    for (int32_t i = 0; i < (int32_t)n;) {
+        UChar32 c;
+        int32_t at = i;
+        U8_NEXT(s, i, (int32_t)n, c);
+        if (c < 0)
             continue;
+        char atom[8];
+        UChar32 key;
+        if (c == ' ') {
+            while (i < (int32_t)n && s[i] == ' ')
+                i++;
+            key = ' ';
+            snprintf(atom, sizeof atom, "\\s+");
+        } else {
+            key = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+            size_t k = 0;
+            if (c < 0x80 && strchr("\\^$.|?*+()[]{}/#-", (int)c))
+                atom[k++] = '\\';
+            memcpy(atom + k, s + at, (size_t)(i - at));
+            atom[k + (size_t)(i - at)] = '\0';
         }
-        if (space)
-            nqx_buf_adds(b, "\\s+");
-        space = false;
-        if (strchr("\\^$.|?*+()[]{}/", c))
-            nqx_buf_addc(b, '\\');
-        nqx_buf_addc(b, c);
+        struct trie *next = NULL;
+        for (size_t k = 0; k < t->nkids && !next; k++)
+            if (t->kids[k].key == key)
+                next = &t->kids[k];
+        if (!next) {
+            void *v = t->kids;
+            nqx_grow(&v, &t->cap, t->nkids + 1, sizeof *t->kids);
+            t->kids = v;
+            next = &t->kids[t->nkids++];
+            memset(next, 0, sizeof *next);
+            next->key = key;
+            memcpy(next->atom, atom, sizeof atom);
+        }
+        t = next;
     }
+    t->terminal = true;
 }
 
-static int by_length_desc(const void *a, const void *b)
+static void trie_emit(const struct trie *t, nqx_buf *b)
 {
-    const struct entry *x = *(const struct entry *const *)a;
-    const struct entry *y = *(const struct entry *const *)b;
-    size_t lx = strlen(x->phrase), ly = strlen(y->phrase);
-    return lx < ly ? 1 : lx > ly ? -1 : strcmp(x->phrase, y->phrase);
+    if (!t->nkids)
+        return;
+    bool group = t->nkids > 1 || t->terminal;
+    if (group)
+        nqx_buf_adds(b, "(?:");
+    for (size_t k = 0; k < t->nkids; k++) {
+        if (k)
+            nqx_buf_addc(b, '|');
+        nqx_buf_adds(b, t->kids[k].atom);
+        trie_emit(&t->kids[k], b);
+    }
+    if (group)
+        nqx_buf_adds(b, t->terminal ? ")?" : ")");
+}
+
+static void trie_free(struct trie *t)
+{
+    for (size_t k = 0; k < t->nkids; k++)
+        trie_free(&t->kids[k]);
+    free(t->kids);
 }
 
 struct expansion {
@@ -511,16 +566,11 @@ static nqx_status expand(const nqx_rules *r, const char *s, size_t n, struct exp
                     if (st)
                         return st;
                 } else {
-                    const struct entry **sorted = nqx_xmalloc((l->n + 1) * sizeof *sorted);
+                    struct trie root = {0};
                     for (size_t k = 0; k < l->n; k++)
-                        sorted[k] = &l->entries[k];
-                    qsort(sorted, l->n, sizeof *sorted, by_length_desc);
-                    for (size_t k = 0; k < l->n; k++) {
-                        if (k)
-                            nqx_buf_addc(&x->out, '|');
-                        add_escaped(&x->out, sorted[k]->phrase, strlen(sorted[k]->phrase));
-                    }
-                    free(sorted);
+                        trie_add(&root, l->entries[k].phrase, strlen(l->entries[k].phrase));
+                    trie_emit(&root, &x->out);
+                    trie_free(&root);
                 }
                 nqx_buf_addc(&x->out, ')');
                 record_src(x, x->out.len, origin);
@@ -564,7 +614,7 @@ static nqx_status compile_pattern(nqx_rules *r, struct pattern *p, const nqx_buf
                              (char *)msg);
     }
     /* JIT where the platform has it; the interpreter otherwise. */
-    (void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+    p->jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0;
     p->src = nqx_buf_steal(&x.out);
     free(x.src);
     return NQX_OK;
@@ -610,10 +660,19 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
             slot = &ru->scope, val = parse_enum(v, vl, scopes, 5);
         else if (kl == 4 && !strncmp(s, "weak", 4))
             slot = &weak, val = parse_enum(v, vl, yesno, 2);
+        else if (kl == 6 && !strncmp(s, "window", 6)) {
+            int w = atoi(v);
+            if (w < 8 || w > 400)
+                return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
+                                     "set: window=%.*s: give 8 to 400 bytes", (int)vl, v);
+            ru->window = (size_t)w;
+            s = e;
+            continue;
+        }
         if (!slot)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
                                  "set: unknown key '%.*s' (comparator, change, kind, scope, "
-                                 "weak)",
+                                 "weak, window)",
                                  (int)kl, s);
         if (val < 0)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
@@ -740,6 +799,35 @@ static nqx_status finish_rule(nqx_rules *r, struct rule *ru, struct raw_rule *rr
     return NQX_OK;
 }
 
+static nqx_status build_layout_any(nqx_rules *r, nqx_error *err)
+{
+    nqx_buf b = {0};
+    for (size_t i = 0; i < r->nrules; i++) {
+        const struct rule *ru = &r->rules[i];
+        if ((ru->role != ROLE_SECTION && ru->role != ROLE_BLOCK) || !ru->pattern.src)
+            continue;
+        nqx_buf_adds(&b, b.len ? "|(?:" : "(?:");
+        nqx_buf_adds(&b, ru->pattern.src);
+        nqx_buf_addc(&b, ')');
+    }
+    if (!b.len) {
+        nqx_buf_free(&b);
+        return NQX_OK;
+    }
+    int code;
+    PCRE2_SIZE off;
+    r->layout_any.code = pcre2_compile((PCRE2_SPTR)b.data, b.len,
+                                       PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES |
+                                           PCRE2_ANCHORED,
+                                       &code, &off, r->cctx);
+    nqx_buf_free(&b);
+    if (!r->layout_any.code)
+        return nqx_error_set(err, NQX_E_ENV, r->dir, 0, 0, -1,
+                             "section and block patterns do not combine (error %d)", code);
+    r->layout_any.jit = pcre2_jit_compile(r->layout_any.code, PCRE2_JIT_COMPLETE) == 0;
+    return NQX_OK;
+}
+
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -831,6 +919,10 @@ nqx_status nqx_rules_load(const char *dir, nqx_rules **out, nqx_error *err)
         r->by_role[role] = v;
         r->by_role[role][r->nby_role[role]++] = i;
     }
+    if ((st = build_layout_any(r, err))) {
+        nqx_rules_free(r);
+        return st;
+    }
     *out = r;
     return NQX_OK;
 }
@@ -878,6 +970,7 @@ void nqx_rules_free(nqx_rules *r)
     for (size_t i = 0; i < r->nfiles; i++)
         free(r->files[i]);
     free(r->files);
+    pcre2_code_free(r->layout_any.code);
     pcre2_compile_context_free(r->cctx);
     free(r->dir);
     free(r);
@@ -936,8 +1029,12 @@ bool pattern_match(struct matcher *m, const struct pattern *p, const char *subje
 {
     if (!p->code || start > len)
         return false;
-    int rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, start,
-                         options | PCRE2_NO_UTF_CHECK, m->md, m->mctx);
+    /* pcre2_jit_match skips checks pcre2_match makes on every call; the
+     * subject is valid UTF-8 and options are those the code was made for. */
+    int rc = p->jit && !(options & PCRE2_ANCHORED)
+                 ? pcre2_jit_match(p->code, (PCRE2_SPTR)subject, len, start, 0, m->md, m->mctx)
+                 : pcre2_match(p->code, (PCRE2_SPTR)subject, len, start,
+                               options | PCRE2_NO_UTF_CHECK, m->md, m->mctx);
     if (rc >= 0)
         return true;
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||

@@ -14,7 +14,7 @@
 #define RULE_MATCH_LIMIT 200000
 #define RULE_DEPTH_LIMIT 5000
 #define RULE_HEAP_LIMIT_KIB 8192
-#define WINDOW_BEFORE 160 /* bytes a `before` pattern sees */
+#define WINDOW_BEFORE 48 /* bytes a `before` pattern sees, unless set: window=N */
 #define WINDOW_AFTER 320 /* bytes a `pattern` or `after` pattern sees */
 
 typedef enum rule_role {
@@ -41,6 +41,7 @@ enum { SCOPE_CLAUSE = 1, SCOPE_HEADING = 2, SCOPE_SENTENCE = 4 };
 struct pattern {
     char *src; /* after list expansion */
     pcre2_code *code;
+    bool jit;    /* compiled to machine code: matched with pcre2_jit_match */
     size_t line; /* where it is written */
 };
 
@@ -61,6 +62,7 @@ struct rule {
     int kind;               /* nqx_kind, or -1 */
     int scope;              /* SCOPE_* for kind cues */
     bool weak;              /* a predicate that introduces a qualifier (có) */
+    size_t window;          /* bytes the `before` pattern sees */
     char *groups;           /* documentation of the named groups */
     size_t first_example, nexamples;
 };
@@ -93,6 +95,9 @@ struct nqx_rules {
     size_t *by_role[ROLE_COUNT];
     size_t nby_role[ROLE_COUNT];
     pcre2_compile_context *cctx;
+    /* Every section and block pattern in one: a line none of them can
+     * start is known after one match instead of one per rule. */
+    struct pattern layout_any;
     char **files; /* names of the loaded files, owned */
     size_t nfiles;
 };

@@ -80,6 +80,13 @@ struct qty {
     int scale_exp;
 };
 
+/* A kind cue found in a clause. */
+struct cue {
+    size_t start, end;
+    int kind;
+    size_t rule;
+};
+
 struct engine {
     struct matcher *m;
     nqx_doc *doc;
@@ -96,9 +103,11 @@ struct engine {
     char section[160];
     struct qty *q;
     size_t nq, qcap;
-    /* "trong đó": children of target parent (1-based) until sentence_end. */
+    struct cue *cues; /* kind cues of the current clause */
+    size_t ncues, cues_cap;
+    /* "trong đó": children of target parent (1-based) until the sentence
+     * ends. */
     size_t parent;
-    size_t parent_until;
     size_t line_first_target; /* index of the first target of this line */
 };
 
@@ -128,10 +137,23 @@ static size_t window_end(const struct engine *E, size_t at, size_t hi, size_t wi
     return nqx_utf8_floor(E->t, at + width);
 }
 
-static bool is_digit_byte(char c)
+static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
 }
+
+static bool is_sentence_mark(char c)
+{
+    return c == '.' || c == '!' || c == '?';
+}
+
+/* Bytes the clause splitter stops at: digits, sentence marks, ';' and '|'.
+ * Everything else is skipped in a tight loop. */
+static const bool splitter_stop[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+    ['7'] = 1, ['8'] = 1, ['9'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1, [';'] = 1,
+    ['|'] = 1,
+};
 
 static const struct rule *rule_at(const struct engine *E, rule_role role, size_t i)
 {
@@ -143,12 +165,13 @@ static size_t rule_index(const struct engine *E, rule_role role, size_t i)
     return E->m->rules->by_role[role][i];
 }
 
-/* Does `before` match right before `at` (looking no further back than lo)? */
-static bool before_matches(struct engine *E, const struct pattern *p, size_t lo, size_t at,
+/* Does the rule's `before` match right before `at` (looking no further
+ * back than lo)? */
+static bool before_matches(struct engine *E, const struct rule *ru, size_t lo, size_t at,
                            size_t *start)
 {
-    size_t ws = window_start(E, lo, at, WINDOW_BEFORE);
-    if (!pattern_match(E->m, p, E->t, at, ws, 0))
+    size_t ws = window_start(E, lo, at, ru->window);
+    if (!pattern_match(E->m, &ru->before, E->t, at, ws, 0))
         return false;
     if (start)
         *start = pcre2_get_ovector_pointer(E->m->md)[0];
@@ -279,11 +302,11 @@ static bool line_is_caps(const char *s, size_t n)
 static void note_years(struct engine *E, size_t s, size_t e)
 {
     for (size_t i = s; i + 4 <= e; i++) {
-        if ((i > s && is_digit_byte(E->t[i - 1])) || (i + 4 < e && is_digit_byte(E->t[i + 4])))
+        if ((i > s && is_digit(E->t[i - 1])) || (i + 4 < e && is_digit(E->t[i + 4])))
             continue;
         if (!((E->t[i] == '1' && E->t[i + 1] == '9') || (E->t[i] == '2' && E->t[i + 1] == '0')))
             continue;
-        if (!is_digit_byte(E->t[i + 2]) || !is_digit_byte(E->t[i + 3]))
+        if (!is_digit(E->t[i + 2]) || !is_digit(E->t[i + 3]))
             continue;
         int y = (E->t[i] - '0') * 1000 + (E->t[i + 1] - '0') * 100 + (E->t[i + 2] - '0') * 10 +
                 (E->t[i + 3] - '0');
@@ -320,7 +343,7 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
          * next section marker. Read its last sentence. */
         size_t s = ls;
         for (size_t i = le; i-- > ls + 1;)
-            if ((line[i - ls] == ' ') && i >= ls + 1 && strchr(".!?", line[i - ls - 1])) {
+            if (line[i - ls] == ' ' && is_sentence_mark(line[i - ls - 1])) {
                 s = i + 1;
                 break;
             }
@@ -331,10 +354,7 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
 
 /* ---- Clauses and candidates ----------------------------------------------- */
 
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+
 
 /* Is position i (a '.', '!' or '?') the end of a sentence? */
 static bool sentence_end(const struct engine *E, size_t i, size_t le)
@@ -377,9 +397,10 @@ static bool skip_candidate(struct engine *E, size_t ls, size_t ns, size_t ne, si
     for (size_t i = 0; i < r->nby_role[ROLE_SKIP]; i++) {
         const struct rule *ru = rule_at(E, ROLE_SKIP, i);
         size_t end = ne;
-        if (ru->before.code && !before_matches(E, &ru->before, ls, ns, NULL))
-            continue;
+        /* The anchored pattern first: it fails at once on most numbers. */
         if (ru->pattern.code && !at_matches(E, &ru->pattern, ns, le, &end))
+            continue;
+        if (ru->before.code && !before_matches(E, ru, ls, ns, NULL))
             continue;
         if (ru->after.code && !at_matches(E, &ru->after, end, le, &end))
             continue;
@@ -499,12 +520,12 @@ static void find_comparator(struct engine *E, struct qty *q, size_t suffix_end)
     for (size_t i = 0; i < r->nby_role[ROLE_COMPARATOR]; i++) {
         const struct rule *ru = rule_at(E, ROLE_COMPARATOR, i);
         size_t bs = q->ns, ae = q->qe, cs = SIZE_MAX, ce;
-        if (ru->before.code && !before_matches(E, &ru->before, q->local, q->ns, &bs))
+        if (ru->before.code && !before_matches(E, ru, q->local, q->ns, &bs))
             continue;
         if (ru->after.code) {
             if (!at_matches(E, &ru->after, q->qe, suffix_end, &ae))
                 continue;
-            if (group_span(E->m, &ru->after, "cue", &cs, &ce) == false)
+            if (!group_span(E->m, &ru->after, "cue", &cs, &ce))
                 cs = q->qe;
         }
         q->crule = rule_index(E, ROLE_COMPARATOR, i);
@@ -547,8 +568,41 @@ static void find_predicate(struct engine *E, struct qty *q, size_t lo, size_t hi
     }
 }
 
+static int by_start(const void *a, const void *b)
+{
+    const struct cue *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* Every clause-scope kind cue of [cs, ce), found once per clause, sorted by
+ * position. */
+static void find_cues(struct engine *E, size_t cs, size_t ce)
+{
+    const nqx_rules *r = E->m->rules;
+    E->ncues = 0;
+    for (size_t i = 0; i < r->nby_role[ROLE_KIND]; i++) {
+        const struct rule *ru = rule_at(E, ROLE_KIND, i);
+        if (!(ru->scope & SCOPE_CLAUSE))
+            continue;
+        size_t from = cs;
+        while (from < ce && pattern_match(E->m, &ru->pattern, E->t, ce, from, 0)) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(E->m->md);
+            void *v = E->cues;
+            nqx_grow(&v, &E->cues_cap, E->ncues + 1, sizeof *E->cues);
+            E->cues = v;
+            E->cues[E->ncues++] = (struct cue){ov[0], ov[1], ru->kind, rule_index(E, ROLE_KIND, i)};
+            size_t next = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+            from = utf8_ceil(E->t, next, ce);
+        }
+    }
+    qsort(E->cues, E->ncues, sizeof *E->cues, by_start);
+}
+
 /* The kind cue nearest to the quantity: in its own words first, then after
- * it, then anywhere in the clause; else the heading context. */
+ * it, then anywhere near it in the clause; else the sentence's period,
+ * the heading context, the title. */
 static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce,
                      size_t suffix_end)
 {
@@ -562,32 +616,31 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
         {q->qe, suffix_end < near_hi ? suffix_end : near_hi},
         {near_lo, near_hi},
     };
+    /* The first cue that can lie in the near window. */
+    size_t lo = 0, hi = E->ncues;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (E->cues[mid].start < near_lo)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     for (size_t s = 0; s < 3; s++) {
-        size_t lo = spans[s].lo, hi = spans[s].hi;
-        if (lo >= hi)
-            continue;
-        int kind = KIND_NONE;
-        size_t best = 0, best_rule = SIZE_MAX;
-        for (size_t i = 0; i < r->nby_role[ROLE_KIND]; i++) {
-            const struct rule *ru = rule_at(E, ROLE_KIND, i);
-            if (!(ru->scope & SCOPE_CLAUSE))
+        const struct cue *best = NULL;
+        size_t best_d = 0;
+        for (size_t k = lo; k < E->ncues && E->cues[k].start < near_hi; k++) {
+            const struct cue *c = &E->cues[k];
+            if (c->start < spans[s].lo || c->end > spans[s].hi)
                 continue;
-            size_t from = lo;
-            while (from < hi && pattern_match(E->m, &ru->pattern, E->t, hi, from, 0)) {
-                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(E->m->md);
-                size_t d = ov[1] <= q->ns ? q->ns - ov[1] : ov[0] >= q->qe ? ov[0] - q->qe : 0;
-                if (kind == KIND_NONE || d < best) {
-                    kind = ru->kind;
-                    best = d;
-                    best_rule = rule_index(E, ROLE_KIND, i);
-                }
-                size_t next = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-                from = utf8_ceil(E->t, next, hi);
+            size_t d = c->end <= q->ns ? q->ns - c->end : c->start >= q->qe ? c->start - q->qe : 0;
+            if (!best || d < best_d || (d == best_d && c->rule < best->rule)) {
+                best = c;
+                best_d = d;
             }
         }
-        if (kind != KIND_NONE) {
-            trace(E, best_rule, q->ns);
-            return kind;
+        if (best) {
+            trace(E, best->rule, q->ns);
+            return best->kind;
         }
     }
     /* "Năm 2023, ..." in a document about 2024 reports the past. */
@@ -789,13 +842,13 @@ static void emit_target(struct engine *E, struct qty *q, size_t cs, size_t ce,
     t->text = build_text(E, q, cs, ce);
     t->start = q->ns;
     t->end = q->end;
-    if (E->parent && q->ns < E->parent_until && E->parent <= doc->ntargets - 1)
+    if (E->parent && E->parent <= doc->ntargets - 1)
         t->parent = E->parent;
 }
 
 /* Looks for a "trong đó" marker in [cs, ce): targets after it, up to the end
  * of the sentence, are children of the last target before it. */
-static void find_children(struct engine *E, size_t cs, size_t ce, size_t sentence_end_at)
+static void find_children(struct engine *E, size_t cs, size_t ce)
 {
     const nqx_rules *r = E->m->rules;
     for (size_t i = 0; i < r->nby_role[ROLE_CHILDREN]; i++) {
@@ -813,16 +866,14 @@ static void find_children(struct engine *E, size_t cs, size_t ce, size_t sentenc
         if (parent) {
             trace(E, rule_index(E, ROLE_CHILDREN, i), at);
             E->parent = parent;
-            E->parent_until = sentence_end_at;
         }
         return;
     }
 }
 
-static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, size_t ce,
-                           size_t sent_end)
+static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, size_t ce)
 {
-    find_children(E, cs, ce, sent_end);
+    find_children(E, cs, ce);
 
     /* 1. Candidates: skip what is not a quantity, parse what is. */
     E->nq = 0;
@@ -893,6 +944,7 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         find_predicate(E, n, n->local, n->cmp_start);
     }
     /* 4. Emit. */
+    find_cues(E, cs, ce);
     const char *prev_indicator = NULL;
     for (size_t i = 0; i < E->nq; i++) {
         struct qty *q = &E->q[i];
@@ -908,52 +960,44 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
     }
 }
 
-/* Splits the line's text [bs, le) into clauses and processes those. */
+/* Splits the line's text [bs, le) into clauses (at ';', '|' and sentence
+ * ends) in one pass and processes those that hold a digit. */
 static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
 {
     E->line_first_target = E->doc->ntargets;
     E->parent = 0;
-    size_t cs = bs;
-    size_t sent_start = bs;
     E->sent_start = bs;
-    /* Where the current sentence ends, for "trong đó". */
-    size_t sent_end = le;
-    for (size_t i = bs; i < le; i++)
-        if (strchr(".!?", E->t[i]) && sentence_end(E, i, le)) {
-            sent_end = i + 1;
-            break;
-        }
+    size_t cs = bs;
+    bool digit = false;
     for (size_t i = bs; i <= le; i++) {
-        bool end = i == le;
-        bool sentence = !end && strchr(".!?", E->t[i]) && E->t[i] && sentence_end(E, i, le);
-        bool clause = !end && (E->t[i] == ';' || E->t[i] == '|');
-        if (!end && !sentence && !clause)
+        while (i < le && !splitter_stop[(unsigned char)E->t[i]])
+            i++;
+        char c = i < le ? E->t[i] : '\0';
+        if (is_digit(c)) {
+            digit = true;
+            continue;
+        }
+        bool sentence = is_sentence_mark(c) && sentence_end(E, i, le);
+        if (i < le && !sentence && c != ';' && c != '|')
             continue;
         size_t ce = sentence ? i + 1 : i;
         while (cs < ce && E->t[cs] == ' ')
             cs++;
         if (cs < ce) {
-            bool has_digit = false;
-            for (size_t k = cs; k < ce && !has_digit; k++)
-                has_digit = is_digit(E->t[k]);
-            if (has_digit)
-                process_clause(E, ls, le, cs, ce, sent_end);
+            if (digit)
+                process_clause(E, ls, le, cs, ce);
             else
-                find_children(E, cs, ce, sent_end);
+                find_children(E, cs, ce);
         }
+        digit = false;
         cs = i + 1;
         if (sentence) {
-            sent_start = i + 1;
-            while (sent_start < le && E->t[sent_start] == ' ')
-                sent_start++;
-            E->sent_start = sent_start;
+            /* "trong đó" holds to the end of its sentence. */
             E->parent = 0;
-            sent_end = le;
-            for (size_t k = sent_start; k < le; k++)
-                if (strchr(".!?", E->t[k]) && sentence_end(E, k, le)) {
-                    sent_end = k + 1;
-                    break;
-                }
+            size_t next = i + 1;
+            while (next < le && E->t[next] == ' ')
+                next++;
+            E->sent_start = next;
         }
     }
 }
@@ -968,12 +1012,13 @@ void targets_extract(struct matcher *m, nqx_doc *doc)
         size_t bs = enter_line(&E, ls, le);
         bool digit = false;
         for (size_t k = bs; k < le && !digit; k++)
-            digit = is_digit(E.t[k]);
+            digit = (unsigned char)(E.t[k] - '0') < 10;
         if (digit)
             process_line(&E, ls, bs, le);
         ls = le + 1;
     }
     free(E.q);
+    free(E.cues);
 }
 
 nqx_status nqx_rules_apply(const nqx_rules *rules, nqx_doc *doc, nqx_error *err)
