@@ -3,12 +3,15 @@
 #   make            build build/nqx and build/libnqx.a
 #   make run        install what is missing, build, convert a bundled sample
 #   make check      every test: unit suites, rule examples, corpus records,
-#                   schema, command line, pathological inputs; then all of it
-#                   again under ASan+UBSan.  CASES=NAME runs one corpus case.
+#                   schema, variants, command line, pathological inputs; then
+#                   all of it again under ASan+UBSan. CASES="NAME ..." runs
+#                   only those corpus cases.
 #   make golden     rewrite corpus/*.xml from the program (review the diff!)
 #   make eval       precision/recall on corpus/heldout (never tuned on)
-#   make bench      MB/s on a large input built from the corpus
-#   make asan | leakcheck | fuzz | format | install | clean
+#   make bench      MB/s on a large input built from the corpus, next to uconv
+#   make leakcheck  the CLI over the corpus under valgrind
+#   make fuzz       libFuzzer on the whole pipeline (clang; FUZZ_SECONDS=60)
+#   make asan | format | install | uninstall | clean
 
 PREFIX  ?= /usr/local
 DATADIR ?= $(PREFIX)/share/nqx
@@ -34,10 +37,18 @@ LIBS     = $(PKG_LIBS) -lpthread
 LIB_SRC  = $(wildcard model/*.c extract/*.c normalize/*.c rules/*.c output/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  = $(BUILD)/obj/cli/main.o
-HEADERS  = $(wildcard model/*.h extract/*.h normalize/*.h rules/*.h output/*.h)
+HEADERS  = $(wildcard model/*.h extract/*.h normalize/*.h rules/*.h output/*.h tests/*.h)
 
-.PHONY: all deps run check test unit rules-test corpus cli-test golden eval bench \
-        asan leakcheck fuzz format install uninstall clean
+TESTS    = number normalize extract rules targets output variants pathological cli
+TEST_BINS = $(TESTS:%=$(BUILD)/tests/test_%) $(BUILD)/tests/eval_targets
+
+SANITIZE = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=all
+export ASAN_OPTIONS  = detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
+
+.PHONY: all deps run check test corpus golden eval bench asan leakcheck fuzz format \
+        install uninstall clean
 
 all: $(BUILD)/nqx $(BUILD)/libnqx.a
 
@@ -52,6 +63,11 @@ $(BUILD)/libnqx.a: $(LIB_OBJ)
 $(BUILD)/nqx: $(CLI_OBJ) $(BUILD)/libnqx.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libnqx.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnqx.a $(LIBS) \
+	    $(CMOCKA_LIBS)
+
 deps:
 	@./scripts/deps.sh
 
@@ -61,8 +77,76 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/nqx convert $(SAMPLE)
 
-clean:
-	rm -rf build
+# ---- Tests ------------------------------------------------------------------
+
+ifeq ($(CASES),)
+check: deps
+	@$(MAKE) --no-print-directory test
+	@echo "== again under ASan+UBSan"
+	@$(MAKE) --no-print-directory test BUILD=build/asan CFLAGS="$(SANITIZE)" \
+	    LDFLAGS="$(SANITIZE)"
+	@echo "== make check: all passed"
+else
+check: deps
+	@$(MAKE) --no-print-directory corpus
+endif
+
+test: all $(TEST_BINS)
+	@for t in $(TESTS); do \
+	    echo "== $$t"; NQX_BIN=$(BUILD)/nqx $(BUILD)/tests/test_$$t || exit 1; \
+	done
+	@echo "== rule examples"; $(BUILD)/nqx rules test
+	@$(MAKE) --no-print-directory corpus
+
+corpus: all $(BUILD)/tests/eval_targets
+	@echo "== corpus"
+	@NQX=$(BUILD)/nqx EVAL=$(BUILD)/tests/eval_targets CASES="$(CASES)" ./tests/run-corpus.sh
+
+asan:
+	@$(MAKE) --no-print-directory test BUILD=build/asan CFLAGS="$(SANITIZE)" \
+	    LDFLAGS="$(SANITIZE)"
+
+# Rewrites the expected records; cases marked NAME.known-bug keep their
+# hand-corrected record. Review with git diff before committing.
+golden: all
+	@for txt in corpus/*.txt; do \
+	    name=$${txt%.txt}; \
+	    if [ -f $$name.known-bug ]; then echo "kept $$name.xml (known bug)"; continue; fi; \
+	    $(BUILD)/nqx convert -q $$txt > $$name.xml || exit 1; \
+	done
+
+HELDOUT = $(wildcard corpus/heldout/*.txt)
+eval: all $(BUILD)/tests/eval_targets
+	@echo "== tuning corpus (the rules were written against these)"
+	@$(BUILD)/tests/eval_targets $(wildcard corpus/*.txt) | tail -n 1
+	@echo "== held-out documents (never tuned on)"
+	@$(BUILD)/tests/eval_targets -v $(HELDOUT)
+
+bench: deps all
+	@./scripts/bench.sh $(BUILD)/nqx
+
+leakcheck: all
+	@command -v valgrind >/dev/null || { echo "valgrind is not installed"; exit 2; }
+	@for txt in corpus/*.txt; do \
+	    valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	        --error-exitcode=1 $(BUILD)/nqx convert -q $$txt > /dev/null || exit 1; \
+	done
+	@valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --error-exitcode=1 $(BUILD)/nqx rules test > /dev/null
+	@echo "leakcheck: no leaks, no errors"
+
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" \
+	    build/fuzz/libnqx.a
+	clang $(ALL_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o build/fuzz/fuzz_pipeline \
+	    tests/fuzz_pipeline.c build/fuzz/libnqx.a $(LIBS)
+	@mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_pipeline -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -timeout=10 build/fuzz/corpus corpus
+
+# ---- Install, format, clean ----------------------------------------------------
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules
@@ -77,15 +161,5 @@ uninstall:
 format:
 	clang-format -i $(wildcard */*.c */*.h)
 
-# ---- Tests and measurements -------------------------------------------------
-
-TEST_CFLAGS = $(ALL_CFLAGS) $(CMOCKA_CFLAGS)
-$(BUILD)/tests/%: tests/%.c $(BUILD)/libnqx.a $(HEADERS)
-	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libnqx.a $(LIBS) $(CMOCKA_LIBS)
-
-HELDOUT = $(wildcard corpus/heldout/*.txt)
-eval: $(BUILD)/tests/eval_targets
-	@echo "== tuning corpus"; $(BUILD)/tests/eval_targets $(wildcard corpus/*.txt) | tail -1
-	@echo "== held-out documents (never tuned on)"
-	@$(BUILD)/tests/eval_targets -v $(HELDOUT)
+clean:
+	rm -rf build

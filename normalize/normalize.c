@@ -410,38 +410,76 @@ static bool ascii_letter(uint8_t b)
     return (uint8_t)((b | 0x20) - 'a') < 26;
 }
 
-/* Emits the plain ASCII input [i, j) in one piece. A word that ends inside
- * the run ends in an ASCII letter, and tone placement never changes such a
- * word, so only the run's first character may need to end a word. */
-static void put_ascii_run(struct cleaner *c, size_t i, size_t j)
+/* Copies the plain input from i on in one piece and returns where it
+ * stops: printable ASCII other than markdown and table characters, single
+ * spaces between such characters, and characters that are already NFC and
+ * need no other change. It stops before the end of a word whose tone mark
+ * may have to move (a marked vowel after o or u), so that end_word sees it;
+ * a word that ends inside the run needs nothing. Returns i when nothing is
+ * plain there. */
+static size_t put_plain_run(struct cleaner *c, size_t i, size_t end)
 {
     const uint8_t *s = c->s;
-    if (!ascii_letter(s[i]))
-        end_word(c);
-    flush_space(c, s[i]);
     size_t out = c->e.out.len;
-    size_t k = j;
-    while (k > i && ascii_letter(s[k - 1]))
-        k--;
-    if (k == i) {
-        if (!c->in_word) {
-            c->in_word = true;
-            c->word_start = out;
+    size_t j = i, last_letter = SIZE_MAX, last_char = i;
+    bool in_word = c->in_word, letter_before = false, lower = false, upper = false;
+    size_t word_start = c->word_start;
+    while (j < end) {
+        uint8_t b = s[j], p;
+        size_t len = 1;
+        if (b < 0x80) {
+            if (b == ' ') {
+                /* One space between plain characters rides along. */
+                if (j == i || j + 1 >= end || !plain_ascii(s[j + 1]) ||
+                    no_space_before(s[j + 1]) || s[j - 1] == '(' || s[j - 1] == '[')
+                    break;
+            } else if (!plain_ascii(b)) {
+                break;
+            }
+            p = ascii_letter(b) ? (b >= 'a' ? P_LETTER | P_LOWER : P_LETTER | P_UPPER) : 0;
+        } else {
+            p = props(decode(s, j, end, &len));
+            if ((p & (P_INERT | P_SPACE | P_IGNORE | P_DASH)) != P_INERT)
+                break;
         }
-    } else {
-        c->in_word = k < j;
-        c->word_start = out + (k - i);
+        bool letter = p & P_LETTER;
+        if (!letter && letter_before && last_letter > 0 && s[last_letter] >= 0x80 &&
+            strchr("oOuU", s[last_letter - 1]))
+            break; /* the word just ended may need its tone mark moved */
+        if (j == i) {
+            /* The run's first character may end the word before it. */
+            if (!letter)
+                end_word(c);
+            flush_space(c, b < 0x80 ? b : 0x80);
+            out = c->e.out.len;
+            in_word = c->in_word && letter;
+            word_start = c->word_start;
+        }
+        if (letter) {
+            if (!in_word) {
+                in_word = true;
+                word_start = out + (j - i);
+            }
+            last_letter = j;
+        } else {
+            in_word = false;
+        }
+        lower |= p & P_LOWER;
+        upper |= p & P_UPPER;
+        letter_before = letter;
+        last_char = j;
+        j += len;
     }
-    for (size_t x = i; x < j; x++) {
-        uint8_t b = s[x];
-        if (b >= 'a' && b <= 'z')
-            c->info->has_lower = true;
-        else if (b >= 'A' && b <= 'Z')
-            c->info->has_upper = true;
-    }
-    c->starter_out = out + (j - i - 1);
-    c->starter_in = j - 1;
+    if (j == i)
+        return i;
+    c->info->has_lower |= lower;
+    c->info->has_upper |= upper;
+    c->in_word = in_word;
+    c->word_start = word_start;
+    c->starter_out = out + (last_char - i);
+    c->starter_in = last_char;
     emit(&c->e, i, s + i, j - i);
+    return j;
 }
 
 static bool is_rule_line(const nqx_buf *b)
@@ -497,21 +535,8 @@ static void clean_line(struct cleaner *c, const uint8_t *s, size_t start, size_t
     }
 
     while (i < end) {
-        if (plain_ascii(s[i])) {
-            /* A single space between plain characters stays as it is and
-             * rides along; runs of spaces, spaces before closing
-             * punctuation or after an opening bracket take the slow path. */
-            size_t j = i + 1;
-            for (;;) {
-                while (j < end && plain_ascii(s[j]))
-                    j++;
-                if (j + 1 < end && s[j] == ' ' && plain_ascii(s[j + 1]) &&
-                    !no_space_before(s[j + 1]) && s[j - 1] != '(' && s[j - 1] != '[')
-                    j += 2;
-                else
-                    break;
-            }
-            put_ascii_run(c, i, j);
+        size_t j = put_plain_run(c, i, end);
+        if (j > i) {
             i = j;
             continue;
         }

@@ -44,12 +44,29 @@ static char *xml_clean(const char *s)
     return nqx_buf_steal(&b);
 }
 
+/* Is s already something XML can carry as it is? Checked without copying:
+ * almost every string is. */
+static bool xml_safe(const char *s)
+{
+    for (int32_t i = 0, n = (int32_t)strlen(s); i < n;) {
+        if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c < 0 || !xml_char(c))
+            return false;
+    }
+    return true;
+}
+
 static void attr(xmlTextWriterPtr w, const char *name, const char *value)
 {
     if (!value)
         return;
-    char *v = xml_clean(value);
-    xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST v);
+    char *v = xml_safe(value) ? NULL : xml_clean(value);
+    xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST(v ? v : value));
     free(v);
 }
 
@@ -64,8 +81,8 @@ static void element(xmlTextWriterPtr w, const char *name, const char *content)
 {
     if (!content)
         return;
-    char *v = xml_clean(content);
-    xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST v);
+    char *v = xml_safe(content) ? NULL : xml_clean(content);
+    xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST(v ? v : content));
     free(v);
 }
 

@@ -30,7 +30,7 @@
 
 const char *const rule_role_names[ROLE_COUNT] = {
     "skip", "quantity", "comparator", "predicate", "kind",
-    "frame", "children", "section", "block",
+    "frame", "children", "tail", "section", "block",
 };
 
 /* ---- Small helpers ------------------------------------------------- */
@@ -91,6 +91,37 @@ const struct list *rules_list(const nqx_rules *rules, const char *name)
         if (!strcmp(rules->lists[i].name, name))
             return &rules->lists[i];
     return NULL;
+}
+
+static int by_folded(const void *a, const void *b)
+{
+    return strcmp((*(const struct entry *const *)a)->folded,
+                  (*(const struct entry *const *)b)->folded);
+}
+
+static void index_units(nqx_rules *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nlists; i++)
+        if (!r->lists[i].is_define && !strncmp(r->lists[i].name, "unit", 4))
+            n += r->lists[i].n;
+    r->units = nqx_xmalloc((n + 1) * sizeof *r->units);
+    r->nunits = 0;
+    for (size_t i = 0; i < r->nlists; i++)
+        if (!r->lists[i].is_define && !strncmp(r->lists[i].name, "unit", 4))
+            for (size_t k = 0; k < r->lists[i].n; k++)
+                r->units[r->nunits++] = &r->lists[i].entries[k];
+    qsort(r->units, r->nunits, sizeof *r->units, by_folded);
+}
+
+const struct entry *unit_lookup(const nqx_rules *r, const char *text, size_t len)
+{
+    char *f = fold_text(text, len);
+    struct entry key = {.folded = f};
+    const struct entry *k = &key;
+    const struct entry **hit = bsearch(&k, r->units, r->nunits, sizeof *r->units, by_folded);
+    free(f);
+    return hit ? *hit : NULL;
 }
 
 const struct entry *list_lookup(const struct list *l, const char *text, size_t len)
@@ -585,6 +616,22 @@ static nqx_status expand(const nqx_rules *r, const char *s, size_t n, struct exp
     return NQX_OK;
 }
 
+static void index_groups(struct pattern *p)
+{
+    uint32_t count = 0, size = 0;
+    PCRE2_SPTR table = NULL;
+    pcre2_pattern_info(p->code, PCRE2_INFO_NAMECOUNT, &count);
+    pcre2_pattern_info(p->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
+    pcre2_pattern_info(p->code, PCRE2_INFO_NAMETABLE, &table);
+    p->groups = nqx_xcalloc(count + 1, sizeof *p->groups);
+    for (uint32_t i = 0; i < count; i++) {
+        const uint8_t *e = table + i * size;
+        p->groups[i].number = (uint16_t)(e[0] << 8 | e[1]);
+        snprintf(p->groups[i].name, sizeof p->groups[i].name, "%s", (const char *)e + 2);
+    }
+    p->ngroups = count;
+}
+
 static nqx_status compile_pattern(nqx_rules *r, struct pattern *p, const nqx_buf *src,
                                   size_t line, uint32_t flags, const char *file,
                                   const char *what, nqx_error *err)
@@ -616,6 +663,7 @@ static nqx_status compile_pattern(nqx_rules *r, struct pattern *p, const nqx_buf
     /* JIT where the platform has it; the interpreter otherwise. */
     p->jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0;
     p->src = nqx_buf_steal(&x.out);
+    index_groups(p);
     free(x.src);
     return NQX_OK;
 }
@@ -828,6 +876,76 @@ static nqx_status build_layout_any(nqx_rules *r, nqx_error *err)
     return NQX_OK;
 }
 
+static nqx_status build_family(nqx_rules *r, struct family *f, rule_role role, nqx_error *err)
+{
+    f->n = r->nby_role[role];
+    f->rule = nqx_xmalloc((f->n + 1) * sizeof *f->rule);
+    f->suffix = nqx_xcalloc(f->n + 1, sizeof *f->suffix);
+    for (size_t k = 0; k < f->n; k++) {
+        f->rule[k] = r->by_role[role][k];
+        if (!r->rules[f->rule[k]].pattern.src)
+            return nqx_error_set(err, NQX_E_ENV, r->rules[f->rule[k]].file,
+                                 r->rules[f->rule[k]].line, 0, -1,
+                                 "rule %s needs a 'pattern:' (role %s)", r->rules[f->rule[k]].id,
+                                 rule_role_names[role]);
+    }
+    for (size_t k = 0; k < f->n; k++) {
+        nqx_buf b = {0};
+        for (size_t j = k; j < f->n; j++)
+            nqx_buf_printf(&b, "%s(?:%s)(*MARK:%zu)", j > k ? "|" : "",
+                           r->rules[f->rule[j]].pattern.src, j);
+        int code;
+        PCRE2_SIZE off;
+        f->suffix[k].code = pcre2_compile((PCRE2_SPTR)b.data, b.len,
+                                          PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS |
+                                              PCRE2_DUPNAMES | PCRE2_ANCHORED,
+                                          &code, &off, r->cctx);
+        nqx_buf_free(&b);
+        if (!f->suffix[k].code)
+            return nqx_error_set(err, NQX_E_ENV, r->dir, 0, 0, -1,
+                                 "the %s rules do not combine (error %d)", rule_role_names[role],
+                                 code);
+        f->suffix[k].jit = pcre2_jit_compile(f->suffix[k].code, PCRE2_JIT_COMPLETE) == 0;
+    }
+    return NQX_OK;
+}
+
+/* All kind rules of a scope in one unanchored pattern, each alternative
+ * marked with its rule index. */
+static nqx_status build_cues(nqx_rules *r, struct pattern *p, int scope, nqx_error *err)
+{
+    nqx_buf b = {0};
+    for (size_t i = 0; i < r->nby_role[ROLE_KIND]; i++) {
+        const struct rule *ru = &r->rules[r->by_role[ROLE_KIND][i]];
+        if (ru->scope & scope)
+            nqx_buf_printf(&b, "%s(?:%s)(*MARK:%zu)", b.len ? "|" : "", ru->pattern.src,
+                           r->by_role[ROLE_KIND][i]);
+    }
+    if (!b.len) {
+        nqx_buf_free(&b);
+        return NQX_OK;
+    }
+    int code;
+    PCRE2_SIZE off;
+    p->code = pcre2_compile((PCRE2_SPTR)b.data, b.len,
+                            PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES, &code, &off,
+                            r->cctx);
+    nqx_buf_free(&b);
+    if (!p->code)
+        return nqx_error_set(err, NQX_E_ENV, r->dir, 0, 0, -1,
+                             "the kind rules do not combine (error %d)", code);
+    p->jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0;
+    return NQX_OK;
+}
+
+static void free_family(struct family *f)
+{
+    for (size_t k = 0; f->suffix && k <= f->n; k++)
+        pcre2_code_free(f->suffix[k].code);
+    free(f->suffix);
+    free(f->rule);
+}
+
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -919,7 +1037,19 @@ nqx_status nqx_rules_load(const char *dir, nqx_rules **out, nqx_error *err)
         r->by_role[role] = v;
         r->by_role[role][r->nby_role[role]++] = i;
     }
-    if ((st = build_layout_any(r, err))) {
+    index_units(r);
+    for (size_t i = 0; i < r->nrules; i++) {
+        const struct pattern *ps[] = {&r->rules[i].pattern, &r->rules[i].before,
+                                      &r->rules[i].after};
+        for (size_t k = 0; k < 3; k++) {
+            uint32_t n = 0;
+            if (ps[k]->code && !pcre2_pattern_info(ps[k]->code, PCRE2_INFO_CAPTURECOUNT, &n) &&
+                n > r->max_captures)
+                r->max_captures = n;
+        }
+    }
+    if ((st = build_layout_any(r, err)) || (st = build_family(r, &r->skips, ROLE_SKIP, err)) ||
+        (st = build_cues(r, &r->clause_cues, SCOPE_CLAUSE, err))) {
         nqx_rules_free(r);
         return st;
     }
@@ -929,6 +1059,7 @@ nqx_status nqx_rules_load(const char *dir, nqx_rules **out, nqx_error *err)
 
 static void free_pattern(struct pattern *p)
 {
+    free(p->groups);
     free(p->src);
     pcre2_code_free(p->code);
 }
@@ -971,7 +1102,10 @@ void nqx_rules_free(nqx_rules *r)
         free(r->files[i]);
     free(r->files);
     pcre2_code_free(r->layout_any.code);
+    free_family(&r->skips);
+    pcre2_code_free(r->clause_cues.code);
     pcre2_compile_context_free(r->cctx);
+    free(r->units);
     free(r->dir);
     free(r);
 }
@@ -1003,7 +1137,8 @@ void matcher_init(struct matcher *m, const nqx_rules *rules, nqx_doc *doc)
     memset(m, 0, sizeof *m);
     m->rules = rules;
     m->doc = doc;
-    m->md = pcre2_match_data_create(64, NULL);
+    /* As small as the patterns allow: PCRE2 resets it on every match. */
+    m->md = pcre2_match_data_create(rules->max_captures + 2, NULL);
     m->mctx = pcre2_match_context_create(NULL);
     pcre2_set_match_limit(m->mctx, RULE_MATCH_LIMIT);
     pcre2_set_depth_limit(m->mctx, RULE_DEPTH_LIMIT);
@@ -1046,19 +1181,11 @@ bool pattern_match(struct matcher *m, const struct pattern *p, const char *subje
 bool group_span(struct matcher *m, const struct pattern *p, const char *name, size_t *s,
                 size_t *e)
 {
-    uint32_t count = 0, size = 0;
-    PCRE2_SPTR table = NULL;
-    pcre2_pattern_info(p->code, PCRE2_INFO_NAMECOUNT, &count);
-    pcre2_pattern_info(p->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
-    pcre2_pattern_info(p->code, PCRE2_INFO_NAMETABLE, &table);
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
     uint32_t pairs = pcre2_get_ovector_count(m->md);
-    for (uint32_t i = 0; i < count; i++) {
-        const uint8_t *entry = table + i * size;
-        if (strcmp((const char *)entry + 2, name))
-            continue;
-        uint32_t g = (uint32_t)(entry[0] << 8 | entry[1]);
-        if (g >= pairs || ov[2 * g] == PCRE2_UNSET)
+    for (size_t i = 0; i < p->ngroups; i++) {
+        uint32_t g = p->groups[i].number;
+        if (strcmp(p->groups[i].name, name) || g >= pairs || ov[2 * g] == PCRE2_UNSET)
             continue;
         *s = ov[2 * g];
         *e = ov[2 * g + 1];

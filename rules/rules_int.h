@@ -14,7 +14,8 @@
 #define RULE_MATCH_LIMIT 200000
 #define RULE_DEPTH_LIMIT 5000
 #define RULE_HEAP_LIMIT_KIB 8192
-#define WINDOW_BEFORE 48 /* bytes a `before` pattern sees, unless set: window=N */
+#define WINDOW_BEFORE 32 /* bytes a `before` pattern sees, unless set: window=N */
+#define PREDICATE_SPAN 120 /* bytes before a quantity searched for its verb */
 #define WINDOW_AFTER 320 /* bytes a `pattern` or `after` pattern sees */
 
 typedef enum rule_role {
@@ -25,6 +26,7 @@ typedef enum rule_role {
     ROLE_KIND,       /* cues for target, result or estimate */
     ROLE_FRAME,      /* words that open a clause but are not the indicator */
     ROLE_CHILDREN,   /* "trong đó": what follows are parts of what precedes */
+    ROLE_TAIL,       /* words that end the noun phrase after a quantity */
     ROLE_SECTION,    /* a section marker at the start of a line */
     ROLE_BLOCK,      /* a line that starts a block of its own */
     ROLE_COUNT
@@ -38,11 +40,20 @@ extern const char *const rule_role_names[ROLE_COUNT];
 enum { SCOPE_CLAUSE = 1, SCOPE_HEADING = 2, SCOPE_SENTENCE = 4 };
 
 /* A compiled pattern; code is NULL when the rule has none. */
+/* Named groups of a pattern, read once when it is compiled (a name may
+ * stand for several groups: PCRE2_DUPNAMES). */
+struct group_name {
+    char name[16];
+    uint16_t number;
+};
+
 struct pattern {
     char *src; /* after list expansion */
     pcre2_code *code;
     bool jit;    /* compiled to machine code: matched with pcre2_jit_match */
     size_t line; /* where it is written */
+    struct group_name *groups;
+    size_t ngroups;
 };
 
 struct example {
@@ -83,6 +94,18 @@ struct list {
     size_t n, cap;
 };
 
+/* The anchored patterns of a family of rules (the skip rules), combined so
+ * that one match finds the first rule, in order, whose pattern matches:
+ * suffix[k] is the alternation of the patterns of rules k.., each marked
+ * with its position (*MARK). When that rule's context then fails, matching
+ * goes on with suffix[k + 1]. The decision is the one rule-by-rule
+ * matching gives, in a few calls instead of one per rule. */
+struct family {
+    size_t n;
+    size_t *rule;           /* rule index of each position */
+    struct pattern *suffix; /* n + 1 entries; suffix[n] matches nothing */
+};
+
 struct nqx_rules {
     char *dir;
     struct list *lists;
@@ -98,6 +121,14 @@ struct nqx_rules {
     /* Every section and block pattern in one: a line none of them can
      * start is known after one match instead of one per rule. */
     struct pattern layout_any;
+    struct family skips;
+    /* Every clause-scope kind cue in one pattern, each alternative marked
+     * with its rule (*MARK), so that one pass finds the cues of all rules. */
+    struct pattern clause_cues;
+    uint32_t max_captures; /* over all patterns: the match data's size */
+    /* Entries of the unit lists sorted by folded phrase, for lookups. */
+    const struct entry **units;
+    size_t nunits;
     char **files; /* names of the loaded files, owned */
     size_t nfiles;
 };
@@ -129,6 +160,9 @@ bool group_span(struct matcher *m, const struct pattern *p, const char *name, si
                 size_t *e);
 
 const struct list *rules_list(const nqx_rules *rules, const char *name);
+/* The entry of a unit list (a list named unit*) for this unit as written,
+ * compared case-insensitively, or NULL. */
+const struct entry *unit_lookup(const nqx_rules *rules, const char *text, size_t len);
 /* The entry of a list whose folded phrase equals the folded text, or NULL. */
 const struct entry *list_lookup(const struct list *l, const char *text, size_t len);
 

@@ -34,7 +34,7 @@
 #define TITLE_LINES 12
 #define TITLE_LINE_MAX 300
 /* Heading cues are read from this many bytes of a heading line. */
-#define HEADING_CUE_SPAN 240
+#define HEADING_CUE_SPAN 160
 /* Clause cues for a quantity are read this far on either side of it, so a
  * clause of any length costs the same per quantity. */
 #define CLAUSE_CUE_SPAN 320
@@ -61,12 +61,15 @@ struct qty {
     size_t qe;          /* end of the quantity match */
     size_t end;         /* end including a comparator after it */
     size_t unit_s, unit_e;
+    size_t of_s, of_e;  /* what a percentage is of ("100% xã, thị trấn") */
     size_t local;       /* where its own words start */
     size_t cmp_start;   /* start of the comparator words before it */
     size_t cue_start;   /* start of the comparator words after it */
     size_t pred_start;  /* start of its predicate verb, or SIZE_MAX */
+    size_t pred_end;
     bool counted;
     bool pred_weak;     /* the predicate introduces a qualifier (có) */
+    bool after_quantity; /* its words start where an earlier quantity ended */
     bool before_cmp;    /* comparator from words before the number */
     bool dropped;
     int comparator;
@@ -106,8 +109,10 @@ struct engine {
     struct cue *cues; /* kind cues of the current clause */
     size_t ncues, cues_cap;
     /* "trong đó": children of target parent (1-based) until the sentence
-     * ends. */
+     * ends; a marker seen but not yet resolved (its parent may be in the
+     * same clause, still to be emitted) waits in marker. */
     size_t parent;
+    size_t marker;
     size_t line_first_target; /* index of the first target of this line */
 };
 
@@ -191,6 +196,13 @@ static bool at_matches(struct engine *E, const struct pattern *p, size_t at, siz
 }
 
 /* ---- Context: headings and their cues ----------------------------------- */
+
+/* The rule a marked alternative of a combined pattern belongs to. */
+static size_t marked_rule(struct engine *E)
+{
+    PCRE2_SPTR mark = pcre2_get_mark(E->m->md);
+    return mark ? (size_t)strtoul((const char *)mark, NULL, 10) : SIZE_MAX;
+}
 
 /* The kind the heading-scope cues in [s, e) agree on. */
 static struct context heading_cues(struct engine *E, size_t s, size_t e)
@@ -385,6 +397,22 @@ static size_t token_end(const struct engine *E, size_t i, size_t ce)
     return i;
 }
 
+/* Is the number at ns joined to an earlier one by '-', '–' or '/' (spaces
+ * allowed around the sign)? */
+static bool follows_number(const struct engine *E, size_t ls, size_t ns)
+{
+    size_t k = ns;
+    while (k > ls && E->t[k - 1] == ' ')
+        k--;
+    if (k > ls && (E->t[k - 1] == '-' || E->t[k - 1] == '/'))
+        k--;
+    else
+        return false;
+    while (k > ls && E->t[k - 1] == ' ')
+        k--;
+    return k > ls && is_digit(E->t[k - 1]);
+}
+
 static bool is_letter_byte(unsigned char c)
 {
     return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
@@ -393,18 +421,24 @@ static bool is_letter_byte(unsigned char c)
 static bool skip_candidate(struct engine *E, size_t ls, size_t ns, size_t ne, size_t le,
                            size_t *span_end)
 {
-    const nqx_rules *r = E->m->rules;
-    for (size_t i = 0; i < r->nby_role[ROLE_SKIP]; i++) {
-        const struct rule *ru = rule_at(E, ROLE_SKIP, i);
-        size_t end = ne;
-        /* The anchored pattern first: it fails at once on most numbers. */
-        if (ru->pattern.code && !at_matches(E, &ru->pattern, ns, le, &end))
-            continue;
+    const struct family *f = &E->m->rules->skips;
+    size_t we = window_end(E, ns, le, WINDOW_AFTER);
+    for (size_t k = 0; k < f->n;) {
+        /* The first rule from k on whose pattern matches at the number. */
+        if (!pattern_match(E->m, &f->suffix[k], E->t, we, ns, 0))
+            return false;
+        size_t end = pcre2_get_ovector_pointer(E->m->md)[1];
+        PCRE2_SPTR mark = pcre2_get_mark(E->m->md);
+        size_t pos = mark ? (size_t)strtoul((const char *)mark, NULL, 10) : f->n;
+        if (pos >= f->n || pos < k)
+            return false; /* cannot happen: every alternative is marked */
+        const struct rule *ru = &E->m->rules->rules[f->rule[pos]];
+        k = pos + 1;
         if (ru->before.code && !before_matches(E, ru, ls, ns, NULL))
             continue;
         if (ru->after.code && !at_matches(E, &ru->after, end, le, &end))
             continue;
-        trace(E, rule_index(E, ROLE_SKIP, i), ns);
+        trace(E, f->rule[pos], ns);
         *span_end = end > ne ? end : ne;
         return true;
     }
@@ -415,6 +449,21 @@ static bool skip_candidate(struct engine *E, size_t ls, size_t ns, size_t ne, si
  * its words; spaces around '/' are removed. */
 static void unit_text(const char *s, size_t n, char *out, size_t size)
 {
+    bool ascii = true;
+    for (size_t i = 0; i < n && ascii; i++)
+        ascii = (unsigned char)s[i] < 0x80;
+    if (ascii) {
+        size_t o = 0;
+        for (size_t i = 0; i < n && o + 1 < size; i++) {
+            char c = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+            if (c == ' ' && (o == 0 || out[o - 1] == ' ' || out[o - 1] == '/' ||
+                             (i + 1 < n && s[i + 1] == '/')))
+                continue;
+            out[o++] = c;
+        }
+        out[o] = '\0';
+        return;
+    }
     char *f = fold_text(s, n);
     size_t o = 0;
     for (size_t i = 0; f[i] && o + 1 < size; i++) {
@@ -430,18 +479,27 @@ static void unit_text(const char *s, size_t n, char *out, size_t size)
  * it (USD, GDP), anything else is lower case. */
 static void canonical_unit(struct engine *E, const char *s, size_t n, char *out, size_t size)
 {
-    const nqx_rules *r = E->m->rules;
-    for (size_t i = 0; i < r->nlists; i++) {
-        const struct list *l = &r->lists[i];
-        if (l->is_define || strncmp(l->name, "unit", 4))
-            continue;
-        const struct entry *e = list_lookup(l, s, n);
-        if (e) {
-            snprintf(out, size, "%s", e->phrase);
-            return;
-        }
+    const struct entry *e = unit_lookup(E->m->rules, s, n);
+    if (e) {
+        size_t l = strlen(e->phrase);
+        if (l >= size)
+            l = nqx_utf8_floor(e->phrase, size - 1);
+        memcpy(out, e->phrase, l);
+        out[l] = '\0';
+        return;
     }
     unit_text(s, n, out, size);
+}
+
+/* out = a + b + c, cut to size on a character boundary. */
+static void concat3(char *out, size_t size, const char *a, const char *b, const char *c)
+{
+    size_t o = 0;
+    const char *parts[] = {a, b, c};
+    for (size_t i = 0; i < 3; i++)
+        for (const char *p = parts[i]; *p && o + 1 < size; p++)
+            out[o++] = *p;
+    out[nqx_utf8_floor(out, o) < o && o + 1 >= size ? nqx_utf8_floor(out, o) : o] = '\0';
 }
 
 static bool parse_quantity(struct engine *E, size_t ns, size_t le, struct qty *q)
@@ -464,6 +522,10 @@ static bool parse_quantity(struct engine *E, size_t ns, size_t le, struct qty *q
         q->counted = count;
         q->unit_s = us;
         q->unit_e = ue;
+        q->of_s = q->of_e = SIZE_MAX;
+        size_t os, oe;
+        if (group_span(E->m, p, "of", &os, &oe) && oe > os)
+            q->of_s = os, q->of_e = oe;
         if (group_span(E->m, p, "min", &s1, &e1) && group_span(E->m, p, "max", &s2, &e2)) {
             if (!parse_vn_number(E->t + s1, e1 - s1, q->min, sizeof q->min) ||
                 !parse_vn_number(E->t + s2, e2 - s2, q->max, sizeof q->max))
@@ -498,8 +560,8 @@ static bool parse_quantity(struct engine *E, size_t ns, size_t le, struct qty *q
                     w++;
             }
         }
-        snprintf(q->base_unit, sizeof q->base_unit, "%s%s", ubuf, pbuf);
-        snprintf(q->unit, sizeof q->unit, "%s%s%s", sbuf, scale ? " " : "", q->base_unit);
+        concat3(q->base_unit, sizeof q->base_unit, ubuf, pbuf, "");
+        concat3(q->unit, sizeof q->unit, sbuf, scale ? " " : "", q->base_unit);
         q->ns = ns;
         q->qe = q->end = end;
         q->qrule = rule_index(E, ROLE_QUANTITY, i);
@@ -547,17 +609,21 @@ static void find_predicate(struct engine *E, struct qty *q, size_t lo, size_t hi
     q->prule = SIZE_MAX;
     q->change = NQX_CHANGE_NONE;
     q->pred_weak = false;
-    size_t best = 0;
+    size_t best = 0, best_end = 0;
     bool found = false;
     for (size_t i = 0; i < r->nby_role[ROLE_PREDICATE]; i++) {
         const struct rule *ru = rule_at(E, ROLE_PREDICATE, i);
         size_t from = lo;
         while (from < hi && pattern_match(E->m, &ru->pattern, E->t, hi, from, 0)) {
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(E->m->md);
-            if (!found || ov[0] > best || (ov[0] == best && ru->change != NQX_CHANGE_NONE)) {
+            /* The nearest verb wins; at the same place, the longer phrase
+             * ("giảm còn" is a level, not "giảm"). */
+            if (!found || ov[0] > best || (ov[0] == best && ov[1] > best_end)) {
                 found = true;
                 best = ov[0];
+                best_end = ov[1];
                 q->pred_start = ov[0];
+                q->pred_end = ov[1];
                 q->prule = rule_index(E, ROLE_PREDICATE, i);
                 q->change = ru->change;
                 q->pred_weak = ru->weak;
@@ -576,26 +642,22 @@ static int by_start(const void *a, const void *b)
     return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
-/* Every clause-scope kind cue of [cs, ce), found once per clause, sorted by
- * position. */
+/* Every clause-scope kind cue of [cs, ce), found once per clause in one
+ * pass, sorted by position. */
 static void find_cues(struct engine *E, size_t cs, size_t ce)
 {
     const nqx_rules *r = E->m->rules;
     E->ncues = 0;
-    for (size_t i = 0; i < r->nby_role[ROLE_KIND]; i++) {
-        const struct rule *ru = rule_at(E, ROLE_KIND, i);
-        if (!(ru->scope & SCOPE_CLAUSE))
-            continue;
-        size_t from = cs;
-        while (from < ce && pattern_match(E->m, &ru->pattern, E->t, ce, from, 0)) {
-            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(E->m->md);
+    for (size_t from = cs; from < ce && pattern_match(E->m, &r->clause_cues, E->t, ce, from, 0);) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(E->m->md);
+        size_t rule = marked_rule(E);
+        if (rule < r->nrules) {
             void *v = E->cues;
             nqx_grow(&v, &E->cues_cap, E->ncues + 1, sizeof *E->cues);
             E->cues = v;
-            E->cues[E->ncues++] = (struct cue){ov[0], ov[1], ru->kind, rule_index(E, ROLE_KIND, i)};
-            size_t next = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-            from = utf8_ceil(E->t, next, ce);
+            E->cues[E->ncues++] = (struct cue){ov[0], ov[1], r->rules[rule].kind, rule};
         }
+        from = utf8_ceil(E->t, ov[1] > ov[0] ? ov[1] : ov[0] + 1, ce);
     }
     qsort(E->cues, E->ncues, sizeof *E->cues, by_start);
 }
@@ -708,42 +770,94 @@ static const char *arena_span(nqx_doc *doc, const char *t, size_t s, size_t e, s
     return p;
 }
 
-/* Where the words after a quantity's unit stop being its noun phrase. */
-static size_t noun_phrase_end(const struct engine *E, const struct qty *q, size_t limit)
+/* Where the words after a quantity's unit stop being its noun phrase: at
+ * punctuation, a digit, the comparator words after it, or the earliest
+ * `tail` rule match (so với, trước, và ...). */
+static size_t noun_phrase_end(struct engine *E, const struct qty *q, size_t limit)
 {
-    size_t e = q->qe;
+    size_t e = q->of_e != SIZE_MAX ? q->of_e : q->qe;
     size_t hi = q->cue_start != SIZE_MAX && q->cue_start < limit ? q->cue_start : limit;
     if (hi > q->qe + NOUN_PHRASE_MAX)
         hi = nqx_utf8_floor(E->t, q->qe + NOUN_PHRASE_MAX);
+    size_t from = e;
     while (e < hi && !strchr(",;:(|", E->t[e]) && !is_digit(E->t[e]))
         e++;
+    const nqx_rules *r = E->m->rules;
+    for (size_t i = 0; i < r->nby_role[ROLE_TAIL]; i++)
+        if (pattern_match(E->m, &rule_at(E, ROLE_TAIL, i)->pattern, E->t, e, from, 0)) {
+            size_t at = pcre2_get_ovector_pointer(E->m->md)[0];
+            if (at < e) {
+                trace(E, rule_index(E, ROLE_TAIL, i), q->ns);
+                e = at;
+            }
+        }
     return e;
+}
+
+/* Does a frame rule match at w (within [w, hi))? Its end goes in *end. */
+static bool frame_at(struct engine *E, size_t w, size_t hi, size_t *end, size_t at)
+{
+    const nqx_rules *r = E->m->rules;
+    for (size_t k = 0; k < r->nby_role[ROLE_FRAME]; k++)
+        if (at_matches(E, &rule_at(E, ROLE_FRAME, k)->pattern, w, hi, end) && *end > w) {
+            trace(E, rule_index(E, ROLE_FRAME, k), at);
+            return true;
+        }
+    return false;
+}
+
+/* Does the folded text of [s, e) contain the folded word(s) w as a word? */
+static bool contains_word(const struct engine *E, size_t s, size_t e, const char *w, size_t wn)
+{
+    char *hay = fold_text(E->t + s, e - s), *needle = fold_text(w, wn);
+    bool found = false;
+    size_t nl = strlen(needle);
+    for (const char *p = hay; nl && (p = strstr(p, needle)); p++) {
+        bool left = p == hay || p[-1] == ' ';
+        bool right = p[nl] == '\0' || p[nl] == ' ' || p[nl] == ',';
+        if (left && right) {
+            found = true;
+            break;
+        }
+    }
+    free(hay);
+    free(needle);
+    return found;
 }
 
 static const char *build_indicator(struct engine *E, struct qty *q, const char *prev,
                                    size_t limit)
 {
-    const nqx_rules *r = E->m->rules;
     size_t s = q->local;
     size_t e = q->pred_start != SIZE_MAX ? q->pred_start : q->cmp_start;
     if (e > q->ns)
         e = q->ns;
     s = skip_bullet(E->t, s, e);
     /* Words that open a clause but are not the indicator. */
-    for (bool again = true; again && s < e;) {
-        again = false;
-        for (size_t i = 0; i < r->nby_role[ROLE_FRAME]; i++) {
-            size_t fe;
-            if (at_matches(E, &rule_at(E, ROLE_FRAME, i)->pattern, s, e, &fe) && fe > s) {
-                trace(E, rule_index(E, ROLE_FRAME, i), q->ns);
-                s = fe;
-                again = true;
-                break;
-            }
-        }
+    for (size_t fe; s < e && frame_at(E, s, e, &fe, q->ns);) {
+        s = fe;
         while (s < e && E->t[s] == ' ')
             s++;
     }
+    /* A frame after a comma opens the quantity's own words: "Tiếp tục chỉ
+     * đạo xây dựng sản phẩm OCOP, phấn đấu đến năm 2025 có 17 sản phẩm". */
+    for (size_t i = e; i-- > s + 1;) {
+        size_t fe;
+        if (E->t[i] == ' ' && E->t[i - 1] == ',' && frame_at(E, i + 1, e, &fe, q->ns)) {
+            s = fe;
+            break;
+        }
+    }
+    /* After an earlier quantity of the clause, the last "và ..." opens
+     * this one's words: "02 xã đạt chuẩn ... và 01 xã ...". */
+    if (q->after_quantity)
+        for (size_t i = e; i-- > s + 1;) {
+            size_t fe;
+            if (E->t[i] == ' ' && frame_at(E, i + 1, e + (e < q->ns), &fe, q->ns)) {
+                s = fe < e ? fe : e;
+                break;
+            }
+        }
     /* "Label: 25 xã" names the indicator before the colon. */
     bool label = false;
     for (size_t i = e; i-- > s;) {
@@ -761,23 +875,46 @@ static const char *build_indicator(struct engine *E, struct qty *q, const char *
     }
     trim_span(E->t, &s, &e);
 
-    size_t np_s = q->counted ? q->unit_s : q->unit_e;
+    size_t np_s = q->counted ? q->unit_s : q->of_s != SIZE_MAX ? q->of_s : q->unit_e;
     size_t np_e = noun_phrase_end(E, q, limit);
     size_t ts = np_s, te = np_e;
     trim_span(E->t, &ts, &te);
 
-    nqx_buf b = {0};
-    if (s < e)
-        nqx_buf_add(&b, E->t + s, e - s);
+
+    /* A counted noun joins the words before it when those are a verb
+     * ("Xây dựng 05 xã ..." -> "Xây dựng xã ..."); after a predicate the
+     * words before are the subject ("Số giường bệnh ... đạt 28 giường"),
+     * except that after "có" a noun with qualifiers of its own is the
+     * indicator ("Trong 9 tháng có thêm 03 trường được công nhận ..."). */
+    bool have_prefix = s < e;
+    bool pred = q->pred_start != SIZE_MAX;
+    bool np_tail = te > q->unit_e;
+    bool use_prefix = have_prefix, use_np = false;
     if (q->counted && !label && ts < te) {
-        if (b.len)
-            nqx_buf_addc(&b, ' ');
-        nqx_buf_add(&b, E->t + ts, te - ts);
+        if (!pred)
+            use_np = !have_prefix ||
+                     !contains_word(E, s, e, E->t + q->unit_s, q->unit_e - q->unit_s);
+        else if (q->pred_weak && np_tail)
+            use_np = true, use_prefix = false;
     }
-    if (!b.len) {
-        if (prev && q->change != NQX_CHANGE_NONE)
-            nqx_buf_adds(&b, prev);
-        else if (ts < te)
+    nqx_buf b = {0};
+    if (!have_prefix && prev && q->change != NQX_CHANGE_NONE) {
+        nqx_buf_adds(&b, prev); /* "đạt 500 tỷ đồng, tăng 8%": the same indicator */
+    } else {
+        if (use_prefix)
+            nqx_buf_add(&b, E->t + s, e - s);
+        if (use_np) {
+            if (b.len)
+                nqx_buf_addc(&b, ' ');
+            nqx_buf_add(&b, E->t + ts, te - ts);
+        }
+        /* "phấn đấu tăng thu ngân sách 15%": the verb's object. */
+        size_t os = pred ? q->pred_end : 0, oe = q->cmp_start < q->ns ? q->cmp_start : q->ns;
+        if (!b.len && pred)
+            trim_span(E->t, &os, &oe);
+        if (!b.len && pred && os < oe)
+            nqx_buf_add(&b, E->t + os, oe - os);
+        if (!b.len && ts < te)
             nqx_buf_add(&b, E->t + ts, te - ts);
     }
     const char *out = b.len ? arena_span(E->doc, b.data, 0, b.len, INDICATOR_MAX) : NULL;
@@ -808,6 +945,37 @@ static const char *build_text(struct engine *E, const struct qty *q, size_t cs, 
 }
 
 /* ---- A clause ------------------------------------------------------------------ */
+
+/* Looks for a "trong đó" marker in [cs, ce): targets after it, up to the end
+ * of the sentence, are children of the last target before it. */
+static void find_children(struct engine *E, size_t cs, size_t ce)
+{
+    const nqx_rules *r = E->m->rules;
+    for (size_t i = 0; i < r->nby_role[ROLE_CHILDREN]; i++) {
+        const struct rule *ru = rule_at(E, ROLE_CHILDREN, i);
+        if (!pattern_match(E->m, &ru->pattern, E->t, ce, cs, 0))
+            continue;
+        trace(E, rule_index(E, ROLE_CHILDREN, i), cs);
+        E->marker = pcre2_get_ovector_pointer(E->m->md)[0];
+        return;
+    }
+}
+
+/* The parent of a quantity at ns: resolves a pending "trong đó" marker
+ * before it to the last target of the line that starts before the marker. */
+static size_t parent_for(struct engine *E, size_t ns)
+{
+    if (E->marker != SIZE_MAX && E->marker < ns) {
+        E->parent = 0;
+        for (size_t k = E->doc->ntargets; k-- > E->line_first_target;)
+            if (E->doc->targets[k].start < E->marker) {
+                E->parent = k + 1;
+                break;
+            }
+        E->marker = SIZE_MAX;
+    }
+    return E->parent;
+}
 
 static void emit_target(struct engine *E, struct qty *q, size_t cs, size_t ce,
                         const char *indicator, int kind)
@@ -842,33 +1010,9 @@ static void emit_target(struct engine *E, struct qty *q, size_t cs, size_t ce,
     t->text = build_text(E, q, cs, ce);
     t->start = q->ns;
     t->end = q->end;
-    if (E->parent && E->parent <= doc->ntargets - 1)
-        t->parent = E->parent;
-}
-
-/* Looks for a "trong đó" marker in [cs, ce): targets after it, up to the end
- * of the sentence, are children of the last target before it. */
-static void find_children(struct engine *E, size_t cs, size_t ce)
-{
-    const nqx_rules *r = E->m->rules;
-    for (size_t i = 0; i < r->nby_role[ROLE_CHILDREN]; i++) {
-        const struct rule *ru = rule_at(E, ROLE_CHILDREN, i);
-        if (!pattern_match(E->m, &ru->pattern, E->t, ce, cs, 0))
-            continue;
-        size_t at = pcre2_get_ovector_pointer(E->m->md)[0];
-        /* The last target of this line that starts before the marker. */
-        size_t parent = 0;
-        for (size_t k = E->doc->ntargets; k-- > E->line_first_target;)
-            if (E->doc->targets[k].start < at) {
-                parent = k + 1;
-                break;
-            }
-        if (parent) {
-            trace(E, rule_index(E, ROLE_CHILDREN, i), at);
-            E->parent = parent;
-        }
-        return;
-    }
+    size_t parent = parent_for(E, q->ns);
+    if (parent && parent <= doc->ntargets - 1)
+        t->parent = parent;
 }
 
 static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, size_t ce)
@@ -890,17 +1034,23 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         if (ns > ls && (is_letter_byte((unsigned char)E->t[ns - 1]) ||
                         ((unsigned char)E->t[ns - 1] >= 0x80 && E->t[ns - 1] != ' ')))
             continue;
-        size_t span;
-        if (skip_candidate(E, ls, ns, ne, le, &span)) {
-            pos = span;
+        /* The second number of "08-09/12", "14/27", "2021 - 2025": it is a
+         * quantity only as part of the first one's range. */
+        if (follows_number(E, ls, ns))
             continue;
-        }
+        /* Only a number with a unit can be a target; the skip rules then
+         * say whether it is one. */
         void *v = E->q;
         nqx_grow(&v, &E->qcap, E->nq + 1, sizeof *E->q);
         E->q = v;
         struct qty *q = &E->q[E->nq];
         if (!parse_quantity(E, ns, ce, q))
             continue;
+        size_t span;
+        if (skip_candidate(E, ls, ns, ne, le, &span)) {
+            pos = span;
+            continue;
+        }
         trace(E, q->qrule, ns);
         E->nq++;
         pos = q->qe;
@@ -913,16 +1063,20 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         struct qty *q = &E->q[i];
         size_t suffix_end = i + 1 < E->nq ? E->q[i + 1].ns : ce;
         q->local = cs;
+        q->after_quantity = false;
         if (i) {
             q->local = E->q[i - 1].end;
+            q->after_quantity = true;
             for (size_t k = q->ns; k-- > q->local;)
                 if (E->t[k] == ',') {
                     q->local = k + 1;
+                    q->after_quantity = false;
                     break;
                 }
         }
         find_comparator(E, q, suffix_end);
-        find_predicate(E, q, q->local, q->cmp_start);
+        find_predicate(E, q, window_start(E, q->local, q->cmp_start, PREDICATE_SPAN),
+                       q->cmp_start);
     }
     /* 3. A quantity inside the indicator of the next one is a qualifier:
      * "trẻ dưới 5 tuổi từ 11,2% trở xuống", "trên 01 ha ... đạt 125 triệu". */
@@ -941,10 +1095,13 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         q->dropped = true;
         trace(E, q->prule, q->ns);
         n->local = q->local;
-        find_predicate(E, n, n->local, n->cmp_start);
+        n->after_quantity = q->after_quantity;
+        find_predicate(E, n, window_start(E, n->local, n->cmp_start, PREDICATE_SPAN),
+                       n->cmp_start);
     }
-    /* 4. Emit. */
-    find_cues(E, cs, ce);
+    /* 4. Emit. Kind cues matter only near the quantities. */
+    find_cues(E, window_start(E, cs, E->q[0].ns, CLAUSE_CUE_SPAN),
+              window_end(E, E->q[E->nq - 1].qe, ce, CLAUSE_CUE_SPAN));
     const char *prev_indicator = NULL;
     for (size_t i = 0; i < E->nq; i++) {
         struct qty *q = &E->q[i];
@@ -966,6 +1123,7 @@ static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
 {
     E->line_first_target = E->doc->ntargets;
     E->parent = 0;
+    E->marker = SIZE_MAX;
     E->sent_start = bs;
     size_t cs = bs;
     bool digit = false;
@@ -994,6 +1152,7 @@ static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
         if (sentence) {
             /* "trong đó" holds to the end of its sentence. */
             E->parent = 0;
+            E->marker = SIZE_MAX;
             size_t next = i + 1;
             while (next < le && E->t[next] == ' ')
                 next++;
