@@ -52,20 +52,26 @@ export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
 
 all: $(BUILD)/nqx $(BUILD)/libnqx.a
 
+# V=1 shows the commands.
+Q = $(if $(V),,@)
+
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(if $(V),,echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libnqx.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/nqx: $(CLI_OBJ) $(BUILD)/libnqx.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libnqx.a $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnqx.a $(LIBS) \
+	@$(if $(V),,echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnqx.a $(LIBS) \
 	    $(CMOCKA_LIBS)
 
 deps:
@@ -97,6 +103,7 @@ test: all $(TEST_BINS)
 	done
 	@echo "== rule examples"; $(BUILD)/nqx rules test
 	@$(MAKE) --no-print-directory corpus
+	@echo "== README"; NQX=$(BUILD)/nqx ./tests/run-readme.sh
 
 corpus: all $(BUILD)/tests/eval_targets
 	@echo "== corpus"

@@ -197,24 +197,21 @@ static int parse_convert_args(int argc, char **argv, struct convert_args *a)
 
 /* ---- Reporting ------------------------------------------------------------ */
 
-static void report_error(const nqx_error *err)
+/* GCC style: FILE:LINE:COL: (byte offset N) error: message. */
+static void report_error(const nqx_error *e)
 {
-    char msg[1200];
-    nqx_error e = *err;
-    /* GCC style: FILE:LINE:COL: error: message. */
-    char where[700] = "";
-    if (e.file[0]) {
-        size_t n = (size_t)snprintf(where, sizeof where, "%s:", e.file);
-        if (e.line && n < sizeof where) {
-            n += (size_t)snprintf(where + n, sizeof where - n, "%zu:", e.line);
-            if (e.column && n < sizeof where)
-                n += (size_t)snprintf(where + n, sizeof where - n, "%zu:", e.column);
+    if (e->file[0]) {
+        fprintf(stderr, "%s:", e->file);
+        if (e->line) {
+            fprintf(stderr, "%zu:", e->line);
+            if (e->column)
+                fprintf(stderr, "%zu:", e->column);
         }
-        if (e.offset >= 0 && n < sizeof where)
-            snprintf(where + n, sizeof where - n, " (byte offset %lld)", e.offset);
+        if (e->offset >= 0)
+            fprintf(stderr, " (byte offset %lld)", e->offset);
+        fputc(' ', stderr);
     }
-    snprintf(msg, sizeof msg, "%s%serror: %s", where, where[0] ? " " : "", e.message);
-    fprintf(stderr, "%s\n", msg);
+    fprintf(stderr, "error: %s\n", e->message);
 }
 
 static void report_warnings(const nqx_doc *doc)

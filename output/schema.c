@@ -2,6 +2,7 @@
 #include "output/output.h"
 
 #include <libxml/parser.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,24 +60,34 @@ void nqx_schema_free(nqx_schema *schema)
 nqx_status nqx_schema_validate(const nqx_schema *schema, const char *xml, size_t len,
                                const char *name, nqx_error *err)
 {
+    /* Streaming: the reader validates as it reads, so memory stays bounded
+     * by the depth of the record, not its size. */
     struct first_error fe = {0};
     xmlSetStructuredErrorFunc(&fe, keep_first);
-    xmlDocPtr doc = xmlReadMemory(xml, (int)len, name, NULL, XML_PARSE_NONET);
     nqx_status st = NQX_OK;
-    if (!doc) {
-        st = nqx_error_set(err, NQX_E_INPUT, name, (size_t)(fe.line > 0 ? fe.line : 0), 0, -1,
-                           "record is not well-formed XML: %s",
-                           fe.set ? fe.message : "parse error");
+    xmlTextReaderPtr r = len > INT32_MAX ? NULL
+                                         : xmlReaderForMemory(xml, (int)len, name, NULL,
+                                                              XML_PARSE_NONET);
+    if (!r) {
+        st = nqx_error_set(err, NQX_E_INPUT, name, 0, 0, -1, "record cannot be read");
     } else {
-        xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(schema->schema);
-        xmlSchemaSetValidStructuredErrors(v, keep_first, &fe);
-        int rc = xmlSchemaValidateDoc(v, doc);
-        xmlSchemaFreeValidCtxt(v);
-        if (rc != 0)
-            st = nqx_error_set(err, NQX_E_INPUT, name, (size_t)(fe.line > 0 ? fe.line : 0), 0,
-                               -1, "record does not match the schema: %s",
-                               fe.set ? fe.message : "invalid");
-        xmlFreeDoc(doc);
+        xmlTextReaderSchemaValidateCtxt(r, NULL, 0);
+        if (xmlTextReaderSetSchema(r, schema->schema) != 0) {
+            st = nqx_error_set(err, NQX_E_ENV, name, 0, 0, -1, "cannot use the schema");
+        } else {
+            int rc;
+            while ((rc = xmlTextReaderRead(r)) == 1)
+                ;
+            if (rc < 0 || !xmlTextReaderIsValid(r)) {
+                bool parse = fe.set && fe.message[0] && rc < 0 && xmlTextReaderIsValid(r) != 0;
+                st = nqx_error_set(err, NQX_E_INPUT, name,
+                                   (size_t)(fe.line > 0 ? fe.line : 0), 0, -1, "%s: %s",
+                                   parse ? "record is not well-formed XML"
+                                         : "record does not match the schema",
+                                   fe.set ? fe.message : "invalid");
+            }
+        }
+        xmlFreeTextReader(r);
     }
     xmlSetStructuredErrorFunc(NULL, NULL);
     return st;

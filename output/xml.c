@@ -123,10 +123,26 @@ static void write_targets(xmlTextWriterPtr w, const nqx_doc *doc)
     xmlTextWriterEndElement(w);
 }
 
+/* The writer appends to an nqx_buf, which grows by doubling: a record of
+ * any size is written in linear time. */
+static int write_to_buf(void *ctx, const char *data, int len)
+{
+    nqx_buf_add(ctx, data, (size_t)len);
+    return len;
+}
+
+static int close_buf(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
 char *nqx_record_xml(const nqx_doc *doc, size_t *len)
 {
-    xmlBufferPtr buf = xmlBufferCreate();
-    xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+    nqx_buf out = {0};
+    nqx_buf_reserve(&out, 4096 + doc->ntargets * 512);
+    xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(write_to_buf, close_buf, &out, NULL);
+    xmlTextWriterPtr w = ob ? xmlNewTextWriter(ob) : NULL;
     if (!w) {
         fprintf(stderr, "nqx: out of memory (XML writer)\n");
         abort();
@@ -142,13 +158,10 @@ char *nqx_record_xml(const nqx_doc *doc, size_t *len)
     write_targets(w, doc);
     xmlTextWriterEndElement(w);
     xmlTextWriterEndDocument(w);
-    xmlFreeTextWriter(w);
-    size_t n = (size_t)xmlBufferLength(buf);
-    char *out = nqx_xstrndup((const char *)xmlBufferContent(buf), n);
-    xmlBufferFree(buf);
+    xmlFreeTextWriter(w); /* flushes and closes the output buffer */
     if (len)
-        *len = n;
-    return out;
+        *len = out.len;
+    return nqx_buf_steal(&out);
 }
 
 char *nqx_schema_locate(void)

@@ -37,23 +37,25 @@
 #define HEADING_CUE_SPAN 160
 /* Clause cues for a quantity are read this far on either side of it, so a
  * clause of any length costs the same per quantity. */
-#define CLAUSE_CUE_SPAN 320
+#define CLAUSE_CUE_SPAN 160
 #define SECTION_DEPTH 8
 
 #define KIND_NONE (-1)
 #define KIND_MIXED (-2)
+#define KIND_PENDING (-3) /* not read yet: read when a quantity needs it */
 
-struct level {
-    char kind;      /* as in section_match */
-    char label[48];
-    int context;    /* nqx_kind, KIND_NONE or KIND_MIXED */
-    size_t rule;    /* the kind rule that gave the context */
-};
-
-/* A heading context: a kind and the rule that gave it. */
+/* A heading context: a kind and the rule that gave it. A context still
+ * KIND_PENDING keeps the span of its heading, read on first use. */
 struct context {
     int kind;
     size_t rule;
+    size_t from, to;
+};
+
+struct level {
+    char kind; /* as in section_match */
+    char label[48];
+    struct context context;
 };
 
 struct qty {
@@ -208,7 +210,7 @@ static size_t marked_rule(struct engine *E)
 static struct context heading_cues(struct engine *E, size_t s, size_t e)
 {
     e = window_end(E, s, e, HEADING_CUE_SPAN);
-    struct context found = {KIND_NONE, SIZE_MAX};
+    struct context found = {KIND_NONE, SIZE_MAX, 0, 0};
     const nqx_rules *r = E->m->rules;
     for (size_t i = 0; i < r->nby_role[ROLE_KIND]; i++) {
         const struct rule *ru = rule_at(E, ROLE_KIND, i);
@@ -217,24 +219,31 @@ static struct context heading_cues(struct engine *E, size_t s, size_t e)
         if (!pattern_match(E->m, &ru->pattern, E->t, e, s, 0))
             continue;
         if (found.kind == KIND_NONE)
-            found = (struct context){ru->kind, rule_index(E, ROLE_KIND, i)};
+            found = (struct context){ru->kind, rule_index(E, ROLE_KIND, i), 0, 0};
         else if (found.kind != ru->kind)
-            return (struct context){KIND_MIXED, SIZE_MAX};
+            return (struct context){KIND_MIXED, SIZE_MAX, 0, 0};
     }
     return found;
 }
 
-/* The context a quantity with no cue of its own takes. */
-static struct context context_kind(const struct engine *E)
+static const struct context *resolve(struct engine *E, struct context *c)
 {
-    if (E->intro.kind >= 0)
+    if (c->kind == KIND_PENDING)
+        *c = heading_cues(E, c->from, c->to);
+    return c;
+}
+
+/* The context a quantity with no cue of its own takes. */
+static struct context context_kind(struct engine *E)
+{
+    if (resolve(E, &E->intro)->kind >= 0)
         return E->intro;
     for (size_t i = E->depth; i-- > 0;)
-        if (E->stack[i].context >= 0)
-            return (struct context){E->stack[i].context, E->stack[i].rule};
+        if (resolve(E, &E->stack[i].context)->kind >= 0)
+            return E->stack[i].context;
     if (E->root.kind >= 0)
         return E->root;
-    return (struct context){NQX_KIND_TARGET, SIZE_MAX};
+    return (struct context){NQX_KIND_TARGET, SIZE_MAX, 0, 0};
 }
 
 static void render_section(struct engine *E)
@@ -289,8 +298,7 @@ static void push_section(struct engine *E, const struct section_match *sm,
         if (!(l->label[r] == ' ' && (w == 0 || l->label[w - 1] == ' ')))
             l->label[w++] = l->label[r];
     l->label[w] = '\0';
-    l->context = context.kind;
-    l->rule = context.rule;
+    l->context = context;
     render_section(E);
 }
 
@@ -336,9 +344,9 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
     size_t n = le - ls;
     if (layout_section(E->m, line, n, &sm)) {
         E->seen_marker = true;
-        E->intro = (struct context){KIND_NONE, SIZE_MAX};
+        E->intro = (struct context){KIND_NONE, SIZE_MAX, 0, 0};
         size_t body = ls + sm.end;
-        push_section(E, &sm, heading_cues(E, body, le));
+        push_section(E, &sm, (struct context){KIND_PENDING, SIZE_MAX, body, le});
         return body;
     }
     E->lines_seen++;
@@ -349,7 +357,7 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
         if (k.kind != KIND_NONE && E->root.kind != KIND_MIXED)
             E->root = (E->root.kind == KIND_NONE || E->root.kind == k.kind)
                           ? k
-                          : (struct context){KIND_MIXED, SIZE_MAX};
+                          : (struct context){KIND_MIXED, SIZE_MAX, 0, 0};
     } else if (caps || (n && line[n - 1] == ':')) {
         /* An introducing line: its cues hold for what follows, until the
          * next section marker. Read its last sentence. */
@@ -359,7 +367,7 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
                 s = i + 1;
                 break;
             }
-        E->intro = heading_cues(E, s, le);
+        E->intro = (struct context){KIND_PENDING, SIZE_MAX, s, le};
     }
     return ls;
 }
@@ -659,7 +667,8 @@ static void find_cues(struct engine *E, size_t cs, size_t ce)
         }
         from = utf8_ceil(E->t, ov[1] > ov[0] ? ov[1] : ov[0] + 1, ce);
     }
-    qsort(E->cues, E->ncues, sizeof *E->cues, by_start);
+    if (E->ncues > 1)
+        qsort(E->cues, E->ncues, sizeof *E->cues, by_start);
 }
 
 /* The kind cue nearest to the quantity: in its own words first, then after
@@ -1164,7 +1173,7 @@ static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
 void targets_extract(struct matcher *m, nqx_doc *doc)
 {
     struct engine E = {.m = m, .doc = doc, .t = doc->norm, .len = doc->norm_len};
-    E.intro = E.root = (struct context){KIND_NONE, SIZE_MAX};
+    E.intro = E.root = (struct context){KIND_NONE, SIZE_MAX, 0, 0};
     for (size_t ls = 0; ls < E.len;) {
         const char *nl = memchr(E.t + ls, '\n', E.len - ls);
         size_t le = nl ? (size_t)(nl - E.t) : E.len;
