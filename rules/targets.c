@@ -102,6 +102,7 @@ struct engine {
     struct context intro; /* from an introducing line, until the next marker */
     struct context root;  /* from the title */
     bool seen_marker;
+    bool await_heading; /* the last line was a section marker alone */
     size_t lines_seen;
     int doc_year;  /* the latest year named in the title; 0 when none */
     size_t sent_start; /* where the current sentence starts */
@@ -152,6 +153,21 @@ static bool is_digit(char c)
 static bool is_sentence_mark(char c)
 {
     return c == '.' || c == '!' || c == '?';
+}
+
+/* Is position i (a '.', '!' or '?') the end of a sentence? */
+static bool sentence_end(const struct engine *E, size_t i, size_t le)
+{
+    if (i + 1 >= le)
+        return true;
+    if (E->t[i + 1] != ' ')
+        return false;
+    if (i + 2 >= le)
+        return true;
+    unsigned char c = (unsigned char)E->t[i + 2];
+    /* Followed by a capital (ASCII or a lead byte of a Vietnamese capital:
+     * approximate by not being lower-case ASCII), a digit or a bullet. */
+    return !(c >= 'a' && c <= 'z');
 }
 
 /* Bytes the clause splitter stops at: digits, sentence marks, ';' and '|'.
@@ -335,6 +351,17 @@ static void note_years(struct engine *E, size_t s, size_t e)
     }
 }
 
+/* Where the heading of a marker line [s, e) ends: "2. Y tế: Tiêm chủng cho
+ * 58 trẻ ..., đạt 48,3% kế hoạch năm" is headed "Y tế"; what follows is
+ * the first item, not the heading. */
+static size_t heading_end(const struct engine *E, size_t s, size_t e)
+{
+    for (size_t i = s; i < e; i++)
+        if (E->t[i] == ':' || E->t[i] == ';' || (is_sentence_mark(E->t[i]) && sentence_end(E, i, e)))
+            return i;
+    return e;
+}
+
 /* Updates sections and contexts for the line [ls, le); returns where the
  * line's own text starts (after a section marker). */
 static size_t enter_line(struct engine *E, size_t ls, size_t le)
@@ -342,15 +369,27 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
     struct section_match sm;
     const char *line = E->t + ls;
     size_t n = le - ls;
+    bool await = E->await_heading;
+    E->await_heading = false;
     if (layout_section(E->m, line, n, &sm)) {
         E->seen_marker = true;
         E->intro = (struct context){KIND_NONE, SIZE_MAX, 0, 0};
         size_t body = ls + sm.end;
-        push_section(E, &sm, (struct context){KIND_PENDING, SIZE_MAX, body, le});
+        push_section(E, &sm, (struct context){KIND_PENDING, SIZE_MAX, body, heading_end(E, body, le)});
+        size_t k = body;
+        while (k < le && (E->t[k] == ' ' || E->t[k] == '.' || E->t[k] == ':'))
+            k++;
+        E->await_heading = k == le;
         return body;
     }
     E->lines_seen++;
     bool caps = line_is_caps(line, n < TITLE_LINE_MAX ? n : nqx_utf8_floor(line, TITLE_LINE_MAX));
+    /* "Phần thứ nhất" alone on its line: the next line is its heading. */
+    if (await && E->depth &&
+        (caps || (n < HEADING_CUE_SPAN && !is_sentence_mark(line[n - 1])))) {
+        E->stack[E->depth - 1].context = (struct context){KIND_PENDING, SIZE_MAX, ls, le};
+        return ls;
+    }
     if (!E->seen_marker && E->lines_seen <= TITLE_LINES && n < TITLE_LINE_MAX) {
         note_years(E, ls, le);
         struct context k = heading_cues(E, ls, le);
@@ -375,21 +414,6 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
 /* ---- Clauses and candidates ----------------------------------------------- */
 
 
-
-/* Is position i (a '.', '!' or '?') the end of a sentence? */
-static bool sentence_end(const struct engine *E, size_t i, size_t le)
-{
-    if (i + 1 >= le)
-        return true;
-    if (E->t[i + 1] != ' ')
-        return false;
-    if (i + 2 >= le)
-        return true;
-    unsigned char c = (unsigned char)E->t[i + 2];
-    /* Followed by a capital (ASCII or a lead byte of a Vietnamese capital:
-     * approximate by not being lower-case ASCII), a digit or a bullet. */
-    return !(c >= 'a' && c <= 'z');
-}
 
 /* The number token starting at i: digits, and '.' or ',' between digits. */
 static size_t token_end(const struct engine *E, size_t i, size_t ce)
@@ -619,6 +643,13 @@ static void find_predicate(struct engine *E, struct qty *q, size_t lo, size_t hi
     q->pred_weak = false;
     size_t best = 0, best_end = 0;
     bool found = false;
+    /* "Số người mắc bệnh tăng huyết áp ...: tối thiểu 52.000 người": a verb
+     * before a label's colon belongs to the label. */
+    for (size_t k = hi; k-- > lo;)
+        if (E->t[k] == ':') {
+            lo = k + 1;
+            break;
+        }
     for (size_t i = 0; i < r->nby_role[ROLE_PREDICATE]; i++) {
         const struct rule *ru = rule_at(E, ROLE_PREDICATE, i);
         size_t from = lo;
@@ -671,11 +702,14 @@ static void find_cues(struct engine *E, size_t cs, size_t ce)
         qsort(E->cues, E->ncues, sizeof *E->cues, by_start);
 }
 
+static size_t parent_for(struct engine *E, size_t ns);
+
 /* The kind cue nearest to the quantity: in its own words first, then after
- * it, then anywhere near it in the clause; else the sentence's period,
- * the heading context, the title. */
+ * it, then anywhere near it in the clause; else its parent's kind (1-based
+ * parent, 0 for none), the sentence's period, the heading context, the
+ * title. */
 static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce,
-                     size_t suffix_end)
+                     size_t suffix_end, size_t parent)
 {
     const nqx_rules *r = E->m->rules;
     size_t near_lo = window_start(E, cs, q->ns, CLAUSE_CUE_SPAN);
@@ -714,6 +748,10 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
             return best->kind;
         }
     }
+    /* "ước đạt 6.842 tỷ đồng; trong đó: nông nghiệp 1.215 tỷ đồng": a part
+     * without a cue of its own shares its whole's kind. */
+    if (parent && parent <= E->doc->ntargets)
+        return E->doc->targets[parent - 1].kind;
     /* "Năm 2023, ..." in a document about 2024 reports the past. */
     size_t ss = skip_bullet(E->t, E->sent_start, q->ns);
     for (size_t i = 0; i < r->nby_role[ROLE_KIND]; i++) {
@@ -1098,7 +1136,7 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
             continue;
         bool separated = false;
         for (size_t k = q->end; k < n->ns && !separated; k++)
-            separated = E->t[k] == ',' || E->t[k] == ';';
+            separated = E->t[k] == ',' || E->t[k] == ';' || E->t[k] == '(';
         if (separated)
             continue;
         q->dropped = true;
@@ -1119,7 +1157,7 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         size_t suffix_end = i + 1 < E->nq ? E->q[i + 1].ns : ce;
         trace(E, q->crule, q->ns);
         trace(E, q->prule, q->ns);
-        int kind = find_kind(E, q, cs, ce, suffix_end);
+        int kind = find_kind(E, q, cs, ce, suffix_end, parent_for(E, q->ns));
         const char *ind = build_indicator(E, q, prev_indicator, suffix_end);
         emit_target(E, q, cs, ce, ind, kind);
         prev_indicator = ind;
