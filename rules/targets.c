@@ -117,6 +117,9 @@ struct engine {
     size_t parent;
     size_t marker;
     size_t line_first_target; /* index of the first target of this line */
+    /* The indicator of the sentence's last target: a quantity with no words
+     * of its own ("...; ước cả năm đạt 560 tỷ đồng") shares it. */
+    const char *prev_indicator;
 };
 
 static void trace(struct engine *E, size_t rule, size_t off)
@@ -912,6 +915,9 @@ static const char *build_indicator(struct engine *E, struct qty *q, const char *
             continue;
         size_t as = i + 1, ae = e;
         trim_span(E->t, &as, &ae);
+        /* "Tỷ lệ ...: duy trì trên 95%": only clause-opening words follow. */
+        for (size_t fe; as < ae && frame_at(E, as, ae + 1, &fe, q->ns);)
+            as = fe;
         if (as < ae) {
             s = i + 1;
         } else {
@@ -938,9 +944,14 @@ static const char *build_indicator(struct engine *E, struct qty *q, const char *
     bool np_tail = te > q->unit_e;
     bool use_prefix = have_prefix, use_np = false;
     if (q->counted && !label && ts < te) {
+        /* "đàn lợn 8.450 con": a bare classifier adds nothing to a subject. */
+        const struct list *cl = rules_list(E->m->rules, "unit-classifier");
+        bool bare_classifier = !np_tail && cl &&
+                               list_lookup(cl, E->t + q->unit_s, q->unit_e - q->unit_s);
         if (!pred)
             use_np = !have_prefix ||
-                     !contains_word(E, s, e, E->t + q->unit_s, q->unit_e - q->unit_s);
+                     (!bare_classifier &&
+                      !contains_word(E, s, e, E->t + q->unit_s, q->unit_e - q->unit_s));
         else if (q->pred_weak && np_tail)
             use_np = true, use_prefix = false;
     }
@@ -963,6 +974,9 @@ static const char *build_indicator(struct engine *E, struct qty *q, const char *
             nqx_buf_add(&b, E->t + os, oe - os);
         if (!b.len && ts < te)
             nqx_buf_add(&b, E->t + ts, te - ts);
+        /* "tăng 4.850 ha so với năm 2015, đạt 21.300 ha": the same one. */
+        if (!b.len && pred && prev)
+            nqx_buf_adds(&b, prev);
     }
     const char *out = b.len ? arena_span(E->doc, b.data, 0, b.len, INDICATOR_MAX) : NULL;
     nqx_buf_free(&b);
@@ -1149,7 +1163,6 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
     /* 4. Emit. Kind cues matter only near the quantities. */
     find_cues(E, window_start(E, cs, E->q[0].ns, CLAUSE_CUE_SPAN),
               window_end(E, E->q[E->nq - 1].qe, ce, CLAUSE_CUE_SPAN));
-    const char *prev_indicator = NULL;
     for (size_t i = 0; i < E->nq; i++) {
         struct qty *q = &E->q[i];
         if (q->dropped)
@@ -1158,9 +1171,9 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         trace(E, q->crule, q->ns);
         trace(E, q->prule, q->ns);
         int kind = find_kind(E, q, cs, ce, suffix_end, parent_for(E, q->ns));
-        const char *ind = build_indicator(E, q, prev_indicator, suffix_end);
+        const char *ind = build_indicator(E, q, E->prev_indicator, suffix_end);
         emit_target(E, q, cs, ce, ind, kind);
-        prev_indicator = ind;
+        E->prev_indicator = ind;
     }
 }
 
@@ -1172,6 +1185,7 @@ static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
     E->parent = 0;
     E->marker = SIZE_MAX;
     E->sent_start = bs;
+    E->prev_indicator = NULL;
     size_t cs = bs;
     bool digit = false;
     for (size_t i = bs; i <= le; i++) {
@@ -1200,6 +1214,7 @@ static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
             /* "trong đó" holds to the end of its sentence. */
             E->parent = 0;
             E->marker = SIZE_MAX;
+            E->prev_indicator = NULL;
             size_t next = i + 1;
             while (next < le && E->t[next] == ' ')
                 next++;
