@@ -30,8 +30,10 @@
 
 const char *const rule_role_names[ROLE_COUNT] = {
     "skip", "quantity", "comparator", "predicate", "kind",
-    "frame", "children", "tail", "section", "block",
+    "frame", "children", "tail", "section", "block", "column",
 };
+
+const char *const column_names[4] = {"value", "unit", "other", "label"};
 
 /* ---- Small helpers ------------------------------------------------- */
 
@@ -227,7 +229,7 @@ static nqx_status start_block(struct parser *p, struct raw_rules *raw, const cha
         ru->id = nqx_xstrndup(name, nlen);
         ru->file = nqx_xstrdup(p->file);
         ru->line = line;
-        ru->comparator = ru->change = ru->kind = -1;
+        ru->comparator = ru->change = ru->kind = ru->column = -1;
         ru->scope = SCOPE_CLAUSE;
         ru->window = WINDOW_BEFORE;
         ru->first_example = r->nexamples;
@@ -708,6 +710,8 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
             slot = &ru->scope, val = parse_enum(v, vl, scopes, 5);
         else if (kl == 4 && !strncmp(s, "weak", 4))
             slot = &weak, val = parse_enum(v, vl, yesno, 2);
+        else if (kl == 6 && !strncmp(s, "column", 6))
+            slot = &ru->column, val = parse_enum(v, vl, column_names, 4);
         else if (kl == 6 && !strncmp(s, "window", 6)) {
             int w = atoi(v);
             if (w < 8 || w > 400)
@@ -719,8 +723,8 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
         }
         if (!slot)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
-                                 "set: unknown key '%.*s' (comparator, change, kind, scope, "
-                                 "weak, window)",
+                                 "set: unknown key '%.*s' (column, comparator, change, kind, "
+                                 "scope, weak, window)",
                                  (int)kl, s);
         if (val < 0)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
@@ -781,6 +785,7 @@ static nqx_status finish_rule(nqx_rules *r, struct rule *ru, struct raw_rule *rr
     case ROLE_SECTION:
     case ROLE_BLOCK:
     case ROLE_FRAME:
+    case ROLE_COLUMN:
         anchor = PCRE2_ANCHORED;
         break;
     default:
@@ -818,6 +823,12 @@ static nqx_status finish_rule(nqx_rules *r, struct rule *ru, struct raw_rule *rr
             missing = "'pattern:'";
         else if (ru->kind < 0)
             missing = "'set: kind=…'";
+        break;
+    case ROLE_COLUMN:
+        if (!has_pattern)
+            missing = "'pattern:'";
+        else if (ru->column < 0)
+            missing = "'set: column=…'";
         break;
     default:
         if (!has_pattern)

@@ -29,6 +29,7 @@ typedef enum rule_role {
     ROLE_TAIL,       /* words that end the noun phrase after a quantity */
     ROLE_SECTION,    /* a section marker at the start of a line */
     ROLE_BLOCK,      /* a line that starts a block of its own */
+    ROLE_COLUMN,     /* a table header cell that names what its column holds */
     ROLE_COUNT
 } rule_role;
 
@@ -38,6 +39,11 @@ extern const char *const rule_role_names[ROLE_COUNT];
  * start of its sentence (with a group `year`: only for a year before the
  * document's own). */
 enum { SCOPE_CLAUSE = 1, SCOPE_HEADING = 2, SCOPE_SENTENCE = 4 };
+
+/* What a table column holds, by its header (role column). A value column
+ * is any column the header rules do not name. */
+enum { COLUMN_VALUE, COLUMN_UNIT, COLUMN_OTHER, COLUMN_LABEL };
+extern const char *const column_names[4];
 
 /* A compiled pattern; code is NULL when the rule has none. */
 /* Named groups of a pattern, read once when it is compiled (a name may
@@ -72,6 +78,7 @@ struct rule {
     int change;             /* nqx_change, or -1 */
     int kind;               /* nqx_kind, or -1 */
     int scope;              /* SCOPE_* for kind cues */
+    int column;             /* COLUMN_* for a column rule, or -1 */
     bool weak;              /* a predicate that introduces a qualifier (có) */
     size_t window;          /* bytes the `before` pattern sees */
     char *groups;           /* documentation of the named groups */

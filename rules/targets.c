@@ -74,6 +74,7 @@ struct qty {
     bool after_quantity; /* its words start where an earlier quantity ended */
     bool before_cmp;    /* comparator from words before the number */
     bool dropped;
+    int cell;           /* its value cell in a table row with a header, or -1 */
     int comparator;
     int change;
     size_t qrule, crule, prule; /* rule indexes; SIZE_MAX for none */
@@ -90,6 +91,24 @@ struct cue {
     size_t start, end;
     int kind;
     size_t rule;
+};
+
+/* A table: rows are lines whose cells the normalizer joined with " | ".
+ * When column rules name cells of a table's first row, that row is its
+ * header: a number in a value column takes the row's unit cell when it has
+ * no unit of its own ("Đơn vị tính"), the row's label cell as indicator,
+ * and the kind its column header gives ("Thực hiện 2025", "Kế hoạch 2026")
+ * when its own cell gives none. */
+#define TABLE_COLUMNS 16
+
+struct table {
+    bool in_table; /* the previous line was a row */
+    bool header;   /* the first row named columns */
+    int unit_col, label_col;
+    int role[TABLE_COLUMNS];
+    struct context kind[TABLE_COLUMNS];
+    size_t cs[TABLE_COLUMNS], ce[TABLE_COLUMNS]; /* cells of the current row */
+    int ncells;
 };
 
 struct engine {
@@ -120,6 +139,7 @@ struct engine {
     /* The indicator of the sentence's last target: a quantity with no words
      * of its own ("...; ước cả năm đạt 560 tỷ đồng") shares it. */
     const char *prev_indicator;
+    struct table table;
 };
 
 static void trace(struct engine *E, size_t rule, size_t off)
@@ -537,14 +557,20 @@ static void concat3(char *out, size_t size, const char *a, const char *b, const 
     out[nqx_utf8_floor(out, o) < o && o + 1 >= size ? nqx_utf8_floor(out, o) : o] = '\0';
 }
 
-static bool parse_quantity(struct engine *E, size_t ns, size_t le, struct qty *q)
+/* Parses the quantity at ns of the subject t (E->t, or a table cell with
+ * its row's unit put after the number); offsets in q are t's. */
+static bool parse_quantity_in(struct engine *E, const char *t, size_t ns, size_t le,
+                              struct qty *q)
 {
     const nqx_rules *r = E->m->rules;
     for (size_t i = 0; i < r->nby_role[ROLE_QUANTITY]; i++) {
         const struct rule *ru = rule_at(E, ROLE_QUANTITY, i);
-        size_t end;
-        if (!at_matches(E, &ru->pattern, ns, le, &end))
+        size_t we = window_end(E, ns, le, WINDOW_AFTER);
+        if (t != E->t)
+            we = le;
+        if (!pattern_match(E->m, &ru->pattern, t, we, ns, 0))
             continue;
+        size_t end = pcre2_get_ovector_pointer(E->m->md)[1];
         const struct pattern *p = &ru->pattern;
         size_t vs, ve, s1, e1, s2, e2, us, ue, ss, se, ps, pe;
         memset(q, 0, sizeof *q);
@@ -562,12 +588,12 @@ static bool parse_quantity(struct engine *E, size_t ns, size_t le, struct qty *q
         if (group_span(E->m, p, "of", &os, &oe) && oe > os)
             q->of_s = os, q->of_e = oe;
         if (group_span(E->m, p, "min", &s1, &e1) && group_span(E->m, p, "max", &s2, &e2)) {
-            if (!parse_vn_number(E->t + s1, e1 - s1, q->min, sizeof q->min) ||
-                !parse_vn_number(E->t + s2, e2 - s2, q->max, sizeof q->max))
+            if (!parse_vn_number(t + s1, e1 - s1, q->min, sizeof q->min) ||
+                !parse_vn_number(t + s2, e2 - s2, q->max, sizeof q->max))
                 continue;
             q->comparator = NQX_CMP_RANGE;
         } else if (group_span(E->m, p, "value", &vs, &ve)) {
-            if (!parse_vn_number(E->t + vs, ve - vs, q->value, sizeof q->value))
+            if (!parse_vn_number(t + vs, ve - vs, q->value, sizeof q->value))
                 continue;
             q->comparator = NQX_CMP_EQ;
         } else {
@@ -577,12 +603,12 @@ static bool parse_quantity(struct engine *E, size_t ns, size_t le, struct qty *q
         bool per = group_span(E->m, p, "per", &ps, &pe);
         /* Every group is read; now build the unit text. */
         char ubuf[96] = "", sbuf[64] = "", pbuf[64] = "";
-        canonical_unit(E, E->t + us, ue - us, ubuf, sizeof ubuf);
+        canonical_unit(E, t + us, ue - us, ubuf, sizeof ubuf);
         if (per)
-            unit_text(E->t + ps, pe - ps, pbuf, sizeof pbuf);
+            unit_text(t + ps, pe - ps, pbuf, sizeof pbuf);
         q->scale_exp = 0;
         if (scale) {
-            unit_text(E->t + ss, se - ss, sbuf, sizeof sbuf);
+            unit_text(t + ss, se - ss, sbuf, sizeof sbuf);
             const struct list *sl = rules_list(r, "scale");
             for (char *w = sbuf; *w;) {
                 char *sp = strchr(w, ' ');
@@ -600,6 +626,147 @@ static bool parse_quantity(struct engine *E, size_t ns, size_t le, struct qty *q
         q->ns = ns;
         q->qe = q->end = end;
         q->qrule = rule_index(E, ROLE_QUANTITY, i);
+        return true;
+    }
+    return false;
+}
+
+static bool parse_quantity(struct engine *E, size_t ns, size_t le, struct qty *q)
+{
+    return parse_quantity_in(E, E->t, ns, le, q);
+}
+
+/* ---- Tables ------------------------------------------------------------- */
+
+static bool is_table_row(const struct engine *E, size_t ls, size_t le)
+{
+    for (size_t i = ls; i + 2 < le; i++)
+        if (E->t[i] == ' ' && E->t[i + 1] == '|' && E->t[i + 2] == ' ')
+            return true;
+    return false;
+}
+
+/* Splits the row [ls, le) into its cells, trimmed. */
+static void split_cells(struct engine *E, size_t ls, size_t le)
+{
+    struct table *T = &E->table;
+    T->ncells = 0;
+    for (size_t s = ls; s <= le && T->ncells < TABLE_COLUMNS;) {
+        size_t e = s;
+        while (e < le && !(E->t[e] == '|' && (e == ls || E->t[e - 1] == ' ')))
+            e++;
+        size_t a = s, b = e;
+        while (a < b && E->t[a] == ' ')
+            a++;
+        while (b > a && E->t[b - 1] == ' ')
+            b--;
+        T->cs[T->ncells] = a;
+        T->ce[T->ncells++] = b;
+        s = e + 1;
+    }
+}
+
+/* Reads the first row of a table: which columns the column rules name. */
+static void read_header(struct engine *E, size_t ls, size_t le)
+{
+    struct table *T = &E->table;
+    const nqx_rules *r = E->m->rules;
+    split_cells(E, ls, le);
+    T->header = false;
+    T->unit_col = T->label_col = -1;
+    for (int k = 0; k < TABLE_COLUMNS; k++) {
+        T->role[k] = COLUMN_VALUE;
+        T->kind[k] = (struct context){KIND_NONE, SIZE_MAX, 0, 0};
+    }
+    for (int k = 0; k < T->ncells; k++) {
+        size_t a = T->cs[k], b = T->ce[k];
+        while (b > a && strchr(":.", E->t[b - 1]))
+            b--;
+        for (size_t i = 0; i < r->nby_role[ROLE_COLUMN]; i++) {
+            const struct rule *ru = rule_at(E, ROLE_COLUMN, i);
+            if (!pattern_match(E->m, &ru->pattern, E->t, b, a, 0) ||
+                pcre2_get_ovector_pointer(E->m->md)[1] != b)
+                continue;
+            trace(E, rule_index(E, ROLE_COLUMN, i), a);
+            T->role[k] = ru->column;
+            T->header = true;
+            if (ru->column == COLUMN_VALUE && ru->kind >= 0)
+                T->kind[k] = (struct context){ru->kind, rule_index(E, ROLE_COLUMN, i), 0, 0};
+            if (ru->column == COLUMN_UNIT && T->unit_col < 0)
+                T->unit_col = k;
+            if (ru->column == COLUMN_LABEL && T->label_col < 0)
+                T->label_col = k;
+            break;
+        }
+    }
+    if (!T->header)
+        return;
+    /* Without a named label column, the first of several value columns that
+     * its header does not name is the label. */
+    int values = 0;
+    for (int k = 0; k < T->ncells; k++)
+        values += T->role[k] == COLUMN_VALUE;
+    for (int k = 0; k < T->ncells && T->label_col < 0 && values > 1; k++)
+        if (T->role[k] == COLUMN_VALUE && T->kind[k].kind == KIND_NONE) {
+            T->role[k] = COLUMN_LABEL;
+            T->label_col = k;
+        }
+}
+
+/* The value cell of the current row holding pos, or -1. */
+static int value_cell_at(const struct engine *E, size_t pos)
+{
+    const struct table *T = &E->table;
+    if (!T->header)
+        return -1;
+    for (int k = 0; k < T->ncells; k++)
+        if (pos >= T->cs[k] && pos < T->ce[k])
+            return T->role[k] == COLUMN_VALUE ? k : -1;
+    return -1;
+}
+
+/* A number without a unit in a value cell: the quantity it makes with the
+ * row's unit cell put right after it (or after the second number of the
+ * cell, for a range such as "5.600 - 5.800"). */
+static bool table_quantity(struct engine *E, size_t ns, size_t ce, struct qty *q)
+{
+    const struct table *T = &E->table;
+    int cell = value_cell_at(E, ns);
+    if (cell < 0 || T->unit_col < 0 || T->unit_col >= T->ncells)
+        return false;
+    size_t us = T->cs[T->unit_col], ul = T->ce[T->unit_col] - us;
+    if (!ul || ce > T->ce[cell])
+        ce = T->ce[cell];
+    if (!ul)
+        return false;
+    /* Where the unit may go: after the second number, else the first. */
+    size_t ends[2], n = 0;
+    for (size_t i = ns; i < ce && n < 2;) {
+        if (!is_digit(E->t[i])) {
+            i++;
+            continue;
+        }
+        i = ends[n++] = token_end(E, i, ce);
+    }
+    for (size_t k = n; k-- > 0;) {
+        size_t ins = ends[k];
+        nqx_buf b = {0};
+        nqx_buf_add(&b, E->t + ns, ins - ns);
+        nqx_buf_addc(&b, ' ');
+        nqx_buf_add(&b, E->t + us, ul);
+        size_t u0 = ins - ns + 1, u1 = u0 + ul;
+        nqx_buf_add(&b, E->t + ins, ce - ins);
+        bool ok = parse_quantity_in(E, b.data, 0, b.len, q) && q->qe >= u1 &&
+                  q->unit_s >= u0 && q->unit_e <= u1;
+        nqx_buf_free(&b);
+        if (!ok)
+            continue;
+        /* Back to the text: the quantity ends where the unit was put. */
+        q->unit_s = us + (q->unit_s - u0);
+        q->unit_e = us + (q->unit_e - u0);
+        q->of_s = q->of_e = SIZE_MAX;
+        q->ns = ns;
+        q->qe = q->end = ins;
         return true;
     }
     return false;
@@ -755,6 +922,10 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
      * without a cue of its own shares its whole's kind. */
     if (parent && parent <= E->doc->ntargets)
         return E->doc->targets[parent - 1].kind;
+    if (q->cell >= 0 && E->table.kind[q->cell].kind >= 0) {
+        trace(E, E->table.kind[q->cell].rule, q->ns);
+        return E->table.kind[q->cell].kind;
+    }
     /* "Năm 2023, ..." in a document about 2024 reports the past. */
     size_t ss = skip_bullet(E->t, E->sent_start, q->ns);
     for (size_t i = 0; i < r->nby_role[ROLE_KIND]; i++) {
@@ -823,15 +994,34 @@ static const char *arena_span(nqx_doc *doc, const char *t, size_t s, size_t e, s
 /* Where the words after a quantity's unit stop being its noun phrase: at
  * punctuation, a digit, the comparator words after it, or the earliest
  * `tail` rule match (so với, trước, và ...). */
-static size_t noun_phrase_end(struct engine *E, const struct qty *q, size_t limit)
+static size_t noun_phrase_end(struct engine *E, const struct qty *q, size_t limit, size_t *start)
 {
     size_t e = q->of_e != SIZE_MAX ? q->of_e : q->qe;
     size_t hi = q->cue_start != SIZE_MAX && q->cue_start < limit ? q->cue_start : limit;
-    if (hi > q->qe + NOUN_PHRASE_MAX)
-        hi = nqx_utf8_floor(E->t, q->qe + NOUN_PHRASE_MAX);
+    /* "95% trở lên hộ gia đình ...": the noun comes after the comparator. */
+    size_t k = e;
+    while (k < hi && E->t[k] == ' ')
+        k++;
+    if (*start >= e && k == hi && hi == q->cue_start && q->end > hi && q->end < limit) {
+        *start = e = q->end;
+        hi = limit;
+    }
+    if (hi > e + NOUN_PHRASE_MAX)
+        hi = nqx_utf8_floor(E->t, e + NOUN_PHRASE_MAX);
     size_t from = e;
-    while (e < hi && !strchr(",;:(|", E->t[e]) && !is_digit(E->t[e]))
+    while (e < hi && !strchr(",;:(|", E->t[e]) && !is_digit(E->t[e])) {
+        /* A quoted name is one word: “Gia đình 5 không 3 sạch”. */
+        if (!strncmp(E->t + e, "\xE2\x80\x9C", 3)) {
+            size_t c = e + 3;
+            while (c + 3 <= hi && strncmp(E->t + c, "\xE2\x80\x9D", 3))
+                c++;
+            if (c + 3 <= hi) {
+                e = c + 3;
+                continue;
+            }
+        }
         e++;
+    }
     const nqx_rules *r = E->m->rules;
     for (size_t i = 0; i < r->nby_role[ROLE_TAIL]; i++)
         if (pattern_match(E->m, &rule_at(E, ROLE_TAIL, i)->pattern, E->t, e, from, 0)) {
@@ -878,6 +1068,11 @@ static bool contains_word(const struct engine *E, size_t s, size_t e, const char
 static const char *build_indicator(struct engine *E, struct qty *q, const char *prev,
                                    size_t limit)
 {
+    const struct table *T = &E->table;
+    if (q->cell >= 0 && T->label_col >= 0 && T->label_col < T->ncells &&
+        T->ce[T->label_col] > T->cs[T->label_col])
+        return arena_span(E->doc, E->t, T->cs[T->label_col], T->ce[T->label_col],
+                          INDICATOR_MAX);
     size_t s = q->local;
     size_t e = q->pred_start != SIZE_MAX ? q->pred_start : q->cmp_start;
     if (e > q->ns)
@@ -929,7 +1124,7 @@ static const char *build_indicator(struct engine *E, struct qty *q, const char *
     trim_span(E->t, &s, &e);
 
     size_t np_s = q->counted ? q->unit_s : q->of_s != SIZE_MAX ? q->of_s : q->unit_e;
-    size_t np_e = noun_phrase_end(E, q, limit);
+    size_t np_e = noun_phrase_end(E, q, limit, &np_s);
     size_t ts = np_s, te = np_e;
     trim_span(E->t, &ts, &te);
 
@@ -943,7 +1138,9 @@ static const char *build_indicator(struct engine *E, struct qty *q, const char *
     bool pred = q->pred_start != SIZE_MAX;
     bool np_tail = te > q->unit_e;
     bool use_prefix = have_prefix, use_np = false;
-    if (q->counted && !label && ts < te) {
+    /* "Tập hợp trên 70% thanh niên": the percentage counts a noun. */
+    bool counts = q->counted || q->of_s != SIZE_MAX;
+    if (counts && !label && ts < te) {
         /* "đàn lợn 8.450 con": a bare classifier adds nothing to a subject. */
         const struct list *cl = rules_list(E->m->rules, "unit-classifier");
         bool bare_classifier = !np_tail && cl &&
@@ -1105,8 +1302,9 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         nqx_grow(&v, &E->qcap, E->nq + 1, sizeof *E->q);
         E->q = v;
         struct qty *q = &E->q[E->nq];
-        if (!parse_quantity(E, ns, ce, q))
+        if (!parse_quantity(E, ns, ce, q) && !table_quantity(E, ns, ce, q))
             continue;
+        q->cell = value_cell_at(E, ns);
         size_t span;
         if (skip_candidate(E, ls, ns, ne, le, &span)) {
             pos = span;
@@ -1148,9 +1346,14 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
             continue;
         if (n->pred_start == SIZE_MAX && !n->before_cmp)
             continue;
+        /* Punctuation, or a frame ("và đóng góp trên 1,2 tỷ đồng"), starts
+         * the next quantity's own words. */
         bool separated = false;
-        for (size_t k = q->end; k < n->ns && !separated; k++)
-            separated = E->t[k] == ',' || E->t[k] == ';' || E->t[k] == '(';
+        for (size_t k = q->end; k < n->ns && !separated; k++) {
+            size_t fe;
+            separated = E->t[k] == ',' || E->t[k] == ';' || E->t[k] == '(' ||
+                        (E->t[k] == ' ' && frame_at(E, k + 1, n->ns, &fe, n->ns));
+        }
         if (separated)
             continue;
         q->dropped = true;
@@ -1172,7 +1375,11 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         trace(E, q->prule, q->ns);
         int kind = find_kind(E, q, cs, ce, suffix_end, parent_for(E, q->ns));
         const char *ind = build_indicator(E, q, E->prev_indicator, suffix_end);
-        emit_target(E, q, cs, ce, ind, kind);
+        /* A table cell says little alone: the text is its row. */
+        if (q->cell >= 0)
+            emit_target(E, q, ls, le, ind, kind);
+        else
+            emit_target(E, q, cs, ce, ind, kind);
         E->prev_indicator = ind;
     }
 }
@@ -1231,6 +1438,18 @@ void targets_extract(struct matcher *m, nqx_doc *doc)
         const char *nl = memchr(E.t + ls, '\n', E.len - ls);
         size_t le = nl ? (size_t)(nl - E.t) : E.len;
         size_t bs = enter_line(&E, ls, le);
+        if (!is_table_row(&E, ls, le)) {
+            E.table.in_table = E.table.header = false;
+        } else if (!E.table.in_table) {
+            E.table.in_table = true;
+            read_header(&E, ls, le);
+            if (E.table.header) {
+                ls = le + 1;
+                continue;
+            }
+        } else if (E.table.header) {
+            split_cells(&E, ls, le);
+        }
         bool digit = false;
         for (size_t k = bs; k < le && !digit; k++)
             digit = (unsigned char)(E.t[k] - '0') < 10;
