@@ -498,7 +498,7 @@ static void trie_add(struct trie *t, const char *s, size_t n)
             while (i < (int32_t)n && s[i] == ' ')
                 i++;
             key = ' ';
-            snprintf(atom, sizeof atom, "\\s+");
+            snprintf(atom, sizeof atom, "[ \\n]+");
         } else {
             key = u_foldCase(c, U_FOLD_CASE_DEFAULT);
             size_t k = 0;
@@ -553,7 +553,28 @@ struct expansion {
     nqx_buf out;
     size_t *src; /* for each output byte, the source offset it comes from */
     size_t src_cap;
+    bool in_class; /* inside a [...] character class */
 };
+
+/* The rules read normalized text, where white space is a single ' ' or a
+ * line break and numbers are ASCII digits. \d, \s and \S are compiled to
+ * exactly those characters: with UCP they would test Unicode properties,
+ * which makes every pattern that scans text two or three times slower. */
+static const char *ascii_escape(char e, bool in_class)
+{
+    switch (e) {
+    case 'd':
+        return in_class ? "0-9" : "[0-9]";
+    case 's':
+        return in_class ? " \n" : "[ \n]";
+    case 'S':
+        return in_class ? NULL : "[^ \n]";
+    case 'D':
+        return in_class ? NULL : "[^0-9]";
+    default:
+        return NULL;
+    }
+}
 
 static void record_src(struct expansion *x, size_t upto, size_t origin)
 {
@@ -574,11 +595,41 @@ static nqx_status expand(const nqx_rules *r, const char *s, size_t n, struct exp
     for (size_t i = 0; i < n;) {
         size_t origin = top ? i : top_origin;
         if (s[i] == '\\' && i + 1 < n) {
-            nqx_buf_add(&x->out, s + i, 2);
+            const char *a = ascii_escape(s[i + 1], x->in_class);
+            if (a)
+                nqx_buf_adds(&x->out, a);
+            else
+                nqx_buf_add(&x->out, s + i, 2);
             record_src(x, x->out.len, origin);
             i += 2;
             continue;
         }
+        if (x->in_class && s[i] == '[' && i + 1 < n && s[i + 1] == ':') {
+            /* A POSIX class such as [:alpha:] inside a class. */
+            size_t j = i + 2;
+            while (j + 1 < n && !(s[j] == ':' && s[j + 1] == ']'))
+                j++;
+            size_t e = j + 1 < n ? j + 2 : n;
+            nqx_buf_add(&x->out, s + i, e - i);
+            record_src(x, x->out.len, origin);
+            i = e;
+            continue;
+        }
+        if (!x->in_class && s[i] == '[') {
+            /* "[]...]" and "[^]...]": a ']' first is a member. */
+            size_t j = i + 1;
+            if (j < n && s[j] == '^')
+                j++;
+            if (j < n && s[j] == ']')
+                j++;
+            nqx_buf_add(&x->out, s + i, j - i);
+            record_src(x, x->out.len, origin);
+            x->in_class = true;
+            i = j;
+            continue;
+        }
+        if (x->in_class && s[i] == ']')
+            x->in_class = false;
         if (s[i] == '{') {
             size_t j = i + 1;
             while (j < n && s[j] != '}')

@@ -640,8 +640,11 @@ static bool parse_quantity(struct engine *E, size_t ns, size_t le, struct qty *q
 
 static bool is_table_row(const struct engine *E, size_t ls, size_t le)
 {
-    for (size_t i = ls; i + 2 < le; i++)
-        if (E->t[i] == ' ' && E->t[i + 1] == '|' && E->t[i + 2] == ' ')
+    if (le < ls + 3)
+        return false;
+    for (const char *p = E->t + ls + 1, *end = E->t + le - 1;
+         p < end && (p = memchr(p, '|', (size_t)(end - p))); p++)
+        if (p[-1] == ' ' && p[1] == ' ')
             return true;
     return false;
 }
