@@ -492,6 +492,20 @@ static bool is_rule_line(const nqx_buf *b)
     return true;
 }
 
+/* A table row written without outer pipes, "STT | Chỉ tiêu | Đơn vị tính":
+ * at least two pipes standing between spaces. */
+static bool is_bare_pipe_row(const uint8_t *s, size_t i, size_t end)
+{
+    int pipes = 0;
+    for (const uint8_t *p = s + i + 1; p + 1 < s + end && pipes < 2; p++) {
+        p = memchr(p, '|', (size_t)(s + end - 1 - p));
+        if (!p)
+            break;
+        pipes += (p[-1] == ' ' || p[-1] == '\t') && (p[1] == ' ' || p[1] == '\t');
+    }
+    return pipes >= 2;
+}
+
 static bool is_table_alignment_row(const uint8_t *s, size_t i, size_t end)
 {
     bool dash = false;
@@ -528,7 +542,7 @@ static void clean_line(struct cleaner *c, const uint8_t *s, size_t start, size_t
     size_t i = start;
     while (i < end && (s[i] == ' ' || s[i] == '\t'))
         i++;
-    info->table = i < end && s[i] == '|';
+    info->table = i < end && (s[i] == '|' || is_bare_pipe_row(s, i, end));
     if (info->table && is_table_alignment_row(s, i, end)) {
         info->empty = true;
         return;
