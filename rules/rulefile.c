@@ -566,9 +566,9 @@ static const char *ascii_escape(char e, bool in_class)
     case 'd':
         return in_class ? "0-9" : "[0-9]";
     case 's':
-        return in_class ? " \n" : "[ \n]";
+        return in_class ? " \\n" : "[ \\n]";
     case 'S':
-        return in_class ? NULL : "[^ \n]";
+        return in_class ? NULL : "[^ \\n]";
     case 'D':
         return in_class ? NULL : "[^0-9]";
     default:
@@ -942,33 +942,40 @@ static nqx_status build_family(nqx_rules *r, struct family *f, rule_role role, n
 {
     f->n = r->nby_role[role];
     f->rule = nqx_xmalloc((f->n + 1) * sizeof *f->rule);
-    f->suffix = nqx_xcalloc(f->n + 1, sizeof *f->suffix);
+    f->group = nqx_xmalloc((f->n + 1) * sizeof *f->group);
+    nqx_buf b = {0};
+    uint32_t groups = 0;
     for (size_t k = 0; k < f->n; k++) {
+        const struct rule *ru = &r->rules[r->by_role[role][k]];
         f->rule[k] = r->by_role[role][k];
-        if (!r->rules[f->rule[k]].pattern.src)
-            return nqx_error_set(err, NQX_E_ENV, r->rules[f->rule[k]].file,
-                                 r->rules[f->rule[k]].line, 0, -1,
-                                 "rule %s needs a 'pattern:' (role %s)", r->rules[f->rule[k]].id,
+        if (!ru->pattern.src) {
+            nqx_buf_free(&b);
+            return nqx_error_set(err, NQX_E_ENV, ru->file, ru->line, 0, -1,
+                                 "rule %s needs a 'pattern:' (role %s)", ru->id,
                                  rule_role_names[role]);
+        }
+        uint32_t own = 0;
+        pcre2_pattern_info(ru->pattern.code, PCRE2_INFO_CAPTURECOUNT, &own);
+        f->group[k] = ++groups;
+        groups += own;
+        nqx_buf_printf(&b, "(?:(?=(%s))|)", ru->pattern.src);
     }
-    for (size_t k = 0; k < f->n; k++) {
-        nqx_buf b = {0};
-        for (size_t j = k; j < f->n; j++)
-            nqx_buf_printf(&b, "%s(?:%s)(*MARK:%zu)", j > k ? "|" : "",
-                           r->rules[f->rule[j]].pattern.src, j);
-        int code;
-        PCRE2_SIZE off;
-        f->suffix[k].code = pcre2_compile((PCRE2_SPTR)b.data, b.len,
-                                          PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS |
-                                              PCRE2_DUPNAMES | PCRE2_ANCHORED,
-                                          &code, &off, r->cctx);
-        nqx_buf_free(&b);
-        if (!f->suffix[k].code)
-            return nqx_error_set(err, NQX_E_ENV, r->dir, 0, 0, -1,
-                                 "the %s rules do not combine (error %d)", rule_role_names[role],
-                                 code);
-        f->suffix[k].jit = pcre2_jit_compile(f->suffix[k].code, PCRE2_JIT_COMPLETE) == 0;
-    }
+    if (!f->n)
+        return NQX_OK;
+    int code;
+    PCRE2_SIZE off;
+    f->all.code = pcre2_compile((PCRE2_SPTR)b.data, b.len,
+                                PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES |
+                                    PCRE2_ANCHORED,
+                                &code, &off, r->cctx);
+    nqx_buf_free(&b);
+    if (!f->all.code)
+        return nqx_error_set(err, NQX_E_ENV, r->dir, 0, 0, -1,
+                             "the %s rules do not combine (error %d)", rule_role_names[role],
+                             code);
+    f->all.jit = pcre2_jit_compile(f->all.code, PCRE2_JIT_COMPLETE) == 0;
+    if (groups > r->max_captures)
+        r->max_captures = groups;
     return NQX_OK;
 }
 
@@ -1002,9 +1009,8 @@ static nqx_status build_cues(nqx_rules *r, struct pattern *p, int scope, nqx_err
 
 static void free_family(struct family *f)
 {
-    for (size_t k = 0; f->suffix && k <= f->n; k++)
-        pcre2_code_free(f->suffix[k].code);
-    free(f->suffix);
+    pcre2_code_free(f->all.code);
+    free(f->group);
     free(f->rule);
 }
 

@@ -101,16 +101,16 @@ struct list {
     size_t n, cap;
 };
 
-/* The anchored patterns of a family of rules (the skip rules), combined so
- * that one match finds the first rule, in order, whose pattern matches:
- * suffix[k] is the alternation of the patterns of rules k.., each marked
- * with its position (*MARK). When that rule's context then fails, matching
- * goes on with suffix[k + 1]. The decision is the one rule-by-rule
- * matching gives, in a few calls instead of one per rule. */
+/* The anchored patterns of a family of rules (the skip rules) in one
+ * pattern that tries every rule's pattern at the same place: each is an
+ * optional lookahead capturing into its own group, group[k] for the rule at
+ * position k, so one match says which rules' patterns match there and
+ * where each match ends. The engine then checks their contexts in order. */
 struct family {
     size_t n;
-    size_t *rule;           /* rule index of each position */
-    struct pattern *suffix; /* n + 1 entries; suffix[n] matches nothing */
+    size_t *rule;      /* rule index of each position */
+    uint32_t *group;   /* capture group of each position */
+    struct pattern all;
 };
 
 struct nqx_rules {

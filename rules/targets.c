@@ -130,6 +130,8 @@ struct engine {
     size_t nq, qcap;
     struct cue *cues; /* kind cues of the current clause */
     size_t ncues, cues_cap;
+    size_t *skip_ends; /* where each skip rule's pattern ends at a number */
+    size_t skip_cap;
     /* "trong đó": children of target parent (1-based) until the sentence
      * ends; a marker seen but not yet resolved (its parent may be in the
      * same clause, still to be emitted) waits in marker. */
@@ -478,22 +480,30 @@ static bool skip_candidate(struct engine *E, size_t ls, size_t ns, size_t ne, si
 {
     const struct family *f = &E->m->rules->skips;
     size_t we = window_end(E, ns, le, WINDOW_AFTER);
-    for (size_t k = 0; k < f->n;) {
-        /* The first rule from k on whose pattern matches at the number. */
-        if (!pattern_match(E->m, &f->suffix[k], E->t, we, ns, 0))
-            return false;
-        size_t end = pcre2_get_ovector_pointer(E->m->md)[1];
-        PCRE2_SPTR mark = pcre2_get_mark(E->m->md);
-        size_t pos = mark ? (size_t)strtoul((const char *)mark, NULL, 10) : f->n;
-        if (pos >= f->n || pos < k)
-            return false; /* cannot happen: every alternative is marked */
-        const struct rule *ru = &E->m->rules->rules[f->rule[pos]];
-        k = pos + 1;
+    /* One match tries every skip pattern at the number; the contexts of
+     * those that match are then checked in file order. */
+    if (!f->n || !pattern_match(E->m, &f->all, E->t, we, ns, 0))
+        return false;
+    size_t n = f->n;
+    void *v = E->skip_ends;
+    nqx_grow(&v, &E->skip_cap, n, sizeof *E->skip_ends);
+    size_t *ends = E->skip_ends = v;
+    const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(E->m->md);
+    uint32_t pairs = pcre2_get_ovector_count(E->m->md);
+    for (size_t k = 0; k < n; k++) {
+        uint32_t g = f->group[k];
+        ends[k] = g < pairs && ov[2 * g] != PCRE2_UNSET ? ov[2 * g + 1] : SIZE_MAX;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (ends[k] == SIZE_MAX)
+            continue;
+        const struct rule *ru = &E->m->rules->rules[f->rule[k]];
+        size_t end = ends[k];
         if (ru->before.code && !before_matches(E, ru, ls, ns, NULL))
             continue;
         if (ru->after.code && !at_matches(E, &ru->after, end, le, &end))
             continue;
-        trace(E, f->rule[pos], ns);
+        trace(E, f->rule[k], ns);
         *span_end = end > ne ? end : ne;
         return true;
     }
@@ -1462,6 +1472,7 @@ void targets_extract(struct matcher *m, nqx_doc *doc)
     }
     free(E.q);
     free(E.cues);
+    free(E.skip_ends);
 }
 
 nqx_status nqx_rules_apply(const nqx_rules *rules, nqx_doc *doc, nqx_error *err)
