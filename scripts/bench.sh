@@ -1,23 +1,38 @@
 #!/bin/bash
-# make bench: throughput of `nqx convert` on a large input built from the
-# corpus (its documents concatenated until the size is reached), next to
-# ICU's `uconv -x nfc` on the same bytes, at 1x and 4x the size to show that
-# time grows linearly. Time is CPU time (user + system) of one process on one
-# core, the best of five runs, nqx and uconv alternating so that both see the
-# same machine. It prints figures; it asserts nothing.
+# make bench: throughput of `nqx convert` next to ICU's `uconv -x nfc` on the
+# same bytes, at 1x and 4x the size to show that time grows linearly. Two
+# inputs, each made by concatenating whole documents until the size is
+# reached:
+#   corpus    the project's own corpus/*.txt: every document is full of
+#             targets (about 2,500 per MB), the worst case for the rules;
+#   external  the public documents of $NQX_BENCH_DIR (default
+#             ../shared/corpus-external, where present; never committed):
+#             what an archive holds, about 500 targets per MB.
+# Time is CPU time (user + system) of one process on one core, the best of
+# RUNS runs, nqx and uconv alternating so that both see the same machine.
+# It prints figures; it asserts nothing.
 set -euo pipefail
 NQX=${1:-build/nqx}
 SIZE_MB=${SIZE_MB:-16}
 RUNS=${RUNS:-5}
+EXTERNAL=${NQX_BENCH_DIR:-../shared/corpus-external}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 command -v uconv > /dev/null || { echo "bench: uconv not found (Debian: icu-devtools)"; exit 2; }
 
-: > "$dir/1x.txt"
-while [ "$(wc -c < "$dir/1x.txt")" -lt $((SIZE_MB * 1048576)) ]; do
-    cat corpus/*.txt >> "$dir/1x.txt"
-done
-for _ in 1 2 3 4; do cat "$dir/1x.txt"; done > "$dir/4x.txt"
+# build NAME FILE...: $dir/NAME-1x.txt (whole files until SIZE_MB) and -4x.
+build() {
+    local name=$1
+    shift
+    : > "$dir/$name-1x.txt"
+    while [ "$(wc -c < "$dir/$name-1x.txt")" -lt $((SIZE_MB * 1048576)) ]; do
+        for f in "$@"; do
+            cat "$f" >> "$dir/$name-1x.txt"
+            [ "$(wc -c < "$dir/$name-1x.txt")" -ge $((SIZE_MB * 1048576)) ] && break
+        done
+    done
+    for _ in 1 2 3 4; do cat "$dir/$name-1x.txt"; done > "$dir/$name-4x.txt"
+}
 
 # cpu_seconds COMMAND...: user + system seconds of one run.
 cpu_seconds() {
@@ -28,24 +43,38 @@ cpu_seconds() {
 
 min() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
 
-printf "%-24s %8s %10s %8s\n" "" "MB" "CPU s" "MB/s"
-declare -A best
-for size in 1x 4x; do
-    f="$dir/$size.txt"
-    best[nqx$size]="" best[uconv$size]=""
-    for _ in $(seq "$RUNS"); do
-        best[nqx$size]=$(min "$(cpu_seconds "$NQX" convert -q "$f")" "${best[nqx$size]}")
-        best[uconv$size]=$(min "$(cpu_seconds uconv -f utf-8 -t utf-8 -x nfc "$f")" \
-            "${best[uconv$size]}")
+# measure NAME: prints the table for $dir/NAME-{1x,4x}.txt.
+measure() {
+    local name=$1 size f t mb tool label
+    declare -A best
+    printf "\n%-30s %8s %10s %8s\n" "input: $name" "MB" "CPU s" "MB/s"
+    for size in 1x 4x; do
+        f="$dir/$name-$size.txt"
+        best[nqx$size]="" best[uconv$size]=""
+        for _ in $(seq "$RUNS"); do
+            best[nqx$size]=$(min "$(cpu_seconds "$NQX" convert -q "$f")" "${best[nqx$size]}")
+            best[uconv$size]=$(min "$(cpu_seconds uconv -f utf-8 -t utf-8 -x nfc "$f")" \
+                "${best[uconv$size]}")
+        done
+        mb=$(awk -v n="$(wc -c < "$f")" 'BEGIN { printf "%.1f", n / 1048576 }')
+        for tool in nqx uconv; do
+            t=${best[$tool$size]}
+            label="nqx convert ($size)"
+            [ $tool = uconv ] && label="uconv -x nfc ($size)"
+            printf "%-30s %8s %10s %8.1f\n" "$label" "$mb" "$t" "$(awk "BEGIN { print $mb / $t }")"
+        done
     done
-    mb=$(awk -v n="$(wc -c < "$f")" 'BEGIN { printf "%.1f", n / 1048576 }')
-    for tool in nqx uconv; do
-        t=${best[$tool$size]}
-        label="nqx convert ($size)"
-        [ $tool = uconv ] && label="uconv -x nfc ($size)"
-        printf "%-24s %8s %10s %8.1f\n" "$label" "$mb" "$t" "$(awk "BEGIN { print $mb / $t }")"
-    done
-done
-awk -v a="${best[nqx1x]}" -v b="${best[nqx4x]}" -v u="${best[uconv4x]}" 'BEGIN {
-    printf "\nnqx: 4x the input took %.2fx the CPU time (linear: 4)\n", b / a
-    printf "nqx is %.2fx as fast as uconv -x nfc alone (4x input)\n", u / b }'
+    awk -v a="${best[nqx1x]}" -v b="${best[nqx4x]}" -v u="${best[uconv4x]}" 'BEGIN {
+        printf "nqx: 4x the input took %.2fx the CPU time (linear: 4)\n", b / a
+        printf "nqx is %.2fx as fast as uconv -x nfc alone (4x input)\n", u / b }'
+}
+
+build corpus corpus/*.txt
+measure corpus
+if compgen -G "$EXTERNAL/*.txt" > /dev/null; then
+    build external "$EXTERNAL"/*.txt
+    measure external
+else
+    echo
+    echo "input: external: $EXTERNAL has no documents; skipped"
+fi
