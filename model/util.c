@@ -122,6 +122,10 @@ char *nqx_buf_steal(nqx_buf *b)
 {
     if (!b->data)
         nqx_buf_reserve(b, 0);
+    /* Zero the spare capacity: PCRE2's JIT reads whole words around the
+     * end of a subject (and ignores what lies past it), which memory
+     * checkers would otherwise report as use of uninitialised memory. */
+    memset(b->data + b->len, 0, b->cap - b->len);
     char *p = b->data;
     b->data = NULL;
     b->len = b->cap = 0;
