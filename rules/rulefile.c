@@ -909,6 +909,22 @@ static nqx_status finish_rule(nqx_rules *r, struct rule *ru, struct raw_rule *rr
     return NQX_OK;
 }
 
+/* Compiles a pattern made of rule patterns; `what` names them in the error. */
+static nqx_status compile_combined(nqx_rules *r, struct pattern *p, const nqx_buf *src,
+                                   uint32_t flags, const char *what, nqx_error *err)
+{
+    int code;
+    PCRE2_SIZE off;
+    p->code = pcre2_compile((PCRE2_SPTR)src->data, src->len,
+                            PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES | flags,
+                            &code, &off, r->cctx);
+    if (!p->code)
+        return nqx_error_set(err, NQX_E_ENV, r->dir, 0, 0, -1, "%s do not combine (error %d)",
+                             what, code);
+    p->jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0;
+    return NQX_OK;
+}
+
 static nqx_status build_layout_any(nqx_rules *r, nqx_error *err)
 {
     nqx_buf b = {0};
@@ -920,22 +936,11 @@ static nqx_status build_layout_any(nqx_rules *r, nqx_error *err)
         nqx_buf_adds(&b, ru->pattern.src);
         nqx_buf_addc(&b, ')');
     }
-    if (!b.len) {
-        nqx_buf_free(&b);
-        return NQX_OK;
-    }
-    int code;
-    PCRE2_SIZE off;
-    r->layout_any.code = pcre2_compile((PCRE2_SPTR)b.data, b.len,
-                                       PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES |
-                                           PCRE2_ANCHORED,
-                                       &code, &off, r->cctx);
+    nqx_status st = b.len ? compile_combined(r, &r->layout_any, &b, PCRE2_ANCHORED,
+                                             "section and block patterns", err)
+                          : NQX_OK;
     nqx_buf_free(&b);
-    if (!r->layout_any.code)
-        return nqx_error_set(err, NQX_E_ENV, r->dir, 0, 0, -1,
-                             "section and block patterns do not combine (error %d)", code);
-    r->layout_any.jit = pcre2_jit_compile(r->layout_any.code, PCRE2_JIT_COMPLETE) == 0;
-    return NQX_OK;
+    return st;
 }
 
 static nqx_status build_family(nqx_rules *r, struct family *f, rule_role role, nqx_error *err)
@@ -960,23 +965,13 @@ static nqx_status build_family(nqx_rules *r, struct family *f, rule_role role, n
         groups += own;
         nqx_buf_printf(&b, "(?:(?=(%s))|)", ru->pattern.src);
     }
-    if (!f->n)
-        return NQX_OK;
-    int code;
-    PCRE2_SIZE off;
-    f->all.code = pcre2_compile((PCRE2_SPTR)b.data, b.len,
-                                PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES |
-                                    PCRE2_ANCHORED,
-                                &code, &off, r->cctx);
+    char what[64];
+    snprintf(what, sizeof what, "the %s rules", rule_role_names[role]);
+    nqx_status st = f->n ? compile_combined(r, &f->all, &b, PCRE2_ANCHORED, what, err) : NQX_OK;
     nqx_buf_free(&b);
-    if (!f->all.code)
-        return nqx_error_set(err, NQX_E_ENV, r->dir, 0, 0, -1,
-                             "the %s rules do not combine (error %d)", rule_role_names[role],
-                             code);
-    f->all.jit = pcre2_jit_compile(f->all.code, PCRE2_JIT_COMPLETE) == 0;
     if (groups > r->max_captures)
         r->max_captures = groups;
-    return NQX_OK;
+    return st;
 }
 
 /* All kind rules of a scope in one unanchored pattern, each alternative
@@ -990,21 +985,9 @@ static nqx_status build_cues(nqx_rules *r, struct pattern *p, int scope, nqx_err
             nqx_buf_printf(&b, "%s(?:%s)(*MARK:%zu)", b.len ? "|" : "", ru->pattern.src,
                            r->by_role[ROLE_KIND][i]);
     }
-    if (!b.len) {
-        nqx_buf_free(&b);
-        return NQX_OK;
-    }
-    int code;
-    PCRE2_SIZE off;
-    p->code = pcre2_compile((PCRE2_SPTR)b.data, b.len,
-                            PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES, &code, &off,
-                            r->cctx);
+    nqx_status st = b.len ? compile_combined(r, p, &b, 0, "the kind rules", err) : NQX_OK;
     nqx_buf_free(&b);
-    if (!p->code)
-        return nqx_error_set(err, NQX_E_ENV, r->dir, 0, 0, -1,
-                             "the kind rules do not combine (error %d)", code);
-    p->jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0;
-    return NQX_OK;
+    return st;
 }
 
 static void free_family(struct family *f)
