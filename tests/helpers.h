@@ -38,6 +38,18 @@ static inline int free_test_rules(void **state)
     return 0;
 }
 
+/* Loads the record schema of the source tree into *out. */
+static inline int load_test_schema(nqx_schema **out)
+{
+    char *path = nqx_schema_locate();
+    nqx_error err = {0};
+    int rc = path && !nqx_schema_load(path, out, &err) ? 0 : -1;
+    if (rc)
+        fprintf(stderr, "cannot load schema: %s\n", path ? err.message : "not found");
+    free(path);
+    return rc;
+}
+
 /* Extracts and normalizes text (with the rules' layout), without rules
  * when with_rules is false. The caller frees the document. */
 static inline nqx_doc *normalize_text(const char *text, size_t len, bool with_rules)

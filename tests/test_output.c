@@ -13,15 +13,7 @@ static nqx_schema *schema;
 
 static int setup(void **state)
 {
-    if (load_test_rules(state))
-        return -1;
-    char *path = nqx_schema_locate();
-    nqx_error err = {0};
-    int rc = path && !nqx_schema_load(path, &schema, &err) ? 0 : -1;
-    if (rc)
-        fprintf(stderr, "cannot load schema: %s\n", err.message);
-    free(path);
-    return rc;
+    return load_test_rules(state) || load_test_schema(&schema) ? -1 : 0;
 }
 
 static int teardown(void **state)

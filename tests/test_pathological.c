@@ -33,14 +33,10 @@ static void on_alarm(int sig)
 
 static int setup(void **state)
 {
-    if (load_test_rules(state))
+    if (load_test_rules(state) || load_test_schema(&schema))
         return -1;
-    char *path = nqx_schema_locate();
-    nqx_error err = {0};
-    int rc = path && !nqx_schema_load(path, &schema, &err) ? 0 : -1;
-    free(path);
     signal(SIGALRM, on_alarm);
-    return rc;
+    return 0;
 }
 
 static int teardown(void **state)
