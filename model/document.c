@@ -10,6 +10,8 @@
 const char *const nqx_kind_names[] = {"target", "result", "estimate"};
 const char *const nqx_cmp_names[] = {"eq", "ge", "gt", "le", "lt", "approx", "range"};
 const char *const nqx_change_names[] = {NULL, "increase", "decrease", "exceed"};
+const char *const nqx_date_role_names[] = {"period",    "issued",    "meeting",
+                                           "deadline", "effective", "reference"};
 
 nqx_status nqx_error_set(nqx_error *err, nqx_status st, const char *file, size_t line,
                          size_t column, long long offset, const char *fmt, ...)
@@ -65,6 +67,9 @@ void nqx_doc_free(nqx_doc *doc)
     free(doc->norm);
     free(doc->anchors);
     free(doc->targets);
+    free(doc->dates);
+    free(doc->refs);
+    free(doc->meta.recipients);
     for (size_t i = 0; i < doc->ndiags; i++)
         free(doc->diags[i].message);
     free(doc->diags);
@@ -95,6 +100,26 @@ nqx_target *nqx_doc_add_target(nqx_doc *doc)
     nqx_target *t = &doc->targets[doc->ntargets++];
     memset(t, 0, sizeof *t);
     return t;
+}
+
+nqx_date *nqx_doc_add_date(nqx_doc *doc)
+{
+    void *p = doc->dates;
+    nqx_grow(&p, &doc->dates_cap, doc->ndates + 1, sizeof *doc->dates);
+    doc->dates = p;
+    nqx_date *d = &doc->dates[doc->ndates++];
+    memset(d, 0, sizeof *d);
+    return d;
+}
+
+nqx_ref *nqx_doc_add_ref(nqx_doc *doc)
+{
+    void *p = doc->refs;
+    nqx_grow(&p, &doc->refs_cap, doc->nrefs + 1, sizeof *doc->refs);
+    doc->refs = p;
+    nqx_ref *r = &doc->refs[doc->nrefs++];
+    memset(r, 0, sizeof *r);
+    return r;
 }
 
 size_t nqx_doc_text_offset(const nqx_doc *doc, size_t norm_off)

@@ -93,7 +93,64 @@ typedef struct nqx_target {
     const char *indicator;
     const char *text;
     size_t start, end; /* the quantity's span in the normalized text */
+    const char *period; /* ISO 8601 period it applies to, or NULL */
 } nqx_target;
+
+/* What a date is to the document (SPEC §3.5). */
+typedef enum nqx_date_role {
+    NQX_ROLE_PERIOD,
+    NQX_ROLE_ISSUED,
+    NQX_ROLE_MEETING,
+    NQX_ROLE_DEADLINE,
+    NQX_ROLE_EFFECTIVE,
+    NQX_ROLE_REFERENCE,
+} nqx_date_role;
+
+extern const char *const nqx_date_role_names[];
+
+/* A date or period named in the text. */
+typedef struct nqx_date {
+    size_t line;          /* line of its first character */
+    const char *value;    /* ISO 8601: day, month, year or start/end */
+    nqx_date_role role;
+    bool baseline;        /* a comparison base ("so với năm 2020") */
+    const char *text;     /* as written (normalized) */
+    const char *rule;
+    size_t start, end;    /* span in the normalized text */
+} nqx_date;
+
+/* A document the text cites (SPEC §3.6). */
+typedef struct nqx_ref {
+    size_t line;
+    const char *number; /* "58-NQ/TW", or NULL */
+    const char *type;   /* type code "nghi-quyet", or NULL */
+    const char *issuer; /* as the text names it, or NULL */
+    const char *date;   /* ISO date of the cited document, or NULL */
+    const char *text;
+    const char *rule;
+    size_t start, end;
+} nqx_ref;
+
+/* The document's own metadata (SPEC §5); NULL where the document is silent. */
+typedef struct nqx_meta {
+    const char *type;      /* type code */
+    const char *type_name; /* as written: "NGHỊ QUYẾT" */
+    const char *number;
+    const char *issuer;
+    const char *superior;
+    const char *place;
+    const char *date;      /* ISO */
+    const char *date_text;
+    const char *title;
+    const char *signer_authority;
+    const char *signer_position;
+    const char *signer_name;
+    const char **recipients;
+    size_t nrecipients;
+    size_t title_start, title_end; /* span of the title in the normalized text */
+    bool has_title;
+    size_t date_start, date_end;   /* span of the issue date in the normalized text */
+} nqx_meta;
 
 /* Maps normalized text back to extracted text: from `norm` onwards, position
  * norm + k corresponds to text + k (until the next anchor). */
@@ -125,6 +182,16 @@ typedef struct nqx_doc {
     size_t ntargets;
     size_t targets_cap;
 
+    nqx_date *dates;
+    size_t ndates;
+    size_t dates_cap;
+
+    nqx_ref *refs;
+    size_t nrefs;
+    size_t refs_cap;
+
+    nqx_meta meta;
+
     nqx_diag *diags;
     size_t ndiags;
     size_t diags_cap;
@@ -142,6 +209,11 @@ void nqx_doc_warn(nqx_doc *doc, size_t line, const char *fmt, ...)
 
 /* Appends a zeroed target and returns it; valid until the next append. */
 nqx_target *nqx_doc_add_target(nqx_doc *doc);
+
+/* Appends a zeroed date or reference and returns it; valid until the next
+ * append of the same kind. */
+nqx_date *nqx_doc_add_date(nqx_doc *doc);
+nqx_ref *nqx_doc_add_ref(nqx_doc *doc);
 
 /* The position in `text` that normalized position norm_off comes from. */
 size_t nqx_doc_text_offset(const nqx_doc *doc, size_t norm_off);

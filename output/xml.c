@@ -86,6 +86,13 @@ static void element(xmlTextWriterPtr w, const char *name, const char *content)
     free(v);
 }
 
+static void content(xmlTextWriterPtr w, const char *text)
+{
+    char *v = xml_safe(text) ? NULL : xml_clean(text);
+    xmlTextWriterWriteString(w, BAD_CAST(v ? v : text));
+    free(v);
+}
+
 static void write_target(xmlTextWriterPtr w, const nqx_target *t, size_t index)
 {
     char id[32];
@@ -105,6 +112,7 @@ static void write_target(xmlTextWriterPtr w, const nqx_target *t, size_t index)
     attr(w, "base-max", t->base_max);
     attr(w, "base-unit", t->base_unit);
     attr(w, "change", nqx_change_names[t->change]);
+    attr(w, "period", t->period);
     if (t->parent) {
         snprintf(id, sizeof id, "t%zu", t->parent);
         attr(w, "parent", id);
@@ -120,6 +128,85 @@ static void write_targets(xmlTextWriterPtr w, const nqx_doc *doc)
     xmlTextWriterStartElement(w, BAD_CAST "targets");
     for (size_t i = 0; i < doc->ntargets; i++)
         write_target(w, &doc->targets[i], i);
+    xmlTextWriterEndElement(w);
+}
+
+static void write_meta(xmlTextWriterPtr w, const nqx_meta *m)
+{
+    if (!m->type_name && !m->number && !m->issuer && !m->date && !m->title &&
+        !m->signer_name && !m->signer_position && !m->nrecipients)
+        return;
+    xmlTextWriterStartElement(w, BAD_CAST "meta");
+    if (m->type_name) {
+        xmlTextWriterStartElement(w, BAD_CAST "type");
+        attr(w, "code", m->type);
+        content(w, m->type_name);
+        xmlTextWriterEndElement(w);
+    }
+    element(w, "number", m->number);
+    if (m->issuer) {
+        xmlTextWriterStartElement(w, BAD_CAST "issuer");
+        attr(w, "superior", m->superior);
+        content(w, m->issuer);
+        xmlTextWriterEndElement(w);
+    }
+    element(w, "place", m->place);
+    if (m->date) {
+        xmlTextWriterStartElement(w, BAD_CAST "date");
+        attr(w, "value", m->date);
+        content(w, m->date_text ? m->date_text : m->date);
+        xmlTextWriterEndElement(w);
+    }
+    element(w, "title", m->title);
+    if (m->signer_name || m->signer_position || m->signer_authority) {
+        xmlTextWriterStartElement(w, BAD_CAST "signer");
+        attr(w, "authority", m->signer_authority);
+        attr(w, "position", m->signer_position);
+        content(w, m->signer_name ? m->signer_name : "");
+        xmlTextWriterEndElement(w);
+    }
+    for (size_t i = 0; i < m->nrecipients; i++)
+        element(w, "recipient", m->recipients[i]);
+    xmlTextWriterEndElement(w);
+}
+
+static void write_dates(xmlTextWriterPtr w, const nqx_doc *doc)
+{
+    if (!doc->ndates)
+        return;
+    xmlTextWriterStartElement(w, BAD_CAST "dates");
+    for (size_t i = 0; i < doc->ndates; i++) {
+        const nqx_date *d = &doc->dates[i];
+        xmlTextWriterStartElement(w, BAD_CAST "date");
+        attr_size(w, "line", d->line);
+        attr(w, "value", d->value);
+        attr(w, "role", nqx_date_role_names[d->role]);
+        if (d->baseline)
+            attr(w, "baseline", "true");
+        attr(w, "rule", d->rule);
+        content(w, d->text);
+        xmlTextWriterEndElement(w);
+    }
+    xmlTextWriterEndElement(w);
+}
+
+static void write_refs(xmlTextWriterPtr w, const nqx_doc *doc)
+{
+    if (!doc->nrefs)
+        return;
+    xmlTextWriterStartElement(w, BAD_CAST "references");
+    for (size_t i = 0; i < doc->nrefs; i++) {
+        const nqx_ref *r = &doc->refs[i];
+        xmlTextWriterStartElement(w, BAD_CAST "ref");
+        attr_size(w, "line", r->line);
+        attr(w, "number", r->number);
+        attr(w, "type", r->type);
+        attr(w, "date", r->date);
+        attr(w, "issuer", r->issuer);
+        attr(w, "rule", r->rule);
+        content(w, r->text);
+        xmlTextWriterEndElement(w);
+    }
     xmlTextWriterEndElement(w);
 }
 
@@ -155,7 +242,10 @@ char *nqx_record_xml(const nqx_doc *doc, size_t *len)
     attr(w, "source", doc->source);
     attr(w, "sha256", doc->sha256);
     attr(w, "encoding", doc->encoding);
+    write_meta(w, &doc->meta);
     write_targets(w, doc);
+    write_dates(w, doc);
+    write_refs(w, doc);
     xmlTextWriterEndElement(w);
     xmlTextWriterEndDocument(w);
     xmlFreeTextWriter(w); /* flushes and closes the output buffer */

@@ -182,6 +182,145 @@ static bool check_targets(const nqx_doc *doc, const char *expect, char *why, siz
     return true;
 }
 
+/* ---- Dates, references, metadata ----------------------------------- */
+
+static const char *date_attr(const nqx_date *d, const char *key, char *buf, size_t size)
+{
+    if (!strcmp(key, "date"))
+        return d->value;
+    if (!strcmp(key, "role"))
+        return nqx_date_role_names[d->role];
+    if (!strcmp(key, "text"))
+        return d->text;
+    if (!strcmp(key, "rule"))
+        return d->rule;
+    if (!strcmp(key, "baseline"))
+        return d->baseline ? "yes" : "no";
+    if (!strcmp(key, "line")) {
+        snprintf(buf, size, "%zu", d->line);
+        return buf;
+    }
+    return NULL;
+}
+
+static const char *ref_attr(const nqx_ref *r, const char *key, char *buf, size_t size)
+{
+    (void)buf, (void)size;
+    if (!strcmp(key, "ref"))
+        return r->number ? r->number : "none";
+    if (!strcmp(key, "type"))
+        return r->type ? r->type : "none";
+    if (!strcmp(key, "issuer"))
+        return r->issuer ? r->issuer : "none";
+    if (!strcmp(key, "date"))
+        return r->date ? r->date : "none";
+    if (!strcmp(key, "text"))
+        return r->text;
+    if (!strcmp(key, "rule"))
+        return r->rule;
+    return NULL;
+}
+
+static const char *meta_attr(const nqx_meta *m, const char *key, char *buf, size_t size)
+{
+    const char *v = NULL;
+    if (!strcmp(key, "type"))
+        v = m->type;
+    else if (!strcmp(key, "type-name"))
+        v = m->type_name;
+    else if (!strcmp(key, "number"))
+        v = m->number;
+    else if (!strcmp(key, "issuer"))
+        v = m->issuer;
+    else if (!strcmp(key, "superior"))
+        v = m->superior;
+    else if (!strcmp(key, "place"))
+        v = m->place;
+    else if (!strcmp(key, "date"))
+        v = m->date;
+    else if (!strcmp(key, "title"))
+        v = m->title;
+    else if (!strcmp(key, "authority"))
+        v = m->signer_authority;
+    else if (!strcmp(key, "position"))
+        v = m->signer_position;
+    else if (!strcmp(key, "name"))
+        v = m->signer_name;
+    else if (!strcmp(key, "recipient"))
+        v = m->nrecipients ? m->recipients[0] : NULL;
+    else if (!strcmp(key, "recipients")) {
+        snprintf(buf, size, "%zu", m->nrecipients);
+        return buf;
+    } else
+        return NULL;
+    return v ? v : "none";
+}
+
+enum finding { FIND_TARGETS, FIND_DATES, FIND_REFS, FIND_META };
+
+struct finding_check {
+    const nqx_doc *doc;
+    enum finding what;
+    size_t index;
+    char *why;
+    size_t why_size;
+};
+
+static bool check_finding_pair(void *ctx, const char *key, const char *value)
+{
+    struct finding_check *c = ctx;
+    char buf[64];
+    const char *got = NULL;
+    if (c->what == FIND_DATES)
+        got = date_attr(&c->doc->dates[c->index], key, buf, sizeof buf);
+    else if (c->what == FIND_REFS)
+        got = ref_attr(&c->doc->refs[c->index], key, buf, sizeof buf);
+    else
+        got = meta_attr(&c->doc->meta, key, buf, sizeof buf);
+    if (!got) {
+        snprintf(c->why, c->why_size, "unknown key '%s' in the expectation", key);
+        return false;
+    }
+    if (strcmp(got, value)) {
+        snprintf(c->why, c->why_size, "finding %zu: %s is '%s', expected '%s'", c->index + 1,
+                 key, got, value);
+        return false;
+    }
+    return true;
+}
+
+/* Dates and references: like targets, a list separated by '|', or "none". */
+static bool check_findings(const nqx_doc *doc, enum finding what, const char *expect, char *why,
+                           size_t size)
+{
+    if (!*expect)
+        return true;
+    size_t have = what == FIND_DATES ? doc->ndates : what == FIND_REFS ? doc->nrefs : 1;
+    size_t want = strcmp(expect, "none") ? count_targets(expect) : 0;
+    if (have != want) {
+        snprintf(why, size, "expected %zu finding%s, found %zu", want, want == 1 ? "" : "s",
+                 have);
+        for (size_t i = 0; i < have && what != FIND_META && strlen(why) + 80 < size; i++) {
+            size_t o = strlen(why);
+            snprintf(why + o, size - o, "%s %s", i ? ";" : ":",
+                     what == FIND_DATES ? doc->dates[i].value
+                     : doc->refs[i].number ? doc->refs[i].number
+                                           : doc->refs[i].text);
+        }
+        return false;
+    }
+    const char *s = expect;
+    for (size_t i = 0; i < want; i++) {
+        const char *bar = strchr(s, '|');
+        size_t n = bar ? (size_t)(bar - s) : strlen(s);
+        struct finding_check c = {doc, what, i, why, size};
+        if (!each_pair(s, n, check_finding_pair, &c))
+            return false;
+        s = bar ? bar + 1 : s + n;
+    }
+    return true;
+}
+
 struct group_check {
     struct matcher *m;
     const struct pattern *p;
@@ -248,13 +387,19 @@ bool nqx_rules_check_example(const nqx_rules *rules, const nqx_example *ex, nqx_
         struct fired f = {idx, false};
         m.trace = on_trace;
         m.trace_ctx = &f;
-        targets_extract(&m, doc);
+        rules_run(&m, doc);
         if (ex->counter && f.hit) {
             snprintf(why, why_size, "the rule takes part on a counter-example");
             ok = false;
         } else if (!ex->counter && !f.hit) {
             snprintf(why, why_size, "the rule does not take part");
             ok = false;
+        } else if (ru->role == ROLE_DATE || ru->role == ROLE_DATE_ROLE) {
+            ok = check_findings(doc, FIND_DATES, ex->expect, why, why_size);
+        } else if (ru->role == ROLE_REFERENCE || ru->role == ROLE_REF_ISSUER) {
+            ok = check_findings(doc, FIND_REFS, ex->expect, why, why_size);
+        } else if (ru->role == ROLE_META) {
+            ok = !*ex->expect || check_findings(doc, FIND_META, ex->expect, why, why_size);
         } else {
             ok = check_targets(doc, ex->expect, why, why_size);
         }

@@ -31,6 +31,13 @@
 const char *const rule_role_names[ROLE_COUNT] = {
     "skip", "quantity", "comparator", "predicate", "kind",
     "frame", "children", "tail", "section", "block", "column",
+    "date", "date-role", "reference", "ref-issuer", "meta",
+};
+
+const char *const part_names[2] = {"first", "last"};
+const char *const meta_field_names[META_COUNT] = {
+    "motto", "number", "place-date", "type", "level", "title-stop",
+    "authority", "position", "recipients", "name", "body",
 };
 
 const char *const column_names[4] = {"value", "unit", "other", "label"};
@@ -230,6 +237,7 @@ static nqx_status start_block(struct parser *p, struct raw_rules *raw, const cha
         ru->file = nqx_xstrdup(p->file);
         ru->line = line;
         ru->comparator = ru->change = ru->kind = ru->column = -1;
+        ru->date_role = ru->part = ru->field = -1;
         ru->scope = SCOPE_CLAUSE;
         ru->window = WINDOW_BEFORE;
         ru->first_example = r->nexamples;
@@ -733,7 +741,7 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
 {
     static const char *const scopes[] = {NULL, "clause", "heading", "both", "sentence"};
     static const char *const yesno[] = {"no", "yes"};
-    int weak = 0;
+    int weak = 0, baseline = 0;
     static const char *const changes[] = {"none", "increase", "decrease", "exceed"};
     const char *s = set->data ? set->data : "";
     while (*s) {
@@ -763,6 +771,14 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
             slot = &weak, val = parse_enum(v, vl, yesno, 2);
         else if (kl == 6 && !strncmp(s, "column", 6))
             slot = &ru->column, val = parse_enum(v, vl, column_names, 4);
+        else if (kl == 9 && !strncmp(s, "date-role", 9))
+            slot = &ru->date_role, val = parse_enum(v, vl, nqx_date_role_names, 6);
+        else if (kl == 4 && !strncmp(s, "part", 4))
+            slot = &ru->part, val = parse_enum(v, vl, part_names, 2);
+        else if (kl == 8 && !strncmp(s, "baseline", 8))
+            slot = &baseline, val = parse_enum(v, vl, yesno, 2);
+        else if (kl == 5 && !strncmp(s, "field", 5))
+            slot = &ru->field, val = parse_enum(v, vl, meta_field_names, META_COUNT);
         else if (kl == 6 && !strncmp(s, "window", 6)) {
             int w = atoi(v);
             if (w < 8 || w > 400)
@@ -774,8 +790,8 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
         }
         if (!slot)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
-                                 "set: unknown key '%.*s' (column, comparator, change, kind, "
-                                 "scope, weak, window)",
+                                 "set: unknown key '%.*s' (baseline, column, comparator, "
+                                 "change, date-role, field, kind, part, scope, weak, window)",
                                  (int)kl, s);
         if (val < 0)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
@@ -784,6 +800,7 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
         s = e;
     }
     ru->weak = weak;
+    ru->baseline = baseline;
     return NQX_OK;
 }
 
@@ -837,6 +854,7 @@ static nqx_status finish_rule(nqx_rules *r, struct rule *ru, struct raw_rule *rr
     case ROLE_BLOCK:
     case ROLE_FRAME:
     case ROLE_COLUMN:
+    case ROLE_REF_ISSUER:
         anchor = PCRE2_ANCHORED;
         break;
     default:
@@ -880,6 +898,18 @@ static nqx_status finish_rule(nqx_rules *r, struct rule *ru, struct raw_rule *rr
             missing = "'pattern:'";
         else if (ru->column < 0)
             missing = "'set: column=…'";
+        break;
+    case ROLE_DATE_ROLE:
+        if (!has_ctx)
+            missing = "'before:' or 'after:'";
+        else if (ru->date_role < 0)
+            missing = "'set: date-role=…'";
+        break;
+    case ROLE_META:
+        if (!has_pattern)
+            missing = "'pattern:'";
+        else if (ru->field < 0)
+            missing = "'set: field=…'";
         break;
     default:
         if (!has_pattern)
@@ -987,6 +1017,29 @@ static nqx_status build_cues(nqx_rules *r, struct pattern *p, int scope, nqx_err
     }
     nqx_status st = b.len ? compile_combined(r, p, &b, 0, "the kind rules", err) : NQX_OK;
     nqx_buf_free(&b);
+    return st;
+}
+
+/* All rules of a role in one unanchored pattern, each alternative marked
+ * with its rule index; their named groups stay readable (DUPNAMES). */
+static nqx_status build_marked(nqx_rules *r, struct pattern *p, rule_role role, nqx_error *err)
+{
+    nqx_buf b = {0};
+    for (size_t i = 0; i < r->nby_role[role]; i++) {
+        size_t k = r->by_role[role][i];
+        nqx_buf_printf(&b, "%s(?:%s)(*MARK:%zu)", b.len ? "|" : "", r->rules[k].pattern.src, k);
+    }
+    char what[64];
+    snprintf(what, sizeof what, "the %s rules", rule_role_names[role]);
+    nqx_status st = b.len ? compile_combined(r, p, &b, 0, what, err) : NQX_OK;
+    nqx_buf_free(&b);
+    if (!st && p->code) {
+        index_groups(p);
+        uint32_t n = 0;
+        pcre2_pattern_info(p->code, PCRE2_INFO_CAPTURECOUNT, &n);
+        if (n > r->max_captures)
+            r->max_captures = n;
+    }
     return st;
 }
 
@@ -1100,7 +1153,9 @@ nqx_status nqx_rules_load(const char *dir, nqx_rules **out, nqx_error *err)
         }
     }
     if ((st = build_layout_any(r, err)) || (st = build_family(r, &r->skips, ROLE_SKIP, err)) ||
-        (st = build_cues(r, &r->clause_cues, SCOPE_CLAUSE, err))) {
+        (st = build_cues(r, &r->clause_cues, SCOPE_CLAUSE, err)) ||
+        (st = build_marked(r, &r->date_any, ROLE_DATE, err)) ||
+        (st = build_marked(r, &r->ref_any, ROLE_REFERENCE, err))) {
         nqx_rules_free(r);
         return st;
     }
@@ -1155,6 +1210,8 @@ void nqx_rules_free(nqx_rules *r)
     pcre2_code_free(r->layout_any.code);
     free_family(&r->skips);
     pcre2_code_free(r->clause_cues.code);
+    free_pattern(&r->date_any);
+    free_pattern(&r->ref_any);
     pcre2_compile_context_free(r->cctx);
     free(r->units);
     free(r->dir);
@@ -1227,6 +1284,18 @@ bool pattern_match(struct matcher *m, const struct pattern *p, const char *subje
         rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
         m->limit_hits++;
     return false;
+}
+
+size_t marked_rule_of(struct matcher *m)
+{
+    PCRE2_SPTR mark = pcre2_get_mark(m->md);
+    return mark ? (size_t)strtoul((const char *)mark, NULL, 10) : SIZE_MAX;
+}
+
+void matcher_trace(struct matcher *m, size_t rule, size_t offset)
+{
+    if (m->trace && rule != SIZE_MAX)
+        m->trace(m->trace_ctx, rule, offset);
 }
 
 bool group_span(struct matcher *m, const struct pattern *p, const char *name, size_t *s,

@@ -30,6 +30,11 @@ typedef enum rule_role {
     ROLE_SECTION,    /* a section marker at the start of a line */
     ROLE_BLOCK,      /* a line that starts a block of its own */
     ROLE_COLUMN,     /* a table header cell that names what its column holds */
+    ROLE_DATE,       /* a date or period expression */
+    ROLE_DATE_ROLE,  /* words around a date that say what it is to the document */
+    ROLE_REFERENCE,  /* the head of a cited document: type word and/or number */
+    ROLE_REF_ISSUER, /* who issued a cited document ("của Bộ Chính trị") */
+    ROLE_META,       /* a part of the document's header or signature block */
     ROLE_COUNT
 } rule_role;
 
@@ -44,6 +49,27 @@ enum { SCOPE_CLAUSE = 1, SCOPE_HEADING = 2, SCOPE_SENTENCE = 4 };
  * is any column the header rules do not name. */
 enum { COLUMN_VALUE, COLUMN_UNIT, COLUMN_OTHER, COLUMN_LABEL };
 extern const char *const column_names[4];
+
+/* Which months of a year "N tháng đầu/cuối năm" means. */
+enum { PART_FIRST, PART_LAST };
+extern const char *const part_names[2];
+
+/* What a meta rule finds in the header or the signature block. */
+enum {
+    META_MOTTO,      /* a national or Party motto line (left out of the header) */
+    META_NUMBER,     /* group number: số và ký hiệu */
+    META_PLACE_DATE, /* groups place, d, m, y */
+    META_TYPE,       /* group type: the type name line */
+    META_LEVEL,      /* a header line that continues the body above it */
+    META_TITLE_STOP, /* a line that ends the title */
+    META_AUTHORITY,  /* group authority: TM., KT., T/M … */
+    META_POSITION,   /* group position: CHỦ TỊCH … */
+    META_RECIPIENTS, /* the "Nơi nhận" line */
+    META_NAME,       /* group name: the signer's name line */
+    META_BODY,       /* a body's caps line under a title ("HỘI ĐỒNG NHÂN DÂN TỈNH …") */
+    META_COUNT
+};
+extern const char *const meta_field_names[META_COUNT];
 
 /* A compiled pattern; code is NULL when the rule has none. */
 /* Named groups of a pattern, read once when it is compiled (a name may
@@ -81,6 +107,10 @@ struct rule {
     int column;             /* COLUMN_* for a column rule, or -1 */
     bool weak;              /* a predicate that introduces a qualifier (có) */
     size_t window;          /* bytes the `before` pattern sees */
+    int date_role;          /* nqx_date_role for a date-role rule, or -1 */
+    int part;               /* PART_* for a date rule, or -1 */
+    bool baseline;          /* a date-role rule: the date is a comparison base */
+    int field;              /* META_* for a meta rule, or -1 */
     char *groups;           /* documentation of the named groups */
     size_t first_example, nexamples;
 };
@@ -132,6 +162,10 @@ struct nqx_rules {
     /* Every clause-scope kind cue in one pattern, each alternative marked
      * with its rule (*MARK), so that one pass finds the cues of all rules. */
     struct pattern clause_cues;
+    /* Every date rule, and every reference rule, in one unanchored pattern
+     * each (alternatives marked with their rule): one scan finds them all. */
+    struct pattern date_any;
+    struct pattern ref_any;
     uint32_t max_captures; /* over all patterns: the match data's size */
     /* Entries of the unit lists sorted by folded phrase, for lookups. */
     const struct entry **units;
@@ -195,7 +229,24 @@ struct section_match {
 bool layout_section(struct matcher *m, const char *line, size_t len, struct section_match *out);
 bool layout_block(struct matcher *m, const char *line, size_t len, size_t *end);
 
-/* The targets engine over a normalized document. */
+/* The rule index a combined pattern's last match marked, or SIZE_MAX. */
+size_t marked_rule_of(struct matcher *m);
+/* Reports that rule decided something at offset (for `rules test`). */
+void matcher_trace(struct matcher *m, size_t rule, size_t offset);
+
+/* The engines over a normalized document, in the order they run. */
+void meta_extract(struct matcher *m, nqx_doc *doc);
+void dates_extract(struct matcher *m, nqx_doc *doc);
+void refs_extract(struct matcher *m, nqx_doc *doc);
 void targets_extract(struct matcher *m, nqx_doc *doc);
+void periods_assign(struct matcher *m, nqx_doc *doc);
+/* All of them. */
+void rules_run(struct matcher *m, nqx_doc *doc);
+
+/* Dates: the ISO 8601 value of a day, checked; false when it does not exist. */
+bool iso_day(int y, int m, int d, char *out, size_t size);
+int days_in_month(int y, int m);
+/* The value of a Roman numeral of 1..39 (I, IV, XII …), or 0. */
+int roman_value(const char *s, size_t n);
 
 #endif

@@ -146,8 +146,7 @@ struct engine {
 
 static void trace(struct engine *E, size_t rule, size_t off)
 {
-    if (E->m->trace && rule != SIZE_MAX)
-        E->m->trace(E->m->trace_ctx, rule, off);
+    matcher_trace(E->m, rule, off);
 }
 
 static size_t utf8_ceil(const char *s, size_t i, size_t len)
@@ -243,8 +242,7 @@ static bool at_matches(struct engine *E, const struct pattern *p, size_t at, siz
 /* The rule a marked alternative of a combined pattern belongs to. */
 static size_t marked_rule(struct engine *E)
 {
-    PCRE2_SPTR mark = pcre2_get_mark(E->m->md);
-    return mark ? (size_t)strtoul((const char *)mark, NULL, 10) : SIZE_MAX;
+    return marked_rule_of(E->m);
 }
 
 /* The kind the heading-scope cues in [s, e) agree on. */
@@ -1475,12 +1473,21 @@ void targets_extract(struct matcher *m, nqx_doc *doc)
     free(E.skip_ends);
 }
 
+void rules_run(struct matcher *m, nqx_doc *doc)
+{
+    meta_extract(m, doc);
+    dates_extract(m, doc);
+    refs_extract(m, doc);
+    targets_extract(m, doc);
+    periods_assign(m, doc);
+}
+
 nqx_status nqx_rules_apply(const nqx_rules *rules, nqx_doc *doc, nqx_error *err)
 {
     (void)err;
     struct matcher m;
     matcher_init(&m, rules, doc);
-    targets_extract(&m, doc);
+    rules_run(&m, doc);
     if (m.limit_hits)
         nqx_doc_warn(doc, 0,
                      "%zu rule match%s stopped at the match limit; the text around them "

@@ -127,7 +127,7 @@ static char *record_body(const char *text, size_t len)
     assert_int_equal(nqx_rules_apply(test_rules, doc, &err), NQX_OK);
     char *xml = nqx_record_xml(doc, NULL);
     nqx_doc_free(doc);
-    char *end = strstr(xml, "encoding=\"UTF-8\">\n  <targets");
+    char *end = strstr(xml, "encoding=\"UTF-8\">\n");
     assert_non_null(end);
     char *body = nqx_xstrdup(end);
     free(xml);

@@ -1,0 +1,141 @@
+/* The period each target applies to: a date in its own clause ("đến năm
+ * 2025, …"), else the date of the nearest heading above it ("I. CÁC CHỈ TIÊU
+ * CHỦ YẾU NĂM 2021"), else the document's title: its first period for a
+ * result (a report names the period it reviews first), its last for a
+ * target or an estimate ("… 6 tháng đầu năm; phương hướng 6 tháng cuối năm
+ * 2024"). Comparison bases ("so với năm 2020") and the dates of cited
+ * documents are never a target's period. */
+#include "rules/rules_int.h"
+
+#include <string.h>
+
+/* How far from a quantity its clause is searched for a date, each way: a
+ * clause is cut around its value at this size anyway, and the bound keeps a
+ * line of a million targets linear. */
+#define CLAUSE_REACH 400
+
+/* Section depths that keep a heading's period. */
+#define LEVELS 6
+
+static bool usable(const nqx_date *d)
+{
+    return !d->baseline && (d->role == NQX_ROLE_PERIOD || d->role == NQX_ROLE_DEADLINE);
+}
+
+static int level_of(const struct section_match *sm)
+{
+    switch (sm->kind) {
+    case 'p':
+        return 0;
+    case 'r':
+    case 'a':
+        return 1;
+    case 'n': {
+        int dots = 0;
+        for (const char *s = sm->label; *s; s++)
+            dots += *s == '.';
+        return 2 + dots < LEVELS - 1 ? 2 + dots : LEVELS - 2;
+    }
+    default:
+        return LEVELS - 1;
+    }
+}
+
+/* The first usable date in [s, e), from index *cursor on (dates are in text
+ * order; the cursor moves past the dates before s). */
+static const nqx_date *first_date_in(const nqx_doc *doc, size_t s, size_t e, size_t *cursor)
+{
+    while (*cursor < doc->ndates && doc->dates[*cursor].start < s)
+        (*cursor)++;
+    for (size_t i = *cursor; i < doc->ndates && doc->dates[i].start < e; i++)
+        if (usable(&doc->dates[i]) && doc->dates[i].end <= e)
+            return &doc->dates[i];
+    return NULL;
+}
+
+/* The date of the clause of [qs, qe) within the line [ls, le): the last
+ * usable date before the quantity in its clause, else the first after it. */
+static const nqx_date *clause_date(const nqx_doc *doc, size_t ls, size_t le, size_t qs,
+                                   size_t qe)
+{
+    const char *t = doc->norm;
+    size_t cs = qs, ce = qe;
+    size_t lo_bound = qs > ls + CLAUSE_REACH ? qs - CLAUSE_REACH : ls;
+    size_t hi_bound = qe + CLAUSE_REACH < le ? qe + CLAUSE_REACH : le;
+    while (cs > lo_bound && t[cs - 1] != ';')
+        cs--;
+    while (ce < hi_bound && t[ce] != ';')
+        ce++;
+    /* The first date at or after cs, by binary search: dates are in text
+     * order, and a line may hold many targets. */
+    size_t lo = 0, hi = doc->ndates;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doc->dates[mid].start < cs)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const nqx_date *before = NULL, *after = NULL;
+    for (size_t i = lo; i < doc->ndates && doc->dates[i].start < ce; i++) {
+        const nqx_date *d = &doc->dates[i];
+        if (d->end > ce || !usable(d))
+            continue;
+        if (d->end <= qs)
+            before = d;
+        else if (d->start >= qe && !after)
+            after = d;
+    }
+    return before ? before : after;
+}
+
+void periods_assign(struct matcher *m, nqx_doc *doc)
+{
+    if (!doc->ntargets)
+        return;
+    const char *t = doc->norm;
+    const nqx_meta *meta = &doc->meta;
+    const char *title_first = NULL, *title_last = NULL;
+    for (size_t i = 0; i < doc->ndates && meta->has_title; i++) {
+        const nqx_date *d = &doc->dates[i];
+        if (d->start >= meta->title_start && d->end <= meta->title_end && usable(d)) {
+            if (!title_first)
+                title_first = d->value;
+            title_last = d->value;
+        }
+    }
+    const char *heading[LEVELS] = {0};
+    int level = 0;
+    size_t cursor = 0, ti = 0;
+    for (size_t ls = 0; ls < doc->norm_len && ti < doc->ntargets;) {
+        const char *nl = memchr(t + ls, '\n', doc->norm_len - ls);
+        size_t le = nl ? (size_t)(nl - t) : doc->norm_len;
+        struct section_match sm;
+        bool marker = layout_section(m, t + ls, le - ls, &sm);
+        if (marker) {
+            level = level_of(&sm);
+            for (int k = level; k < LEVELS; k++)
+                heading[k] = NULL;
+        }
+        /* A heading is a short line: a marker's title, or a line alone. */
+        bool has_target = ti < doc->ntargets && doc->targets[ti].start < le;
+        if (!has_target && le - ls < 300) {
+            const nqx_date *d = first_date_in(doc, ls, le, &cursor);
+            if (d)
+                heading[level] = d->value;
+        }
+        for (; ti < doc->ntargets && doc->targets[ti].start < le; ti++) {
+            nqx_target *tg = &doc->targets[ti];
+            const nqx_date *d = clause_date(doc, ls, le, tg->start, tg->end);
+            if (d) {
+                tg->period = d->value;
+                continue;
+            }
+            for (int k = LEVELS - 1; k >= 0 && !tg->period; k--)
+                tg->period = heading[k];
+            if (!tg->period)
+                tg->period = tg->kind == NQX_KIND_RESULT ? title_first : title_last;
+        }
+        ls = le + 1;
+    }
+}

@@ -1,0 +1,125 @@
+/* Cited documents (SPEC §3.6): one scan with every reference rule in one
+ * pattern finds the head of each citation (a type word, a number, or a law's
+ * name); the date written right after it (found by the dates engine) is the
+ * cited document's date, and a ref-issuer rule reads who issued it. The type
+ * comes from the type word (list doc-type) or from the number's type code
+ * (list doc-code). The document's own number is metadata, not a reference. */
+#include "rules/rules_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Bytes between a citation's head and its date ("số 58-NQ/TW, ngày …"). */
+#define REF_DATE_GAP 12
+
+static const char *type_of_word(const nqx_rules *r, const char *t, size_t s, size_t e)
+{
+    const struct list *l = rules_list(r, "doc-type");
+    const struct entry *en = l ? list_lookup(l, t + s, e - s) : NULL;
+    return en ? en->value : NULL;
+}
+
+/* The type code of a number: the first of its parts ("58-NQ/TW" → NQ,
+ * "05/2020/NĐ-CP" → NĐ) that list doc-code knows. */
+static const char *type_of_number(const nqx_rules *r, const char *t, size_t s, size_t e)
+{
+    const struct list *l = rules_list(r, "doc-code");
+    if (!l)
+        return NULL;
+    for (size_t i = s; i < e;) {
+        size_t k = i;
+        while (k < e && t[k] != '/' && t[k] != '-')
+            k++;
+        const struct entry *en = k > i ? list_lookup(l, t + i, k - i) : NULL;
+        if (en && en->value)
+            return en->value;
+        i = k + 1;
+    }
+    return NULL;
+}
+
+/* The first date starting in [from, from + gap] with only spaces and commas
+ * before it, or NULL. dates are in text order. */
+static nqx_date *date_after(nqx_doc *doc, size_t from, size_t *cursor)
+{
+    while (*cursor < doc->ndates && doc->dates[*cursor].start < from)
+        (*cursor)++;
+    if (*cursor >= doc->ndates)
+        return NULL;
+    nqx_date *d = &doc->dates[*cursor];
+    if (d->start > from + REF_DATE_GAP)
+        return NULL;
+    for (size_t i = from; i < d->start; i++)
+        if (doc->norm[i] != ' ' && doc->norm[i] != ',')
+            return NULL;
+    return d;
+}
+
+static bool is_own_number(const nqx_doc *doc, const char *t, size_t s, size_t e)
+{
+    const char *own = doc->meta.number;
+    return own && strlen(own) == e - s && !memcmp(own, t + s, e - s);
+}
+
+void refs_extract(struct matcher *m, nqx_doc *doc)
+{
+    const nqx_rules *r = m->rules;
+    const struct pattern *p = &r->ref_any;
+    const char *t = doc->norm;
+    size_t len = doc->norm_len, cursor = 0;
+    if (!p->code || !t)
+        return;
+    for (size_t pos = 0; pos < len && pattern_match(m, p, t, len, pos, 0);) {
+        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+        size_t s = ov[0], e = ov[1];
+        size_t rule = marked_rule_of(m);
+        pos = e > s ? e : s + 1;
+        if (rule == SIZE_MAX)
+            continue;
+        size_t ts, te, ns = 0, ne = 0;
+        bool has_type = group_span(m, p, "type", &ts, &te);
+        bool has_number = group_span(m, p, "number", &ns, &ne);
+        if (has_number && is_own_number(doc, t, ns, ne))
+            continue;
+        nqx_date *d = date_after(doc, e, &cursor);
+        /* A type word alone ("Nghị quyết ngày …") cites a document only with
+         * its date; a rule with neither number nor name needs one. */
+        bool named = group_span(m, p, "name", &(size_t){0}, &(size_t){0});
+        if (!has_number && !named && !d)
+            continue;
+        size_t end = d ? d->end : e;
+        if (d)
+            d->role = NQX_ROLE_REFERENCE;
+
+        size_t is = 0, ie = 0;
+        size_t we = end + WINDOW_AFTER < len ? end + WINDOW_AFTER : len;
+        we = nqx_utf8_floor(t, we);
+        for (size_t i = 0; i < r->nby_role[ROLE_REF_ISSUER]; i++) {
+            const struct rule *ru = &r->rules[r->by_role[ROLE_REF_ISSUER][i]];
+            if (pattern_match(m, &ru->pattern, t, we, end, 0) &&
+                group_span(m, &ru->pattern, "issuer", &is, &ie)) {
+                matcher_trace(m, r->by_role[ROLE_REF_ISSUER][i], end);
+                end = ie;
+                break;
+            }
+        }
+        matcher_trace(m, rule, s);
+        nqx_ref *ref = nqx_doc_add_ref(doc);
+        ref->line = nqx_doc_line(doc, s, NULL);
+        ref->start = s;
+        ref->end = end;
+        ref->rule = r->rules[rule].id;
+        if (has_number)
+            ref->number = nqx_arena_strndup(&doc->arena, t + ns, ne - ns);
+        const char *type = has_type ? type_of_word(r, t, ts, te) : NULL;
+        if (!type && has_number)
+            type = type_of_number(r, t, ns, ne);
+        ref->type = type;
+        if (ie > is)
+            ref->issuer = nqx_arena_strndup(&doc->arena, t + is, ie - is);
+        if (d && strlen(d->value) == 10)
+            ref->date = d->value;
+        ref->text = nqx_arena_strndup(&doc->arena, t + s, end - s);
+        pos = end > pos ? end : pos;
+    }
+}
