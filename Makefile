@@ -40,7 +40,8 @@ CLI_OBJ  = $(BUILD)/obj/cli/main.o
 HEADERS  = $(wildcard model/*.h extract/*.h normalize/*.h rules/*.h output/*.h tests/*.h)
 
 TESTS    = number normalize extract rules targets output variants pathological cli
-TEST_BINS = $(TESTS:%=$(BUILD)/tests/test_%) $(BUILD)/tests/eval_targets
+TEST_BINS = $(TESTS:%=$(BUILD)/tests/test_%) $(BUILD)/tests/eval_targets \
+            $(BUILD)/tests/eval_records
 
 SANITIZE = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=all
@@ -123,11 +124,13 @@ golden: all
 	done
 
 HELDOUT = $(wildcard corpus/heldout/*.txt)
-eval: all $(BUILD)/tests/eval_targets
+eval: all $(BUILD)/tests/eval_targets $(BUILD)/tests/eval_records
 	@echo "== tuning corpus (the rules were written against these)"
 	@$(BUILD)/tests/eval_targets $(wildcard corpus/*.txt) | tail -n 1
+	@$(BUILD)/tests/eval_records $(wildcard corpus/*.txt)
 	@echo "== held-out documents (never tuned on)"
 	@$(BUILD)/tests/eval_targets -v $(HELDOUT)
+	@$(BUILD)/tests/eval_records $(HELDOUT)
 
 bench: deps all
 	@./scripts/bench.sh $(BUILD)/nqx

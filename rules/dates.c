@@ -83,6 +83,41 @@ struct parts {
 
 enum verdict { DATE_OK, DATE_NO_YEAR, DATE_INVALID };
 
+/* The value of a group's text: digits, or a Roman numeral; -1 when neither. */
+static int span_int(const char *t, size_t s, size_t e)
+{
+    if (s == e)
+        return -1;
+    if (t[s] >= '0' && t[s] <= '9') {
+        int v = 0;
+        for (size_t i = s; i < e && t[i] >= '0' && t[i] <= '9' && v < 100000; i++)
+            v = v * 10 + (t[i] - '0');
+        return v;
+    }
+    int r = roman_value(t + s, e - s);
+    return r ? r : -1;
+}
+
+/* The parts of the last match: one pass over the pattern's named groups,
+ * reading those that are set (a combined pattern has many, few set). */
+static struct parts read_parts(struct matcher *m, const struct pattern *p, const char *t)
+{
+    static const char *const names[] = {"d", "m", "y", "d2", "m2", "y2", "q", "q2", "n"};
+    struct parts pt = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+    int *slot[] = {&pt.d, &pt.m, &pt.y, &pt.d2, &pt.m2, &pt.y2, &pt.q, &pt.q2, &pt.n};
+    const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+    uint32_t pairs = pcre2_get_ovector_count(m->md);
+    for (size_t i = 0; i < p->ngroups; i++) {
+        uint32_t g = p->groups[i].number;
+        if (g >= pairs || ov[2 * g] == PCRE2_UNSET)
+            continue;
+        for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+            if (!strcmp(p->groups[i].name, names[k]) && *slot[k] < 0)
+                *slot[k] = span_int(t, ov[2 * g], ov[2 * g + 1]);
+    }
+    return pt;
+}
+
 /* The ISO value of p into out. */
 static enum verdict iso_value(struct parts p, int context_year, char *out, size_t size)
 {
@@ -189,19 +224,19 @@ static int document_year(const nqx_doc *doc)
 static int title_year_of(struct matcher *m, const nqx_doc *doc)
 {
     const nqx_meta *meta = &doc->meta;
-    const struct pattern *p = &m->rules->date_any;
+    const struct pattern *p;
     int year = 0;
     if (!meta->has_title)
         return 0;
-    for (size_t pos = meta->title_start;
-         pos < meta->title_end && pattern_match(m, p, doc->norm, meta->title_end, pos, 0);) {
-        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+    size_t s, e;
+    for (size_t pos = meta->title_start; scan_marked(m, &m->rules->dates_by_start, doc->norm,
+                                                     meta->title_end, pos, GATE_DIGIT, &s, &e, &p);) {
         int y = group_int(m, p, doc->norm, "y2");
         if (y < 0)
             y = group_int(m, p, doc->norm, "y");
         if (y >= YEAR_MIN && y <= YEAR_MAX)
             year = y;
-        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        pos = e > s ? e : s + 1;
     }
     return year;
 }
@@ -209,28 +244,23 @@ static int title_year_of(struct matcher *m, const nqx_doc *doc)
 void dates_extract(struct matcher *m, nqx_doc *doc)
 {
     const nqx_rules *r = m->rules;
-    const struct pattern *p = &r->date_any;
+    const struct pattern *p;
     const char *t = doc->norm;
     size_t len = doc->norm_len;
-    if (!p->code || !t)
+    if (!t)
         return;
     /* A year left out means the year the document is about: its title's,
      * else its issue date's, else the one the text last named. */
     int title_year = title_year_of(m, doc), issue_year = document_year(doc), last_year = 0;
-    for (size_t pos = 0; pos < len && pattern_match(m, p, t, len, pos, 0);) {
-        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
-        size_t s = ov[0], e = ov[1];
+    size_t s, e;
+    for (size_t pos = 0; scan_marked(m, &r->dates_by_start, t, len, pos, GATE_DIGIT, &s, &e, &p);) {
         size_t rule = marked_rule_of(m);
         pos = e > s ? e : s + 1;
         if (rule == SIZE_MAX)
             continue;
         const struct rule *ru = &r->rules[rule];
-        struct parts pt = {
-            group_int(m, p, t, "d"),  group_int(m, p, t, "m"),  group_int(m, p, t, "y"),
-            group_int(m, p, t, "d2"), group_int(m, p, t, "m2"), group_int(m, p, t, "y2"),
-            group_int(m, p, t, "q"),  group_int(m, p, t, "q2"), group_int(m, p, t, "n"),
-            ru->part,
-        };
+        struct parts pt = read_parts(m, p, t);
+        pt.part = ru->part;
         char value[48];
         int context_year = title_year ? title_year : issue_year ? issue_year : last_year;
         enum verdict v = iso_value(pt, context_year, value, sizeof value);

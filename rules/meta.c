@@ -126,14 +126,24 @@ static bool is_caps(const char *s)
     return letter;
 }
 
+/* Reads the lines the header and the signature can be on: the first
+ * HEADER_LINES and the last TAIL_LINES (memory bounded whatever the size). */
 static void read_lines(struct reader *R)
 {
     const char *t = R->t;
     size_t len = R->doc->norm_len;
-    size_t cap = 0;
-    for (size_t ls = 0; ls < len;) {
+    size_t cap = 0, total = 0;
+    for (const char *p = t; (p = memchr(p, '\n', len - (size_t)(p - t))); p++)
+        total++;
+    total += len && t[len - 1] != '\n';
+    size_t index = 0;
+    for (size_t ls = 0; ls < len; index++) {
         const char *nl = memchr(t + ls, '\n', len - ls);
         size_t le = nl ? (size_t)(nl - t) : len;
+        if (index >= HEADER_LINES && index + TAIL_LINES < total) {
+            ls = le + 1;
+            continue;
+        }
         void *v = R->lines;
         nqx_grow(&v, &cap, R->n + 1, sizeof *R->lines);
         R->lines = v;

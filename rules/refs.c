@@ -64,14 +64,13 @@ static bool is_own_number(const nqx_doc *doc, const char *t, size_t s, size_t e)
 void refs_extract(struct matcher *m, nqx_doc *doc)
 {
     const nqx_rules *r = m->rules;
-    const struct pattern *p = &r->ref_any;
+    const struct pattern *p;
     const char *t = doc->norm;
     size_t len = doc->norm_len, cursor = 0;
-    if (!p->code || !t)
+    if (!t)
         return;
-    for (size_t pos = 0; pos < len && pattern_match(m, p, t, len, pos, 0);) {
-        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
-        size_t s = ov[0], e = ov[1];
+    size_t s, e;
+    for (size_t pos = 0; scan_marked(m, &r->refs_by_start, t, len, pos, GATE_CITATION, &s, &e, &p);) {
         size_t rule = marked_rule_of(m);
         pos = e > s ? e : s + 1;
         if (rule == SIZE_MAX)

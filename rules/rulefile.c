@@ -1020,26 +1020,85 @@ static nqx_status build_cues(nqx_rules *r, struct pattern *p, int scope, nqx_err
     return st;
 }
 
-/* All rules of a role in one unanchored pattern, each alternative marked
- * with its rule index; their named groups stay readable (DUPNAMES). */
-static nqx_status build_marked(nqx_rules *r, struct pattern *p, rule_role role, nqx_error *err)
+/* The bytes a rule's pattern can start with; all when PCRE2 cannot tell. */
+static void start_bytes(const struct rule *ru, uint8_t bits[32])
 {
-    nqx_buf b = {0};
-    for (size_t i = 0; i < r->nby_role[role]; i++) {
-        size_t k = r->by_role[role][i];
-        nqx_buf_printf(&b, "%s(?:%s)(*MARK:%zu)", b.len ? "|" : "", r->rules[k].pattern.src, k);
+    const uint8_t *first = NULL;
+    uint32_t unit = 0;
+    if (!pcre2_pattern_info(ru->pattern.code, PCRE2_INFO_FIRSTBITMAP, &first) && first) {
+        memcpy(bits, first, 32);
+    } else if (!pcre2_pattern_info(ru->pattern.code, PCRE2_INFO_FIRSTCODETYPE, &unit) &&
+               unit == 1 &&
+               !pcre2_pattern_info(ru->pattern.code, PCRE2_INFO_FIRSTCODEUNIT, &unit) &&
+               unit < 256) {
+        /* The unit of a caseless pattern stands for both cases: take both
+         * (a superset is always safe). */
+        uint32_t other = unit;
+        if ((unit | 0x20) >= 'a' && (unit | 0x20) <= 'z')
+            other = unit ^ 0x20;
+        memset(bits, 0, 32);
+        bits[unit >> 3] |= (uint8_t)(1u << (unit & 7));
+        bits[other >> 3] |= (uint8_t)(1u << (other & 7));
+    } else {
+        memset(bits, 0xff, 32);
     }
-    char what[64];
-    snprintf(what, sizeof what, "the %s rules", rule_role_names[role]);
-    nqx_status st = b.len ? compile_combined(r, p, &b, 0, what, err) : NQX_OK;
-    nqx_buf_free(&b);
-    if (!st && p->code) {
-        index_groups(p);
-        uint32_t n = 0;
-        pcre2_pattern_info(p->code, PCRE2_INFO_CAPTURECOUNT, &n);
-        if (n > r->max_captures)
-            r->max_captures = n;
+}
+
+/* The rules of a role grouped by the byte they can start with (struct
+ * marked), each group one anchored pattern of marked alternatives in file
+ * order. */
+static nqx_status build_marked(nqx_rules *r, struct marked *mk, rule_role role, nqx_error *err)
+{
+    size_t n = r->nby_role[role];
+    if (!n)
+        return NQX_OK;
+    if (n > 64)
+        return nqx_error_set(err, NQX_E_ENV, r->dir, 0, 0, -1,
+                             "more than 64 %s rules: merge some", rule_role_names[role]);
+    uint64_t mask[256] = {0};
+    for (size_t i = 0; i < n; i++) {
+        uint8_t bits[32];
+        start_bytes(&r->rules[r->by_role[role][i]], bits);
+        for (int b = 0; b < 256; b++)
+            if (bits[b >> 3] & (1u << (b & 7)))
+                mask[b] |= (uint64_t)1 << i;
     }
+    uint64_t seen[256];
+    size_t groups = 0;
+    mk->by_start = nqx_xcalloc(256, sizeof *mk->by_start);
+    nqx_status st = NQX_OK;
+    for (int b = 0; b < 256 && !st; b++) {
+        if (!mask[b])
+            continue;
+        size_t g = 0;
+        while (g < groups && seen[g] != mask[b])
+            g++;
+        if (g == groups) {
+            seen[groups++] = mask[b];
+            nqx_buf src = {0};
+            for (size_t i = 0; i < n; i++) {
+                if (!(mask[b] >> i & 1))
+                    continue;
+                size_t k = r->by_role[role][i];
+                nqx_buf_printf(&src, "%s(?:%s)(*MARK:%zu)", src.len ? "|" : "",
+                               r->rules[k].pattern.src, k);
+            }
+            char what[64];
+            snprintf(what, sizeof what, "the %s rules", rule_role_names[role]);
+            struct pattern *p = &mk->by_start[g];
+            st = compile_combined(r, p, &src, PCRE2_ANCHORED, what, err);
+            nqx_buf_free(&src);
+            if (st)
+                break;
+            index_groups(p);
+            uint32_t captures = 0;
+            pcre2_pattern_info(p->code, PCRE2_INFO_CAPTURECOUNT, &captures);
+            if (captures > r->max_captures)
+                r->max_captures = captures;
+        }
+        mk->index[b] = (uint8_t)(g + 1);
+    }
+    mk->n = groups;
     return st;
 }
 
@@ -1154,8 +1213,8 @@ nqx_status nqx_rules_load(const char *dir, nqx_rules **out, nqx_error *err)
     }
     if ((st = build_layout_any(r, err)) || (st = build_family(r, &r->skips, ROLE_SKIP, err)) ||
         (st = build_cues(r, &r->clause_cues, SCOPE_CLAUSE, err)) ||
-        (st = build_marked(r, &r->date_any, ROLE_DATE, err)) ||
-        (st = build_marked(r, &r->ref_any, ROLE_REFERENCE, err))) {
+        (st = build_marked(r, &r->dates_by_start, ROLE_DATE, err)) ||
+        (st = build_marked(r, &r->refs_by_start, ROLE_REFERENCE, err))) {
         nqx_rules_free(r);
         return st;
     }
@@ -1168,6 +1227,15 @@ static void free_pattern(struct pattern *p)
     free(p->groups);
     free(p->src);
     pcre2_code_free(p->code);
+}
+
+static void free_marked(struct marked *mk)
+{
+    if (!mk->by_start)
+        return;
+    for (size_t i = 0; i < 256; i++)
+        free_pattern(&mk->by_start[i]);
+    free(mk->by_start);
 }
 
 void nqx_rules_free(nqx_rules *r)
@@ -1210,8 +1278,8 @@ void nqx_rules_free(nqx_rules *r)
     pcre2_code_free(r->layout_any.code);
     free_family(&r->skips);
     pcre2_code_free(r->clause_cues.code);
-    free_pattern(&r->date_any);
-    free_pattern(&r->ref_any);
+    free_marked(&r->dates_by_start);
+    free_marked(&r->refs_by_start);
     pcre2_compile_context_free(r->cctx);
     free(r->units);
     free(r->dir);

@@ -143,6 +143,17 @@ struct family {
     struct pattern all;
 };
 
+/* The rules of a role combined into anchored patterns, alternatives marked
+ * with their rule (*MARK), one pattern per set of rules that can start with
+ * the same byte: at a position starting with "n" only the rules that can
+ * start with "n" are tried. index[b] is 1 + the pattern for byte b, or 0
+ * when no rule starts with b. */
+struct marked {
+    struct pattern *by_start;
+    size_t n;
+    uint8_t index[256];
+};
+
 struct nqx_rules {
     char *dir;
     struct list *lists;
@@ -162,10 +173,10 @@ struct nqx_rules {
     /* Every clause-scope kind cue in one pattern, each alternative marked
      * with its rule (*MARK), so that one pass finds the cues of all rules. */
     struct pattern clause_cues;
-    /* Every date rule, and every reference rule, in one unanchored pattern
-     * each (alternatives marked with their rule): one scan finds them all. */
-    struct pattern date_any;
-    struct pattern ref_any;
+    /* The date rules, and the reference rules, combined for one scan of the
+     * text (see struct marked). */
+    struct marked dates_by_start;
+    struct marked refs_by_start;
     uint32_t max_captures; /* over all patterns: the match data's size */
     /* Entries of the unit lists sorted by folded phrase, for lookups. */
     const struct entry **units;
@@ -228,6 +239,16 @@ struct section_match {
 };
 bool layout_section(struct matcher *m, const char *line, size_t len, struct section_match *out);
 bool layout_block(struct matcher *m, const char *line, size_t len, size_t *end);
+
+/* Where a scan tries a marked pattern: at token starts shortly before a
+ * digit (every date has one), or at token starts that may begin a citation
+ * (a capital letter, or "số"). */
+typedef enum scan_gate { GATE_DIGIT, GATE_CITATION } scan_gate;
+/* The next match of mk in t[from, len) at a position the gate allows,
+ * leftmost first; its span in *s, *e, and in *used the pattern that matched
+ * (to read its groups and mark). */
+bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size_t len,
+                 size_t from, scan_gate gate, size_t *s, size_t *e, const struct pattern **used);
 
 /* The rule index a combined pattern's last match marked, or SIZE_MAX. */
 size_t marked_rule_of(struct matcher *m);

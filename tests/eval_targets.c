@@ -20,11 +20,13 @@
 struct ann {
     size_t line;
     char cmp[16], value[64], unit[96], kind[16], change[16];
+    char period[48]; /* "" when the annotation has no period column */
     bool used;
 };
 
 struct totals {
     size_t found, expected, matched, cmp, kind, unit, change;
+    size_t periods, period_ok; /* matched targets whose annotation gives a period */
 };
 
 static size_t read_ann(const char *path, struct ann **out)
@@ -39,9 +41,9 @@ static size_t read_ann(const char *path, struct ann **out)
         if (line[0] == '#' || line[0] == '\n')
             continue;
         line[strcspn(line, "\r\n")] = '\0';
-        char *fields[6] = {0};
+        char *fields[7] = {0};
         char *s = line;
-        for (int i = 0; i < 6 && s; i++) {
+        for (int i = 0; i < 7 && s; i++) {
             fields[i] = s;
             s = strchr(s, '\t');
             if (s)
@@ -63,6 +65,7 @@ static size_t read_ann(const char *path, struct ann **out)
         snprintf(a->unit, sizeof a->unit, "%s", fields[3]);
         snprintf(a->kind, sizeof a->kind, "%s", fields[4]);
         snprintf(a->change, sizeof a->change, "%s", fields[5]);
+        snprintf(a->period, sizeof a->period, "%s", fields[6] ? fields[6] : "");
     }
     fclose(f);
     *out = v;
@@ -126,6 +129,15 @@ static bool eval_doc(const char *txt, const nqx_rules *rules, nqx_matcher *match
         t.kind += ok_kind;
         t.unit += ok_unit;
         t.change += ok_change;
+        if (a->period[0]) {
+            const char *got = g->period ? g->period : "-";
+            t.periods++;
+            if (!strcmp(got, a->period))
+                t.period_ok++;
+            else if (verbose)
+                printf("%s:%zu: %s: period %s, annotated %s\n", txt, g->line, value, got,
+                       a->period);
+        }
         if (!(ok_cmp && ok_kind && ok_unit && ok_change)) {
             exact = false;
             if (verbose)
@@ -151,6 +163,8 @@ static bool eval_doc(const char *txt, const nqx_rules *rules, nqx_matcher *match
     all->kind += t.kind;
     all->unit += t.unit;
     all->change += t.change;
+    all->periods += t.periods;
+    all->period_ok += t.period_ok;
     nqx_doc_free(doc);
     free(anns);
     return exact;
@@ -198,6 +212,9 @@ int main(int argc, char **argv)
            ratio(all.matched, all.expected), ratio(all.cmp, all.matched),
            ratio(all.kind, all.matched), ratio(all.unit, all.matched),
            ratio(all.change, all.matched));
+    if (all.periods)
+        printf("PERIODS: %zu of %zu matched targets with the annotated period (%.3f)\n",
+               all.period_ok, all.periods, ratio(all.period_ok, all.periods));
     nqx_matcher_free(matcher);
     nqx_rules_free(rules);
     return require_exact && !exact ? 1 : 0;

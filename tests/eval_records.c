@@ -1,0 +1,322 @@
+/* Measures the dates, cited documents and metadata nqx finds against hand
+ * annotations (corpus/NAME.dates, NAME.refs, NAME.meta; format in
+ * corpus/ANNOTATION.md).
+ *
+ *   eval_records [-v] [--rules DIR] FILE.txt...
+ *
+ * Dates: a found date matches an annotated one with the same line and ISO
+ * value; precision, recall, and among the matched how often the role agrees.
+ * Every value found must be valid ISO 8601 (checked here with a pattern of
+ * its own, not the program's). References: a found reference matches an
+ * annotated one on the same line with the same number (or, for one without
+ * a number, the same type); recall, and of the matched how often type, date
+ * and issuer agree. Metadata: every annotated field compared as text;
+ * fields reported that the annotation does not have count as wrong. -v
+ * lists every difference. */
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/extract.h"
+#include "normalize/normalize.h"
+#include "rules/rules.h"
+
+#define FIELDS 5
+
+/* One annotation row: up to FIELDS tab-separated fields. */
+struct row {
+    char f[FIELDS][256];
+    bool used;
+};
+
+static size_t read_rows(const char *path, struct row **out)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return (size_t)-1;
+    size_t n = 0, cap = 0;
+    struct row *v = NULL;
+    char line[2048];
+    while (fgets(line, sizeof line, fp)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            v = realloc(v, cap * sizeof *v);
+            if (!v)
+                abort();
+        }
+        struct row *r = &v[n++];
+        memset(r, 0, sizeof *r);
+        char *s = line;
+        for (int i = 0; i < FIELDS && s; i++) {
+            char *tab = strchr(s, '\t');
+            if (tab)
+                *tab = '\0';
+            size_t len = strlen(s);
+            if (len >= sizeof r->f[i])
+                len = sizeof r->f[i] - 1;
+            memcpy(r->f[i], s, len);
+            r->f[i][len] = '\0';
+            s = tab ? tab + 1 : NULL;
+        }
+    }
+    fclose(fp);
+    *out = v;
+    return n;
+}
+
+struct totals {
+    size_t dates_found, dates_expected, dates_matched, dates_role, dates_bad_iso;
+    size_t refs_found, refs_expected, refs_matched, refs_type, refs_date, refs_issuer;
+    size_t meta_fields, meta_right, meta_extra;
+};
+
+static regex_t iso;
+
+static void eval_dates(const char *txt, const nqx_doc *doc, bool verbose, struct totals *t)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%.*s.dates", (int)(strlen(txt) - 4), txt);
+    struct row *rows = NULL;
+    size_t n = read_rows(path, &rows);
+    if (n == (size_t)-1)
+        return;
+    t->dates_found += doc->ndates;
+    t->dates_expected += n;
+    for (size_t i = 0; i < doc->ndates; i++) {
+        const nqx_date *d = &doc->dates[i];
+        if (regexec(&iso, d->value, 0, NULL, 0)) {
+            t->dates_bad_iso++;
+            printf("%s:%zu: not ISO 8601: %s\n", txt, d->line, d->value);
+        }
+        struct row *r = NULL;
+        for (size_t k = 0; k < n && !r; k++)
+            if (!rows[k].used && (size_t)atol(rows[k].f[0]) == d->line &&
+                !strcmp(rows[k].f[1], d->value))
+                r = &rows[k];
+        if (!r) {
+            if (verbose)
+                printf("%s:%zu: extra date %s (%s) '%s'\n", txt, d->line, d->value,
+                       nqx_date_role_names[d->role], d->text);
+            continue;
+        }
+        r->used = true;
+        t->dates_matched++;
+        if (!strcmp(r->f[2], nqx_date_role_names[d->role]))
+            t->dates_role++;
+        else if (verbose)
+            printf("%s:%zu: date %s: role %s, annotated %s\n", txt, d->line, d->value,
+                   nqx_date_role_names[d->role], r->f[2]);
+    }
+    for (size_t k = 0; k < n; k++)
+        if (!rows[k].used && verbose)
+            printf("%s:%s: missed date %s (%s) '%s'\n", txt, rows[k].f[0], rows[k].f[1],
+                   rows[k].f[2], rows[k].f[3]);
+    free(rows);
+}
+
+static const char *or_dash(const char *s)
+{
+    return s ? s : "-";
+}
+
+static void eval_refs(const char *txt, const nqx_doc *doc, bool verbose, struct totals *t)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%.*s.refs", (int)(strlen(txt) - 4), txt);
+    struct row *rows = NULL;
+    size_t n = read_rows(path, &rows);
+    if (n == (size_t)-1)
+        return;
+    t->refs_found += doc->nrefs;
+    t->refs_expected += n;
+    for (size_t i = 0; i < doc->nrefs; i++) {
+        const nqx_ref *f = &doc->refs[i];
+        struct row *r = NULL;
+        for (size_t k = 0; k < n && !r; k++) {
+            if (rows[k].used || (size_t)atol(rows[k].f[0]) != f->line)
+                continue;
+            if (strcmp(rows[k].f[1], "-") ? !strcmp(rows[k].f[1], or_dash(f->number))
+                                           : !f->number && !strcmp(rows[k].f[2], or_dash(f->type)))
+                r = &rows[k];
+        }
+        if (!r) {
+            if (verbose)
+                printf("%s:%zu: extra ref %s %s '%s'\n", txt, f->line, or_dash(f->number),
+                       or_dash(f->type), f->text);
+            continue;
+        }
+        r->used = true;
+        t->refs_matched++;
+        bool ok_type = !strcmp(r->f[2], or_dash(f->type));
+        bool ok_issuer = !strcmp(r->f[3], or_dash(f->issuer));
+        bool ok_date = !strcmp(r->f[4], or_dash(f->date));
+        t->refs_type += ok_type;
+        t->refs_issuer += ok_issuer;
+        t->refs_date += ok_date;
+        if (verbose && !(ok_type && ok_issuer && ok_date))
+            printf("%s:%zu: ref %s: got %s | %s | %s, annotated %s | %s | %s\n", txt, f->line,
+                   or_dash(f->number), or_dash(f->type), or_dash(f->issuer), or_dash(f->date),
+                   r->f[2], r->f[3], r->f[4]);
+    }
+    for (size_t k = 0; k < n; k++)
+        if (!rows[k].used && verbose)
+            printf("%s:%s: missed ref %s %s %s %s\n", txt, rows[k].f[0], rows[k].f[1],
+                   rows[k].f[2], rows[k].f[3], rows[k].f[4]);
+    free(rows);
+}
+
+static const char *meta_field(const nqx_meta *m, const char *key)
+{
+    static const struct {
+        const char *key;
+        size_t offset;
+    } fields[] = {
+        {"type", offsetof(nqx_meta, type)},
+        {"type-name", offsetof(nqx_meta, type_name)},
+        {"number", offsetof(nqx_meta, number)},
+        {"issuer", offsetof(nqx_meta, issuer)},
+        {"superior", offsetof(nqx_meta, superior)},
+        {"place", offsetof(nqx_meta, place)},
+        {"date", offsetof(nqx_meta, date)},
+        {"title", offsetof(nqx_meta, title)},
+        {"signer-authority", offsetof(nqx_meta, signer_authority)},
+        {"signer-position", offsetof(nqx_meta, signer_position)},
+        {"signer-name", offsetof(nqx_meta, signer_name)},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        if (!strcmp(fields[i].key, key))
+            return *(const char *const *)((const char *)m + fields[i].offset);
+    return NULL;
+}
+
+static const char *const meta_keys[] = {
+    "type",  "type-name", "number", "issuer",           "superior",        "place",
+    "date",  "title",     "signer-authority", "signer-position", "signer-name",
+};
+
+static void eval_meta(const char *txt, const nqx_doc *doc, bool verbose, struct totals *t)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%.*s.meta", (int)(strlen(txt) - 4), txt);
+    struct row *rows = NULL;
+    size_t n = read_rows(path, &rows);
+    if (n == (size_t)-1)
+        return;
+    const nqx_meta *m = &doc->meta;
+    size_t nkeys = sizeof meta_keys / sizeof *meta_keys;
+    for (size_t k = 0; k < nkeys; k++) {
+        const char *key = meta_keys[k], *want = NULL, *got = meta_field(m, key);
+        for (size_t i = 0; i < n && !want; i++)
+            if (!strcmp(rows[i].f[0], key))
+                want = rows[i].f[1];
+        if (!want && !got)
+            continue;
+        if (!want) {
+            t->meta_extra++;
+            if (verbose)
+                printf("%s: meta %s: reported '%s', not annotated\n", txt, key, got);
+            continue;
+        }
+        t->meta_fields++;
+        if (got && !strcmp(got, want))
+            t->meta_right++;
+        else if (verbose)
+            printf("%s: meta %s: got '%s', annotated '%s'\n", txt, key, or_dash(got), want);
+    }
+    /* Recipients: each annotated one is a field. */
+    bool *seen = calloc(m->nrecipients + 1, sizeof *seen);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(rows[i].f[0], "recipient"))
+            continue;
+        t->meta_fields++;
+        bool found = false;
+        for (size_t r = 0; r < m->nrecipients && !found; r++)
+            if (!seen[r] && !strcmp(m->recipients[r], rows[i].f[1]))
+                found = seen[r] = true;
+        if (found)
+            t->meta_right++;
+        else if (verbose)
+            printf("%s: meta recipient '%s' not found\n", txt, rows[i].f[1]);
+    }
+    for (size_t r = 0; r < m->nrecipients; r++)
+        if (!seen[r]) {
+            t->meta_extra++;
+            if (verbose)
+                printf("%s: meta recipient '%s' reported, not annotated\n", txt,
+                       m->recipients[r]);
+        }
+    free(seen);
+    free(rows);
+}
+
+static double ratio(size_t a, size_t b)
+{
+    return b ? (double)a / (double)b : 1.0;
+}
+
+int main(int argc, char **argv)
+{
+    bool verbose = false;
+    const char *rules_dir = NULL;
+    int first = 1;
+    for (; first < argc && argv[first][0] == '-'; first++) {
+        if (!strcmp(argv[first], "-v"))
+            verbose = true;
+        else if (!strcmp(argv[first], "--rules") && first + 1 < argc)
+            rules_dir = argv[++first];
+        else {
+            fprintf(stderr, "usage: eval_records [-v] [--rules DIR] FILE.txt...\n");
+            return 2;
+        }
+    }
+    if (regcomp(&iso,
+                "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
+                "(/[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?$",
+                REG_EXTENDED | REG_NOSUB))
+        return 2;
+    char *dir = nqx_rules_locate(rules_dir);
+    nqx_rules *rules = NULL;
+    nqx_error err = {0};
+    if (!dir || nqx_rules_load(dir, &rules, &err)) {
+        fprintf(stderr, "eval_records: cannot load rules: %s\n", dir ? err.message : "none");
+        free(dir);
+        return 2;
+    }
+    free(dir);
+    nqx_matcher *matcher = nqx_matcher_new(rules);
+    struct totals t = {0};
+    for (int i = first; i < argc; i++) {
+        nqx_doc *doc = nqx_doc_new(argv[i]);
+        nqx_normalize_opts opts = {nqx_rules_starts_block, matcher};
+        if (nqx_extract_file(doc, argv[i], &err) || nqx_normalize(doc, &opts, &err) ||
+            nqx_rules_apply(rules, doc, &err)) {
+            fprintf(stderr, "%s: %s\n", argv[i], err.message);
+        } else {
+            eval_dates(argv[i], doc, verbose, &t);
+            eval_refs(argv[i], doc, verbose, &t);
+            eval_meta(argv[i], doc, verbose, &t);
+        }
+        nqx_doc_free(doc);
+    }
+    printf("DATES: found %zu, expected %zu, matched (line and ISO value) %zu: precision %.3f "
+           "recall %.3f; role right %.3f of matched; values not ISO 8601: %zu\n",
+           t.dates_found, t.dates_expected, t.dates_matched,
+           ratio(t.dates_matched, t.dates_found), ratio(t.dates_matched, t.dates_expected),
+           ratio(t.dates_role, t.dates_matched), t.dates_bad_iso);
+    printf("REFERENCES: found %zu, expected %zu, matched %zu: precision %.3f recall %.3f; of "
+           "matched: type %.3f date %.3f issuer %.3f\n",
+           t.refs_found, t.refs_expected, t.refs_matched, ratio(t.refs_matched, t.refs_found),
+           ratio(t.refs_matched, t.refs_expected), ratio(t.refs_type, t.refs_matched),
+           ratio(t.refs_date, t.refs_matched), ratio(t.refs_issuer, t.refs_matched));
+    printf("META: %zu of %zu annotated fields right (%.3f); %zu fields reported that the "
+           "annotation does not have\n",
+           t.meta_right, t.meta_fields, ratio(t.meta_right, t.meta_fields), t.meta_extra);
+    nqx_matcher_free(matcher);
+    nqx_rules_free(rules);
+    regfree(&iso);
+    return 0;
+}
