@@ -11,7 +11,8 @@
  *
  * A part the expression leaves out (the year of "quý IV", the month of the
  * first day of "08-09/12/2020") comes from the other end of the interval, or
- * from the year the document is about. A date that does not exist is never
+ * from the next year written in the same line, or from the year the document
+ * is about. A date that does not exist is never
  * emitted: it becomes a warning naming its line. Then the date-role rules
  * say what each date is to the document. */
 #include "rules/rules_int.h"
@@ -57,23 +58,6 @@ int roman_value(const char *s, size_t n)
             prev = v;
     }
     return total > 0 && total < 40 ? total : 0;
-}
-
-/* The integer in group name of the last match (digits or a Roman numeral),
- * or -1 when the group is unset. */
-static int group_int(struct matcher *m, const struct pattern *p, const char *t, const char *name)
-{
-    size_t s, e;
-    if (!group_span(m, p, name, &s, &e) || s == e)
-        return -1;
-    if (t[s] >= '0' && t[s] <= '9') {
-        int v = 0;
-        for (size_t i = s; i < e && t[i] >= '0' && t[i] <= '9' && v < 100000; i++)
-            v = v * 10 + (t[i] - '0');
-        return v;
-    }
-    int r = roman_value(t + s, e - s);
-    return r ? r : -1;
 }
 
 struct parts {
@@ -219,27 +203,29 @@ static int document_year(const nqx_doc *doc)
     return doc->meta.date ? atoi(doc->meta.date) : 0;
 }
 
-/* The last year the title names, or 0: read before the text, so that "quý
- * III và 9 tháng năm 2024" gives the quarter its year. */
-static int title_year_of(struct matcher *m, const nqx_doc *doc)
+/* The single years the dates of t[from, to) name ("năm 2024", "quý I/2025",
+ * not the span of "nhiệm kỳ 2020-2025"): the first, or the last, or 0. */
+static int year_named(struct matcher *m, const char *t, size_t from, size_t to, bool last)
 {
-    const nqx_meta *meta = &doc->meta;
     const struct pattern *p;
     int year = 0;
-    if (!meta->has_title)
-        return 0;
     size_t s, e;
-    for (size_t pos = meta->title_start; scan_marked(m, &m->rules->dates_by_start, doc->norm,
-                                                     meta->title_end, pos, GATE_DIGIT, &s, &e, &p);) {
-        int y = group_int(m, p, doc->norm, "y2");
-        if (y < 0)
-            y = group_int(m, p, doc->norm, "y");
-        if (y >= YEAR_MIN && y <= YEAR_MAX)
-            year = y;
+    for (size_t pos = from;
+         scan_marked(m, &m->rules->dates_by_start, t, to, pos, GATE_DIGIT, &s, &e, &p);) {
+        struct parts pt = read_parts(m, p, t);
+        if (pt.y >= YEAR_MIN && pt.y <= YEAR_MAX && (pt.y2 < 0 || pt.y2 == pt.y)) {
+            year = pt.y;
+            if (!last)
+                break;
+        }
         pos = e > s ? e : s + 1;
     }
     return year;
 }
+
+/* How far after a date without a year its year may still be written ("6
+ * tháng đầu năm, nhiệm vụ 6 tháng cuối năm 2023"), in bytes of its line. */
+#define YEAR_AHEAD 200
 
 void dates_extract(struct matcher *m, nqx_doc *doc)
 {
@@ -251,7 +237,10 @@ void dates_extract(struct matcher *m, nqx_doc *doc)
         return;
     /* A year left out means the year the document is about: its title's,
      * else its issue date's, else the one the text last named. */
-    int title_year = title_year_of(m, doc), issue_year = document_year(doc), last_year = 0;
+    int title_year = doc->meta.has_title ? year_named(m, t, doc->meta.title_start,
+                                                       doc->meta.title_end, true)
+                                         : 0;
+    int issue_year = document_year(doc), last_year = 0;
     size_t s, e;
     for (size_t pos = 0; scan_marked(m, &r->dates_by_start, t, len, pos, GATE_DIGIT, &s, &e, &p);) {
         size_t rule = marked_rule_of(m);
@@ -262,7 +251,16 @@ void dates_extract(struct matcher *m, nqx_doc *doc)
         struct parts pt = read_parts(m, p, t);
         pt.part = ru->part;
         char value[48];
-        int context_year = title_year ? title_year : issue_year ? issue_year : last_year;
+        /* A year left out is the one written next in the same line, else the
+         * year the document is about. */
+        int context_year = 0;
+        if (pt.y < 0 && pt.y2 < 0) {
+            const char *nl = memchr(t + e, '\n', len - e);
+            size_t le = nl ? (size_t)(nl - t) : len;
+            context_year = year_named(m, t, e, le < e + YEAR_AHEAD ? le : e + YEAR_AHEAD, false);
+        }
+        if (!context_year)
+            context_year = title_year ? title_year : issue_year ? issue_year : last_year;
         enum verdict v = iso_value(pt, context_year, value, sizeof value);
         if (v == DATE_NO_YEAR)
             continue;
