@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Years outside this range are not dates in these documents. */
-#define YEAR_MIN 1900
-#define YEAR_MAX 2199
+/* Four-digit years: "19/5/1890" is a date these documents cite. */
+#define YEAR_MIN 1000
+#define YEAR_MAX 2999
 
 int days_in_month(int y, int m)
 {
@@ -203,17 +203,23 @@ static int document_year(const nqx_doc *doc)
     return doc->meta.date ? atoi(doc->meta.date) : 0;
 }
 
+static void assign_role(struct matcher *m, const nqx_doc *doc, nqx_date *d);
+
 /* The single years the dates of t[from, to) name ("năm 2024", "quý I/2025",
- * not the span of "nhiệm kỳ 2020-2025"): the first, or the last, or 0. */
-static int year_named(struct matcher *m, const char *t, size_t from, size_t to, bool last)
+ * not the span of "nhiệm kỳ 2020-2025", not a comparison base such as "so
+ * với cùng kỳ năm 2024"): the first, or the last, or 0. */
+static int year_named(struct matcher *m, const nqx_doc *doc, size_t from, size_t to, bool last)
 {
+    const char *t = doc->norm;
     const struct pattern *p;
     int year = 0;
     size_t s, e;
     for (size_t pos = from;
          scan_marked(m, &m->rules->dates_by_start, t, to, pos, GATE_DIGIT, &s, &e, &p);) {
         struct parts pt = read_parts(m, p, t);
-        if (pt.y >= YEAR_MIN && pt.y <= YEAR_MAX && (pt.y2 < 0 || pt.y2 == pt.y)) {
+        nqx_date probe = {.start = s, .end = e};
+        if (pt.y >= YEAR_MIN && pt.y <= YEAR_MAX && (pt.y2 < 0 || pt.y2 == pt.y) &&
+            (assign_role(m, doc, &probe), !probe.baseline)) {
             year = pt.y;
             if (!last)
                 break;
@@ -237,7 +243,7 @@ void dates_extract(struct matcher *m, nqx_doc *doc)
         return;
     /* A year left out means the year the document is about: its title's,
      * else its issue date's, else the one the text last named. */
-    int title_year = doc->meta.has_title ? year_named(m, t, doc->meta.title_start,
+    int title_year = doc->meta.has_title ? year_named(m, doc, doc->meta.title_start,
                                                        doc->meta.title_end, true)
                                          : 0;
     int issue_year = document_year(doc), last_year = 0;
@@ -257,7 +263,7 @@ void dates_extract(struct matcher *m, nqx_doc *doc)
         if (pt.y < 0 && pt.y2 < 0) {
             const char *nl = memchr(t + e, '\n', len - e);
             size_t le = nl ? (size_t)(nl - t) : len;
-            context_year = year_named(m, t, e, le < e + YEAR_AHEAD ? le : e + YEAR_AHEAD, false);
+            context_year = year_named(m, doc, e, le < e + YEAR_AHEAD ? le : e + YEAR_AHEAD, false);
         }
         if (!context_year)
             context_year = title_year ? title_year : issue_year ? issue_year : last_year;

@@ -18,6 +18,7 @@ static void calendar(void **state)
     assert_int_equal(days_in_month(2024, 2), 29);
     assert_int_equal(days_in_month(2023, 2), 28);
     assert_int_equal(days_in_month(1900, 2), 28); /* a century, not leap */
+    assert_true(iso_day(1890, 5, 19, (char[16]){0}, 16)); /* cited anniversaries */
     assert_int_equal(days_in_month(2000, 2), 29); /* every 400 years, leap */
     assert_int_equal(days_in_month(2024, 4), 30);
     assert_int_equal(days_in_month(2024, 12), 31);
