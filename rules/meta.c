@@ -15,6 +15,7 @@
 /* How far the header and the signature block reach, in logical lines. */
 #define HEADER_LINES 40
 #define TAIL_LINES 40
+#define TAIL_SEARCH 400 /* how far from the end "Nơi nhận" is looked for */
 #define TITLE_LINES 5
 #define LINE_COPY 600
 
@@ -28,7 +29,9 @@ struct reader {
     struct matcher *m;
     nqx_doc *doc;
     const char *t;
-    struct line *lines;
+    size_t *starts; /* where each line of the text starts */
+    size_t nlines;
+    struct line *lines; /* the lines being read (header, or signature block) */
     size_t n;
 };
 
@@ -126,36 +129,58 @@ static bool is_caps(const char *s)
     return letter;
 }
 
-/* Reads the lines the header and the signature can be on: the first
- * HEADER_LINES and the last TAIL_LINES (memory bounded whatever the size). */
-static void read_lines(struct reader *R)
+/* Fills l with t[ls, le). */
+static void load_line(struct reader *R, size_t ls, size_t le, struct line *l)
+{
+    l->s = ls;
+    l->e = le;
+    l->first = nqx_doc_line(R->doc, ls, NULL);
+    l->last = le > ls ? nqx_doc_line(R->doc, le - 1, NULL) : l->first;
+    size_t n = le - ls < LINE_COPY - 1 ? le - ls : nqx_utf8_floor(R->t + ls, LINE_COPY - 1);
+    memcpy(l->clean, R->t + ls, n);
+    l->clean[n] = '\0';
+}
+
+/* Where every line starts (the signature block is looked for from the end,
+ * and may stand before an appendix). */
+static void index_lines(struct reader *R)
 {
     const char *t = R->t;
-    size_t len = R->doc->norm_len;
-    size_t cap = 0, total = 0;
-    for (const char *p = t; (p = memchr(p, '\n', len - (size_t)(p - t))); p++)
-        total++;
-    total += len && t[len - 1] != '\n';
-    size_t index = 0;
-    for (size_t ls = 0; ls < len; index++) {
+    size_t len = R->doc->norm_len, cap = 0;
+    for (size_t ls = 0; ls < len;) {
         const char *nl = memchr(t + ls, '\n', len - ls);
-        size_t le = nl ? (size_t)(nl - t) : len;
-        if (index >= HEADER_LINES && index + TAIL_LINES < total) {
-            ls = le + 1;
-            continue;
+        void *v = R->starts;
+        nqx_grow(&v, &cap, R->nlines + 2, sizeof *R->starts);
+        R->starts = v;
+        R->starts[R->nlines++] = ls;
+        ls = nl ? (size_t)(nl - t) + 1 : len;
+    }
+    /* One past the last line's end, so that line i is [starts[i],
+     * starts[i + 1] - 1) for every line. */
+    if (R->starts)
+        R->starts[R->nlines] = len && t[len - 1] == '\n' ? len : len + 1;
+}
+
+/* Loads lines [from, to) into R->lines; pipes of a layout table become
+ * column breaks: each cell a line of its own when split_cells. */
+static void read_lines(struct reader *R, size_t from, size_t to, bool split_cells)
+{
+    size_t cap = 0;
+    R->n = 0;
+    for (size_t i = from; i < to; i++) {
+        size_t ls = R->starts[i], le = R->starts[i + 1] - 1;
+        for (size_t cs = ls; cs <= le;) {
+            const char *bar = split_cells ? memchr(R->t + cs, '|', le - cs) : NULL;
+            size_t ce = bar ? (size_t)(bar - R->t) : le;
+            void *v = R->lines;
+            nqx_grow(&v, &cap, R->n + 1, sizeof *R->lines);
+            R->lines = v;
+            struct line *l = &R->lines[R->n++];
+            load_line(R, cs, ce, l);
+            for (char *c = l->clean; (c = strchr(c, '|'));)
+                *c = ' ';
+            cs = ce + 1;
         }
-        void *v = R->lines;
-        nqx_grow(&v, &cap, R->n + 1, sizeof *R->lines);
-        R->lines = v;
-        struct line *l = &R->lines[R->n++];
-        l->s = ls;
-        l->e = le;
-        l->first = nqx_doc_line(R->doc, ls, NULL);
-        l->last = le > ls ? nqx_doc_line(R->doc, le - 1, NULL) : l->first;
-        size_t n = le - ls < LINE_COPY - 1 ? le - ls : nqx_utf8_floor(t + ls, LINE_COPY - 1);
-        memcpy(l->clean, t + ls, n);
-        l->clean[n] = '\0';
-        ls = le + 1;
     }
 }
 
@@ -304,21 +329,91 @@ static void add_recipient(nqx_meta *meta, const char *r)
     meta->recipients[meta->nrecipients++] = r;
 }
 
+/* Recipients of the "Nơi nhận" list in the clean text s: items open with
+ * "-" or "+" at the start or after the ";" "," "." that closed the one
+ * before (a list joined into one line), and end there. Items are blanked. */
+static void read_recipients(struct reader *R, char *s)
+{
+    nqx_meta *meta = &R->doc->meta;
+    char *item = NULL;
+    for (char *c = s;; c++) {
+        bool opens = false;
+        if (*c == '-' || *c == '+') {
+            char *b = c;
+            while (b > s && b[-1] == ' ')
+                b--;
+            opens = b == s || b[-1] == ';' || b[-1] == ',' || b[-1] == '.';
+        }
+        if (item && (opens || !*c)) {
+            char *e = c;
+            while (e > item && (e[-1] == ' ' || e[-1] == ';' || e[-1] == ',' || e[-1] == '.'))
+                e--;
+            char saved = *e;
+            *e = '\0';
+            add_recipient(meta, copy_trimmed(R->doc, item));
+            *e = saved;
+            memset(item - 1, ' ', (size_t)(c - item) + 1);
+            item = NULL;
+        }
+        if (!*c)
+            break;
+        if (opens)
+            item = c + 1;
+    }
+}
+
+/* The signature block: from the last "Nơi nhận" (it may stand before an
+ * appendix), else the last lines. The recipients first, then the signer:
+ * authority, position, name, in that order, each on a line or in a cell of
+ * its own or at the end of a line (two columns). */
 static void read_tail(struct reader *R)
 {
     nqx_meta *meta = &R->doc->meta;
-    size_t from = R->n > TAIL_LINES ? R->n - TAIL_LINES : 0;
-    size_t recipients = SIZE_MAX;
-    for (size_t i = from; i < R->n; i++)
-        if (match_field(R, &R->lines[i], META_RECIPIENTS)) {
-            recipients = i;
-            blank_match(R, &R->lines[i]);
+    size_t from = R->nlines > TAIL_LINES ? R->nlines - TAIL_LINES : 0;
+    size_t search = R->nlines > TAIL_SEARCH ? R->nlines - TAIL_SEARCH : 0;
+    bool found = false;
+    for (size_t i = R->nlines; i-- > search && !found;) {
+        struct line probe;
+        load_line(R, R->starts[i], R->starts[i + 1] - 1, &probe);
+        if ((found = match_field(R, &probe, META_RECIPIENTS)))
+            from = i;
+    }
+    /* Without a header nor a "Nơi nhận", what looks like a signature is
+     * not reported (a fragment, a news text). */
+    if (!found && !meta->type)
+        return;
+    size_t to = from + TAIL_LINES < R->nlines ? from + TAIL_LINES : R->nlines;
+    read_lines(R, from, to, true);
+    bool in_list = false;
+    for (size_t i = 0; i < R->n; i++) {
+        struct line *l = &R->lines[i];
+        if (match_field(R, l, META_RECIPIENTS)) {
+            blank_match(R, l);
+            in_list = true;
         }
-    /* The signer: authority, position, name, in that order, each on a line
-     * of its own or at the end of a recipient's line (two columns). */
-    size_t at = recipients != SIZE_MAX ? recipients : from;
+        const char *s = l->clean;
+        while (*s == ' ')
+            s++;
+        if (in_list && (*s == '-' || *s == '+')) {
+            /* A signer's part on the same line (two columns) is not a
+             * recipient: the list stops where it starts. */
+            size_t cut = strlen(l->clean);
+            const int signer[] = {META_AUTHORITY, META_POSITION};
+            for (size_t k = 0; k < 2; k++)
+                if (match_field(R, l, signer[k])) {
+                    size_t at = pcre2_get_ovector_pointer(R->m->md)[0];
+                    cut = at < cut ? at : cut;
+                }
+            char saved = l->clean[cut];
+            l->clean[cut] = '\0';
+            read_recipients(R, l->clean);
+            l->clean[cut] = saved;
+        }
+        else if (in_list && *s && *s != '(' && meta->nrecipients)
+            in_list = false;
+    }
     const struct pattern *p;
-    for (size_t i = at; i < R->n; i++) {
+    for (size_t i = 0; i < R->n; i++) {
         struct line *l = &R->lines[i];
         if (!meta->signer_position && (p = match_field(R, l, META_AUTHORITY))) {
             const char *a = copy_group(R, p, "authority", l);
@@ -335,30 +430,11 @@ static void read_tail(struct reader *R)
         if (!meta->signer_position && (p = match_field(R, l, META_POSITION))) {
             meta->signer_position = copy_group(R, p, "position", l);
             blank_match(R, l);
-            continue;
         }
-        if (meta->signer_position && !meta->signer_name &&
-            (p = match_field(R, l, META_NAME))) {
+        if (meta->signer_position && !meta->signer_name && (p = match_field(R, l, META_NAME))) {
             meta->signer_name = copy_group(R, p, "name", l);
             blank_match(R, l);
         }
-    }
-    if (recipients == SIZE_MAX)
-        return;
-    for (size_t i = recipients; i < R->n; i++) {
-        char *s = R->lines[i].clean;
-        while (*s == ' ')
-            s++;
-        if (*s != '-' && *s != '+') {
-            if (i > recipients && meta->nrecipients && *s && s[0] != '(')
-                break;
-            continue;
-        }
-        s++;
-        size_t n = strlen(s);
-        while (n && (s[n - 1] == ' ' || s[n - 1] == ';' || s[n - 1] == ',' || s[n - 1] == '.'))
-            s[--n] = '\0';
-        add_recipient(meta, copy_trimmed(R->doc, s));
     }
 }
 
@@ -367,8 +443,12 @@ void meta_extract(struct matcher *m, nqx_doc *doc)
     if (!doc->norm || !m->rules->nby_role[ROLE_META])
         return;
     struct reader R = {.m = m, .doc = doc, .t = doc->norm};
-    read_lines(&R);
-    read_header(&R);
-    read_tail(&R);
+    index_lines(&R);
+    if (R.nlines) {
+        read_lines(&R, 0, R.nlines < HEADER_LINES ? R.nlines : HEADER_LINES, false);
+        read_header(&R);
+        read_tail(&R);
+    }
     free(R.lines);
+    free(R.starts);
 }
