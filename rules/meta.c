@@ -297,6 +297,8 @@ static void read_header(struct reader *R)
         if (i > type_line && (match_field(R, l, META_TITLE_STOP) || is_empty(l->clean) ||
                               (title.len && !is_caps(title.data) && match_field(R, l, META_BODY))))
             break;
+        if (i == type_line + 1 && !title.len && match_field(R, l, META_TITLE_AUTHOR))
+            continue;
         const char *s = l->clean;
         while (*s == ' ')
             s++;

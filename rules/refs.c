@@ -81,27 +81,30 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
         if (has_number && is_own_number(doc, t, ns, ne))
             continue;
         nqx_date *d = date_after(doc, e, &cursor);
-        /* A type word alone ("Nghị quyết ngày …") cites a document only with
-         * its date; a rule with neither number nor name needs one. */
-        bool named = group_span(m, p, "name", &(size_t){0}, &(size_t){0});
-        if (!has_number && !named && !d)
-            continue;
+        /* A rule that finds a type word alone says in its own pattern what
+         * makes it a citation (a date, an author or a subject after it). */
         size_t end = d ? d->end : e;
         if (d)
             d->role = NQX_ROLE_REFERENCE;
 
+        /* The author is part of some names ("Nghị quyết Đại hội Đảng bộ
+         * huyện lần thứ XXI"): the rule's own group issuer; else "của X". */
         size_t is = 0, ie = 0;
         size_t we = end + WINDOW_AFTER < len ? end + WINDOW_AFTER : len;
         we = nqx_utf8_floor(t, we);
-        for (size_t i = 0; i < r->nby_role[ROLE_REF_ISSUER]; i++) {
+        bool own_issuer = group_span(m, p, "issuer", &is, &ie);
+        for (size_t i = 0; i < r->nby_role[ROLE_REF_ISSUER] && !own_issuer; i++) {
             const struct rule *ru = &r->rules[r->by_role[ROLE_REF_ISSUER][i]];
             if (pattern_match(m, &ru->pattern, t, we, end, 0) &&
                 group_span(m, &ru->pattern, "issuer", &is, &ie)) {
+                while (ie > is && t[ie - 1] == ' ')
+                    ie--;
                 matcher_trace(m, r->by_role[ROLE_REF_ISSUER][i], end);
-                end = ie;
                 break;
             }
         }
+        if (ie > end)
+            end = ie;
         matcher_trace(m, rule, s);
         nqx_ref *ref = nqx_doc_add_ref(doc);
         ref->line = nqx_doc_line(doc, s, NULL);
@@ -116,8 +119,8 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
         ref->type = type;
         if (ie > is)
             ref->issuer = nqx_arena_strndup(&doc->arena, t + is, ie - is);
-        if (d && strlen(d->value) == 10)
-            ref->date = d->value;
+        if (d && !strchr(d->value, '/'))
+            ref->date = d->value; /* a day, a month or a year; not a period */
         ref->text = nqx_arena_strndup(&doc->arena, t + s, end - s);
         pos = end > pos ? end : pos;
     }

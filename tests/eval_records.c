@@ -30,6 +30,22 @@ struct row {
     bool used;
 };
 
+/* The annotations are written as the document writes (old tone style
+ * included); the record is NFC and new style by contract (SPEC §2), so
+ * annotated text is normalized the same way before it is compared. */
+static void normalize_field(char *f, size_t size)
+{
+    size_t n;
+    char *norm = nqx_normalize_string(f, strlen(f), &n);
+    if (!norm)
+        return;
+    if (n >= size)
+        n = nqx_utf8_floor(norm, size - 1);
+    memcpy(f, norm, n);
+    f[n] = '\0';
+    free(norm);
+}
+
 static size_t read_rows(const char *path, struct row **out)
 {
     FILE *fp = fopen(path, "r");
@@ -60,6 +76,7 @@ static size_t read_rows(const char *path, struct row **out)
                 len = sizeof r->f[i] - 1;
             memcpy(r->f[i], s, len);
             r->f[i][len] = '\0';
+            normalize_field(r->f[i], sizeof r->f[i]);
             s = tab ? tab + 1 : NULL;
         }
     }
@@ -139,8 +156,11 @@ static void eval_refs(const char *txt, const nqx_doc *doc, bool verbose, struct 
         for (size_t k = 0; k < n && !r; k++) {
             if (rows[k].used || (size_t)atol(rows[k].f[0]) != f->line)
                 continue;
+            /* Without a number, the type tells two citations on a line apart;
+             * an annotated "-" (the annotator could not name it) matches any. */
             if (strcmp(rows[k].f[1], "-") ? !strcmp(rows[k].f[1], or_dash(f->number))
-                                           : !f->number && !strcmp(rows[k].f[2], or_dash(f->type)))
+                                           : !f->number && (!strcmp(rows[k].f[2], "-") ||
+                                                            !strcmp(rows[k].f[2], or_dash(f->type))))
                 r = &rows[k];
         }
         if (!r) {
@@ -151,7 +171,7 @@ static void eval_refs(const char *txt, const nqx_doc *doc, bool verbose, struct 
         }
         r->used = true;
         t->refs_matched++;
-        bool ok_type = !strcmp(r->f[2], or_dash(f->type));
+        bool ok_type = !strcmp(r->f[2], or_dash(f->type)) || !strcmp(r->f[2], "-");
         bool ok_issuer = !strcmp(r->f[3], or_dash(f->issuer));
         bool ok_date = !strcmp(r->f[4], or_dash(f->date));
         t->refs_type += ok_type;
