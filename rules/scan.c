@@ -8,7 +8,11 @@
  * the first match wins, as an unanchored search would find it. */
 #include "rules/rules_int.h"
 
+#include <stdint.h>
 #include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 /* The longest words before the first digit of a date ("từ ngày ",
  * "giai đoạn ", "nhiệm kỳ "), in bytes. */
@@ -35,12 +39,17 @@ static bool token_start(const char *t, size_t i)
     return b < 0x80 && !is_digit((char)b) && !((b | 0x20) >= 'a' && (b | 0x20) <= 'z');
 }
 
-/* A citation starts with a capital letter (ASCII, or a two- or three-byte
- * Vietnamese one, which the pattern itself checks) or with "s" of "số". */
-static bool citation_start(const char *t, size_t i)
+/* A citation starts with a capital letter (Nghị quyết, Luật, Đề án) or
+ * with "s" of "số" (a number cited without its type word). */
+static bool citation_start(const char *t, size_t len, size_t i)
 {
     unsigned char c = (unsigned char)t[i];
-    return (c >= 'A' && c <= 'Z') || c == 's' || c >= 0xC3;
+    if (c < 0x80)
+        return (c >= 'A' && c <= 'Z') || c == 's';
+    UChar32 cp;
+    int32_t k = (int32_t)i;
+    U8_NEXT(t, k, (int32_t)(len < INT32_MAX ? len : INT32_MAX), cp);
+    return cp > 0 && u_isupper(cp);
 }
 
 static bool try_at(struct matcher *m, const struct marked *mk, const char *t, size_t len,
@@ -63,7 +72,7 @@ bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size
         return false;
     if (gate == GATE_CITATION) {
         for (size_t i = from; i < len; i++)
-            if (mk->index[(unsigned char)t[i]] && citation_start(t, i) && token_start(t, i) &&
+            if (mk->index[(unsigned char)t[i]] && token_start(t, i) && citation_start(t, len, i) &&
                 try_at(m, mk, t, len, i, s, e, used))
                 return true;
         return false;
