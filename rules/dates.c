@@ -270,7 +270,11 @@ void dates_extract(struct matcher *m, nqx_doc *doc)
         enum verdict v = iso_value(pt, context_year, value, sizeof value);
         if (v == DATE_NO_YEAR)
             continue;
-        size_t line = nqx_doc_line(doc, s, NULL);
+        /* The line of its first digit: "ngày" may end the line before. */
+        size_t first = s;
+        while (first < e && (t[first] < '0' || t[first] > '9'))
+            first++;
+        size_t line = nqx_doc_line(doc, first < e ? first : s, NULL);
         if (v == DATE_INVALID) {
             matcher_trace(m, rule, s);
             nqx_doc_warn(doc, line, "'%.*s' is not a date that exists; left out of the record",

@@ -418,16 +418,10 @@ static void read_tail(struct reader *R)
     for (size_t i = 0; i < R->n; i++) {
         struct line *l = &R->lines[i];
         if (!meta->signer_position && (p = match_field(R, l, META_AUTHORITY))) {
-            const char *a = copy_group(R, p, "authority", l);
+            /* "TM. ỦY BAN NHÂN DÂN" over "KT. CHỦ TỊCH": the authority the
+             * signer signs with is the one right above the position. */
+            meta->signer_authority = copy_group(R, p, "authority", l);
             blank_match(R, l);
-            if (!meta->signer_authority) {
-                meta->signer_authority = a;
-            } else if (a) {
-                nqx_buf b = {0};
-                nqx_buf_printf(&b, "%s %s", meta->signer_authority, a);
-                meta->signer_authority = nqx_arena_strdup(&R->doc->arena, b.data);
-                nqx_buf_free(&b);
-            }
         }
         if (!meta->signer_position && (p = match_field(R, l, META_POSITION))) {
             meta->signer_position = copy_group(R, p, "position", l);
