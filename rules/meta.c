@@ -297,8 +297,6 @@ static void read_header(struct reader *R)
         if (i > type_line && (match_field(R, l, META_TITLE_STOP) || is_empty(l->clean) ||
                               (title.len && !is_caps(title.data) && match_field(R, l, META_BODY))))
             break;
-        if (i == type_line + 1 && !title.len && match_field(R, l, META_TITLE_AUTHOR))
-            continue;
         const char *s = l->clean;
         while (*s == ' ')
             s++;
@@ -400,10 +398,13 @@ static void read_tail(struct reader *R)
             /* A signer's part on the same line (two columns) is not a
              * recipient: the list stops where it starts. */
             size_t cut = strlen(l->clean);
-            const int signer[] = {META_AUTHORITY, META_POSITION};
-            for (size_t k = 0; k < 2; k++)
+            /* (a name is cut after the '.' or ';' its pattern starts with) */
+            const int signer[] = {META_AUTHORITY, META_POSITION, META_NAME};
+            for (size_t k = 0; k < 3; k++)
                 if (match_field(R, l, signer[k])) {
                     size_t at = pcre2_get_ovector_pointer(R->m->md)[0];
+                    if (signer[k] == META_NAME && l->clean[at] != ' ')
+                        at++;
                     cut = at < cut ? at : cut;
                 }
             char saved = l->clean[cut];
@@ -427,7 +428,8 @@ static void read_tail(struct reader *R)
             meta->signer_position = copy_group(R, p, "position", l);
             blank_match(R, l);
         }
-        if (meta->signer_position && !meta->signer_name && (p = match_field(R, l, META_NAME))) {
+        if ((meta->signer_position || meta->signer_authority) && !meta->signer_name &&
+            (p = match_field(R, l, META_NAME))) {
             meta->signer_name = copy_group(R, p, "name", l);
             blank_match(R, l);
         }

@@ -78,9 +78,14 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
         size_t ts, te, ns = 0, ne = 0;
         bool has_type = group_span(m, p, "type", &ts, &te);
         bool has_number = group_span(m, p, "number", &ns, &ne);
-        if (has_number && is_own_number(doc, t, ns, ne))
-            continue;
         nqx_date *d = date_after(doc, e, &cursor);
+        if (has_number && is_own_number(doc, t, ns, ne)) {
+            /* "(Kèm theo Quyết định số … ngày …)": the document's own date,
+             * cited; not a reference, but not a period either. */
+            if (d)
+                d->role = NQX_ROLE_REFERENCE;
+            continue;
+        }
         /* A rule that finds a type word alone says in its own pattern what
          * makes it a citation (a date, an author or a subject after it). */
         size_t end = d ? d->end : e;

@@ -37,7 +37,7 @@ const char *const rule_role_names[ROLE_COUNT] = {
 const char *const part_names[2] = {"first", "last"};
 const char *const meta_field_names[META_COUNT] = {
     "motto", "number", "place-date", "type", "level", "title-stop",
-    "authority", "position", "recipients", "name", "body", "title-author",
+    "authority", "position", "recipients", "name", "body",
 };
 
 const char *const column_names[4] = {"value", "unit", "other", "label"};

@@ -67,7 +67,6 @@ enum {
     META_RECIPIENTS, /* the "Nơi nhận" line */
     META_NAME,       /* group name: the signer's name line */
     META_BODY,       /* a body's caps line under a title ("HỘI ĐỒNG NHÂN DÂN TỈNH …") */
-    META_TITLE_AUTHOR, /* the line under the type that names its author */
     META_COUNT
 };
 extern const char *const meta_field_names[META_COUNT];
