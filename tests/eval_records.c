@@ -26,7 +26,7 @@
 
 /* One annotation row: up to FIELDS tab-separated fields. */
 struct row {
-    char f[FIELDS][256];
+    char f[FIELDS][1024];
     bool used;
 };
 
