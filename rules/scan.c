@@ -2,9 +2,10 @@
  * with one big alternation costs tens of milliseconds per megabyte; almost
  * every position can be ruled out by one byte. So the combined patterns are
  * anchored, and tried only where a finding can start: a date contains a
- * digit and starts at most DIGIT_LEAD bytes before its first one ("từ ngày
- * 10 …", "giai đoạn 2021 …"), or is a quarter ("quý IV"); a citation starts with a capital letter
- * (Nghị quyết, Luật) or with "số". Candidates are tried left to right and
+ * number, in digits or Roman ("quý IV"), and starts at most NUMBER_LEAD
+ * bytes before it ("từ ngày 10 …", "giai đoạn 2021 …"); a citation starts
+ * with a capital letter (Nghị quyết, Luật), or in small letters only just
+ * before a number ("số 58-NQ/TW"). Candidates are tried left to right and
  * the first match wins, as an unanchored search would find it. */
 #include "rules/rules_int.h"
 
@@ -14,13 +15,41 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
-/* The longest words before the first digit of a date ("từ ngày ",
- * "giai đoạn ", "nhiệm kỳ "), in bytes. */
-#define DIGIT_LEAD 20
+/* The longest words before the number of a date ("từ ngày ", "giai đoạn ",
+ * "nhiệm kỳ "), and of a citation in small letters ("số "), in bytes. */
+#define NUMBER_LEAD 20
+#define CITATION_LEAD 8
 
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
+}
+
+static bool is_word_byte(unsigned char c)
+{
+    return c >= 0x80 || is_digit((char)c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Does a number start at i: a digit, or a Roman numeral standing alone as
+ * a word (I, IV, XII: capitals I, V, X only)? */
+static bool number_at(const char *t, size_t len, size_t i)
+{
+    if (is_digit(t[i]))
+        return true;
+    if ((t[i] != 'I' && t[i] != 'V' && t[i] != 'X') || (i && is_word_byte((unsigned char)t[i - 1])))
+        return false;
+    size_t k = i;
+    while (k < len && (t[k] == 'I' || t[k] == 'V' || t[k] == 'X'))
+        k++;
+    return k == len || !is_word_byte((unsigned char)t[k]);
+}
+
+/* The first number at or after i, or len. */
+static size_t next_number(const char *t, size_t len, size_t i)
+{
+    while (i < len && !number_at(t, len, i))
+        i++;
+    return i;
 }
 
 /* Does a token (a word or a number) start at i? The byte before is not part
@@ -39,13 +68,19 @@ static bool token_start(const char *t, size_t i)
     return b < 0x80 && !is_digit((char)b) && !((b | 0x20) >= 'a' && (b | 0x20) <= 'z');
 }
 
-/* A citation starts with a capital letter (Nghị quyết, Luật, Đề án) or
- * with "s" of "số" (a number cited without its type word). */
+/* A citation starts with a capital letter (Nghị quyết, Luật, Đề án), or
+ * with a small one just before a number ("số 58-NQ/TW"). */
 static bool citation_start(const char *t, size_t len, size_t i)
 {
     unsigned char c = (unsigned char)t[i];
+    if (c < 0x80 && !(c >= 'A' && c <= 'Z')) {
+        size_t k = i;
+        while (k < len && k < i + CITATION_LEAD && !is_digit(t[k]))
+            k++;
+        return k < len && is_digit(t[k]);
+    }
     if (c < 0x80)
-        return (c >= 'A' && c <= 'Z') || c == 's';
+        return true;
     UChar32 cp;
     int32_t k = (int32_t)i;
     U8_NEXT(t, k, (int32_t)(len < INT32_MAX ? len : INT32_MAX), cp);
@@ -77,28 +112,16 @@ bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size
                 return true;
         return false;
     }
-    size_t digit = from; /* the first digit at or after i */
+    size_t number = from; /* the first number at or after i */
     for (size_t i = from; i < len; i++) {
         if (!mk->index[(unsigned char)t[i]])
             continue;
-        if (digit < i)
-            digit = i;
-        while (digit < len && !is_digit(t[digit]))
-            digit++;
-        bool quarter = (t[i] | 0x20) == 'q'; /* "quý IV" has no digit */
-        if ((quarter || (digit < len && digit - i <= DIGIT_LEAD)) && token_start(t, i) &&
-            try_at(m, mk, t, len, i, s, e, used))
+        if (number < i)
+            number = next_number(t, len, i);
+        if (number >= len)
+            return false;
+        if (number - i <= NUMBER_LEAD && token_start(t, i) && try_at(m, mk, t, len, i, s, e, used))
             return true;
-        if (digit >= len && !quarter) {
-            /* No digit left: only quarters can start; jump between q's. */
-            const char *q = NULL;
-            for (size_t k = i + 1; k < len && !q; k++)
-                if ((t[k] | 0x20) == 'q')
-                    q = t + k;
-            if (!q)
-                return false;
-            i = (size_t)(q - t) - 1;
-        }
     }
     return false;
 }
