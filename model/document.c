@@ -68,6 +68,12 @@ void nqx_doc_free(nqx_doc *doc)
     free(doc->anchors);
     free(doc->targets);
     free(doc->dates);
+    for (size_t i = 0; i < doc->nbodies; i++)
+        free(doc->bodies[i].mentions);
+    free(doc->bodies);
+    for (size_t i = 0; i < doc->ntasks; i++)
+        free(doc->tasks[i].support);
+    free(doc->tasks);
     free(doc->refs);
     free(doc->meta.recipients);
     for (size_t i = 0; i < doc->ndiags; i++)
@@ -120,6 +126,63 @@ nqx_ref *nqx_doc_add_ref(nqx_doc *doc)
     nqx_ref *r = &doc->refs[doc->nrefs++];
     memset(r, 0, sizeof *r);
     return r;
+}
+
+nqx_task *nqx_doc_add_task(nqx_doc *doc)
+{
+    void *p = doc->tasks;
+    nqx_grow(&p, &doc->tasks_cap, doc->ntasks + 1, sizeof *doc->tasks);
+    doc->tasks = p;
+    nqx_task *t = &doc->tasks[doc->ntasks++];
+    memset(t, 0, sizeof *t);
+    return t;
+}
+
+size_t nqx_doc_body(nqx_doc *doc, const char *id, const char *name, const char *abbr,
+                    const char *kind, bool collective)
+{
+    /* A document names tens of bodies: a linear search is the simplest. */
+    for (size_t i = 0; i < doc->nbodies; i++)
+        if (!strcmp(doc->bodies[i].name, name)) {
+            if (!doc->bodies[i].abbr && abbr)
+                doc->bodies[i].abbr = nqx_arena_strdup(&doc->arena, abbr);
+            return i + 1;
+        }
+    void *p = doc->bodies;
+    nqx_grow(&p, &doc->bodies_cap, doc->nbodies + 1, sizeof *doc->bodies);
+    doc->bodies = p;
+    nqx_body *b = &doc->bodies[doc->nbodies++];
+    memset(b, 0, sizeof *b);
+    /* Two names may give one id ("Phòng Văn hóa - Thông tin", "Phòng Văn
+     * hóa, Thông tin"): ids stay unique, as the record's schema requires. */
+    size_t same = 0;
+    for (size_t i = 0; i + 1 < doc->nbodies; i++) {
+        const char *other = doc->bodies[i].id;
+        size_t n = strlen(id);
+        same += !strncmp(other, id, n) && (!other[n] || other[n] == '-');
+    }
+    if (same) {
+        char unique[200];
+        snprintf(unique, sizeof unique, "%s-%zu", id, same + 1);
+        b->id = nqx_arena_strdup(&doc->arena, unique);
+    } else {
+        b->id = nqx_arena_strdup(&doc->arena, id);
+    }
+    b->name = nqx_arena_strdup(&doc->arena, name);
+    b->abbr = abbr ? nqx_arena_strdup(&doc->arena, abbr) : NULL;
+    b->kind = kind;
+    b->collective = collective;
+    return doc->nbodies;
+}
+
+void nqx_doc_add_mention(nqx_doc *doc, size_t body, size_t line, const char *text,
+                         size_t start, size_t end)
+{
+    nqx_body *b = &doc->bodies[body - 1];
+    void *p = b->mentions;
+    nqx_grow(&p, &b->mentions_cap, b->nmentions + 1, sizeof *b->mentions);
+    b->mentions = p;
+    b->mentions[b->nmentions++] = (nqx_mention){line, nqx_arena_strdup(&doc->arena, text), start, end};
 }
 
 size_t nqx_doc_text_offset(const nqx_doc *doc, size_t norm_off)

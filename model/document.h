@@ -94,7 +94,39 @@ typedef struct nqx_target {
     const char *text;
     size_t start, end; /* the quantity's span in the normalized text */
     const char *period; /* ISO 8601 period it applies to, or NULL */
+    size_t task;        /* 1-based index of the task it belongs to; 0 for none */
 } nqx_target;
+
+/* A place a body is named. */
+typedef struct nqx_mention {
+    size_t line;
+    const char *text; /* as written (normalized) */
+    size_t start, end;
+} nqx_mention;
+
+/* A responsible body (SPEC §3.7). */
+typedef struct nqx_body {
+    const char *id;   /* the canonical name in ASCII: "uy-ban-nhan-dan-huyen" */
+    const char *name; /* canonical: "Ủy ban nhân dân huyện" */
+    const char *abbr; /* the abbreviation used, or NULL */
+    const char *kind; /* "party", "state", "mass", "collective" */
+    bool collective;
+    nqx_mention *mentions;
+    size_t nmentions, mentions_cap;
+} nqx_body;
+
+/* Who must do what, by when. */
+typedef struct nqx_task {
+    size_t line;
+    const char *section;
+    size_t lead;      /* 1-based body index; 0 when none */
+    size_t *support;  /* 1-based body indexes */
+    size_t nsupport;
+    const char *text;
+    const char *deadline;   /* ISO 8601, or NULL */
+    const char *recurrence; /* ISO 8601 duration, or NULL */
+    size_t start, end;
+} nqx_task;
 
 /* What a date is to the document (SPEC §3.5). */
 typedef enum nqx_date_role {
@@ -150,6 +182,8 @@ typedef struct nqx_meta {
     size_t title_start, title_end; /* span of the title in the normalized text */
     bool has_title;
     size_t date_start, date_end;   /* span of the issue date in the normalized text */
+    size_t header_end;             /* where the header ends (0: no header) */
+    size_t tail_start;             /* where "Nơi nhận" or the signature starts (0: none) */
 } nqx_meta;
 
 /* Maps normalized text back to extracted text: from `norm` onwards, position
@@ -192,6 +226,14 @@ typedef struct nqx_doc {
 
     nqx_meta meta;
 
+    nqx_body *bodies;
+    size_t nbodies;
+    size_t bodies_cap;
+
+    nqx_task *tasks;
+    size_t ntasks;
+    size_t tasks_cap;
+
     nqx_diag *diags;
     size_t ndiags;
     size_t diags_cap;
@@ -214,6 +256,14 @@ nqx_target *nqx_doc_add_target(nqx_doc *doc);
  * append of the same kind. */
 nqx_date *nqx_doc_add_date(nqx_doc *doc);
 nqx_ref *nqx_doc_add_ref(nqx_doc *doc);
+nqx_task *nqx_doc_add_task(nqx_doc *doc);
+/* The body with this canonical name, added (with its id, kind and
+ * abbreviation) when new; returns its 1-based index. */
+size_t nqx_doc_body(nqx_doc *doc, const char *id, const char *name, const char *abbr,
+                    const char *kind, bool collective);
+/* Records a mention of body (1-based). */
+void nqx_doc_add_mention(nqx_doc *doc, size_t body, size_t line, const char *text,
+                         size_t start, size_t end);
 
 /* The position in `text` that normalized position norm_off comes from. */
 size_t nqx_doc_text_offset(const nqx_doc *doc, size_t norm_off);

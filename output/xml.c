@@ -113,6 +113,10 @@ static void write_target(xmlTextWriterPtr w, const nqx_target *t, size_t index)
     attr(w, "base-unit", t->base_unit);
     attr(w, "change", nqx_change_names[t->change]);
     attr(w, "period", t->period);
+    if (t->task) {
+        snprintf(id, sizeof id, "k%zu", t->task);
+        attr(w, "task", id);
+    }
     if (t->parent) {
         snprintf(id, sizeof id, "t%zu", t->parent);
         attr(w, "parent", id);
@@ -210,6 +214,67 @@ static void write_refs(xmlTextWriterPtr w, const nqx_doc *doc)
     xmlTextWriterEndElement(w);
 }
 
+static void write_bodies(xmlTextWriterPtr w, const nqx_doc *doc)
+{
+    if (!doc->nbodies)
+        return;
+    xmlTextWriterStartElement(w, BAD_CAST "bodies");
+    for (size_t i = 0; i < doc->nbodies; i++) {
+        const nqx_body *b = &doc->bodies[i];
+        xmlTextWriterStartElement(w, BAD_CAST "body");
+        attr(w, "id", b->id);
+        attr(w, "name", b->name);
+        attr(w, "abbr", b->abbr);
+        attr(w, "kind", b->kind);
+        if (b->collective)
+            attr(w, "collective", "true");
+        for (size_t k = 0; k < b->nmentions; k++) {
+            xmlTextWriterStartElement(w, BAD_CAST "mention");
+            attr_size(w, "line", b->mentions[k].line);
+            content(w, b->mentions[k].text);
+            xmlTextWriterEndElement(w);
+        }
+        xmlTextWriterEndElement(w);
+    }
+    xmlTextWriterEndElement(w);
+}
+
+static void body_ref(xmlTextWriterPtr w, const nqx_doc *doc, const char *element, size_t body)
+{
+    xmlTextWriterStartElement(w, BAD_CAST element);
+    attr(w, "ref", doc->bodies[body - 1].id);
+    xmlTextWriterEndElement(w);
+}
+
+static void write_tasks(xmlTextWriterPtr w, const nqx_doc *doc)
+{
+    if (!doc->ntasks)
+        return;
+    xmlTextWriterStartElement(w, BAD_CAST "tasks");
+    for (size_t i = 0; i < doc->ntasks; i++) {
+        const nqx_task *t = &doc->tasks[i];
+        char id[32];
+        snprintf(id, sizeof id, "k%zu", i + 1);
+        xmlTextWriterStartElement(w, BAD_CAST "task");
+        attr(w, "id", id);
+        attr_size(w, "line", t->line);
+        attr(w, "section", t->section);
+        if (t->lead)
+            body_ref(w, doc, "lead", t->lead);
+        for (size_t k = 0; k < t->nsupport; k++)
+            body_ref(w, doc, "support", t->support[k]);
+        element(w, "text", t->text ? t->text : "");
+        if (t->deadline || t->recurrence) {
+            xmlTextWriterStartElement(w, BAD_CAST "deadline");
+            attr(w, "value", t->deadline);
+            attr(w, "recurrence", t->recurrence);
+            xmlTextWriterEndElement(w);
+        }
+        xmlTextWriterEndElement(w);
+    }
+    xmlTextWriterEndElement(w);
+}
+
 /* The writer appends to an nqx_buf, which grows by doubling: a record of
  * any size is written in linear time. */
 static int write_to_buf(void *ctx, const char *data, int len)
@@ -245,6 +310,8 @@ char *nqx_record_xml(const nqx_doc *doc, size_t *len)
     write_meta(w, &doc->meta);
     write_targets(w, doc);
     write_dates(w, doc);
+    write_bodies(w, doc);
+    write_tasks(w, doc);
     write_refs(w, doc);
     xmlTextWriterEndElement(w);
     xmlTextWriterEndDocument(w);

@@ -256,7 +256,55 @@ static const char *meta_attr(const nqx_meta *m, const char *key, char *buf, size
     return v ? v : "none";
 }
 
-enum finding { FIND_TARGETS, FIND_DATES, FIND_REFS, FIND_META };
+static const char *body_attr(const nqx_body *b, const char *key, char *buf, size_t size)
+{
+    if (!strcmp(key, "body"))
+        return b->name;
+    if (!strcmp(key, "abbr"))
+        return b->abbr ? b->abbr : "none";
+    if (!strcmp(key, "kind"))
+        return b->kind ? b->kind : "none";
+    if (!strcmp(key, "id"))
+        return b->id;
+    if (!strcmp(key, "collective"))
+        return b->collective ? "yes" : "no";
+    if (!strcmp(key, "mentions")) {
+        snprintf(buf, size, "%zu", b->nmentions);
+        return buf;
+    }
+    return NULL;
+}
+
+/* Supports are written joined by " + " in expectations. */
+static const char *task_attr(const nqx_doc *doc, const nqx_task *t, const char *key, char *buf,
+                             size_t size)
+{
+    if (!strcmp(key, "lead"))
+        return t->lead ? doc->bodies[t->lead - 1].name : "none";
+    if (!strcmp(key, "deadline"))
+        return t->deadline ? t->deadline : t->recurrence ? t->recurrence : "none";
+    if (!strcmp(key, "section"))
+        return t->section ? t->section : "none";
+    if (!strcmp(key, "text"))
+        return t->text;
+    if (!strcmp(key, "line")) {
+        snprintf(buf, size, "%zu", t->line);
+        return buf;
+    }
+    if (!strcmp(key, "support")) {
+        if (!t->nsupport)
+            return "none";
+        buf[0] = '\0';
+        for (size_t i = 0; i < t->nsupport; i++) {
+            size_t o = strlen(buf);
+            snprintf(buf + o, size - o, "%s%s", i ? " + " : "", doc->bodies[t->support[i] - 1].name);
+        }
+        return buf;
+    }
+    return NULL;
+}
+
+enum finding { FIND_TARGETS, FIND_DATES, FIND_REFS, FIND_META, FIND_BODIES, FIND_TASKS };
 
 struct finding_check {
     const nqx_doc *doc;
@@ -269,9 +317,13 @@ struct finding_check {
 static bool check_finding_pair(void *ctx, const char *key, const char *value)
 {
     struct finding_check *c = ctx;
-    char buf[64];
+    char buf[512];
     const char *got = NULL;
-    if (c->what == FIND_DATES)
+    if (c->what == FIND_BODIES)
+        got = body_attr(&c->doc->bodies[c->index], key, buf, sizeof buf);
+    else if (c->what == FIND_TASKS)
+        got = task_attr(c->doc, &c->doc->tasks[c->index], key, buf, sizeof buf);
+    else if (c->what == FIND_DATES)
         got = date_attr(&c->doc->dates[c->index], key, buf, sizeof buf);
     else if (c->what == FIND_REFS)
         got = ref_attr(&c->doc->refs[c->index], key, buf, sizeof buf);
@@ -295,17 +347,24 @@ static bool check_findings(const nqx_doc *doc, enum finding what, const char *ex
 {
     if (!*expect)
         return true;
-    size_t have = what == FIND_DATES ? doc->ndates : what == FIND_REFS ? doc->nrefs : 1;
+    size_t have = what == FIND_DATES    ? doc->ndates
+                  : what == FIND_REFS   ? doc->nrefs
+                  : what == FIND_BODIES ? doc->nbodies
+                  : what == FIND_TASKS  ? doc->ntasks
+                                        : 1;
     size_t want = strcmp(expect, "none") ? count_targets(expect) : 0;
     if (have != want) {
         snprintf(why, size, "expected %zu finding%s, found %zu", want, want == 1 ? "" : "s",
                  have);
         for (size_t i = 0; i < have && what != FIND_META && strlen(why) + 80 < size; i++) {
             size_t o = strlen(why);
-            snprintf(why + o, size - o, "%s %s", i ? ";" : ":",
-                     what == FIND_DATES ? doc->dates[i].value
-                     : doc->refs[i].number ? doc->refs[i].number
-                                           : doc->refs[i].text);
+            const char *what_text =
+                what == FIND_DATES    ? doc->dates[i].value
+                : what == FIND_BODIES ? doc->bodies[i].name
+                : what == FIND_TASKS  ? (doc->tasks[i].lead ? doc->bodies[doc->tasks[i].lead - 1].name : "-")
+                : doc->refs[i].number ? doc->refs[i].number
+                                      : doc->refs[i].text;
+            snprintf(why + o, size - o, "%s %s", i ? ";" : ":", what_text);
         }
         return false;
     }
@@ -398,6 +457,10 @@ bool nqx_rules_check_example(const nqx_rules *rules, const nqx_example *ex, nqx_
             ok = check_findings(doc, FIND_DATES, ex->expect, why, why_size);
         } else if (ru->role == ROLE_REFERENCE || ru->role == ROLE_REF_ISSUER) {
             ok = check_findings(doc, FIND_REFS, ex->expect, why, why_size);
+        } else if (ru->role == ROLE_BODY) {
+            ok = check_findings(doc, FIND_BODIES, ex->expect, why, why_size);
+        } else if (ru->role == ROLE_TASK) {
+            ok = check_findings(doc, FIND_TASKS, ex->expect, why, why_size);
         } else if (ru->role == ROLE_META) {
             ok = !*ex->expect || check_findings(doc, FIND_META, ex->expect, why, why_size);
         } else {

@@ -311,6 +311,7 @@ static void read_header(struct reader *R)
         if (i + 1 < R->n && R->lines[i + 1].first > l->last + 1 && title.len)
             break; /* a blank line ends the title */
     }
+    meta->header_end = last > R->lines[type_line].e ? last : R->lines[type_line].e;
     if (title.len) {
         meta->title = copy_trimmed(R->doc, title.data);
         meta->title_start = first;
@@ -382,6 +383,8 @@ static void read_tail(struct reader *R)
      * not reported (a fragment, a news text). */
     if (!found && !meta->type)
         return;
+    if (found)
+        meta->tail_start = R->starts[from];
     size_t to = from + TAIL_LINES < R->nlines ? from + TAIL_LINES : R->nlines;
     read_lines(R, from, to, true);
     bool in_list = false;

@@ -31,8 +31,10 @@
 const char *const rule_role_names[ROLE_COUNT] = {
     "skip", "quantity", "comparator", "predicate", "kind",
     "frame", "children", "tail", "section", "block", "column",
-    "date", "date-role", "reference", "ref-issuer", "meta",
+    "date", "date-role", "reference", "ref-issuer", "meta", "body", "task",
 };
+
+const char *const task_rule_names[3] = {"assign", "subject", "support"};
 
 const char *const part_names[2] = {"first", "last"};
 const char *const meta_field_names[META_COUNT] = {
@@ -237,7 +239,7 @@ static nqx_status start_block(struct parser *p, struct raw_rules *raw, const cha
         ru->file = nqx_xstrdup(p->file);
         ru->line = line;
         ru->comparator = ru->change = ru->kind = ru->column = -1;
-        ru->date_role = ru->part = ru->field = -1;
+        ru->date_role = ru->part = ru->field = ru->task = -1;
         ru->scope = SCOPE_CLAUSE;
         ru->window = WINDOW_BEFORE;
         ru->first_example = r->nexamples;
@@ -777,6 +779,8 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
             slot = &ru->part, val = parse_enum(v, vl, part_names, 2);
         else if (kl == 8 && !strncmp(s, "baseline", 8))
             slot = &baseline, val = parse_enum(v, vl, yesno, 2);
+        else if (kl == 4 && !strncmp(s, "task", 4))
+            slot = &ru->task, val = parse_enum(v, vl, task_rule_names, 3);
         else if (kl == 5 && !strncmp(s, "field", 5))
             slot = &ru->field, val = parse_enum(v, vl, meta_field_names, META_COUNT);
         else if (kl == 6 && !strncmp(s, "window", 6)) {
@@ -791,7 +795,7 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
         if (!slot)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
                                  "set: unknown key '%.*s' (baseline, column, comparator, "
-                                 "change, date-role, field, kind, part, scope, weak, window)",
+                                 "change, date-role, field, kind, part, scope, task, weak, window)",
                                  (int)kl, s);
         if (val < 0)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
@@ -910,6 +914,12 @@ static nqx_status finish_rule(nqx_rules *r, struct rule *ru, struct raw_rule *rr
             missing = "'pattern:'";
         else if (ru->field < 0)
             missing = "'set: field=…'";
+        break;
+    case ROLE_TASK:
+        if (!has_pattern)
+            missing = "'pattern:'";
+        else if (ru->task < 0)
+            missing = "'set: task=…'";
         break;
     default:
         if (!has_pattern)
@@ -1214,7 +1224,8 @@ nqx_status nqx_rules_load(const char *dir, nqx_rules **out, nqx_error *err)
     if ((st = build_layout_any(r, err)) || (st = build_family(r, &r->skips, ROLE_SKIP, err)) ||
         (st = build_cues(r, &r->clause_cues, SCOPE_CLAUSE, err)) ||
         (st = build_marked(r, &r->dates_by_start, ROLE_DATE, err)) ||
-        (st = build_marked(r, &r->refs_by_start, ROLE_REFERENCE, err))) {
+        (st = build_marked(r, &r->refs_by_start, ROLE_REFERENCE, err)) ||
+        (st = build_marked(r, &r->bodies_by_start, ROLE_BODY, err))) {
         nqx_rules_free(r);
         return st;
     }
@@ -1279,6 +1290,7 @@ void nqx_rules_free(nqx_rules *r)
     free_family(&r->skips);
     pcre2_code_free(r->clause_cues.code);
     free_marked(&r->dates_by_start);
+    free_marked(&r->bodies_by_start);
     free_marked(&r->refs_by_start);
     pcre2_compile_context_free(r->cctx);
     free(r->units);
@@ -1328,8 +1340,23 @@ void matcher_init(struct matcher *m, const nqx_rules *rules, nqx_doc *doc)
     }
 }
 
+UTransliterator *matcher_ascii(struct matcher *m)
+{
+    if (!m->ascii) {
+        UErrorCode st = U_ZERO_ERROR;
+        static const UChar id[] = u"Any-Latin; Latin-ASCII";
+        m->ascii = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+        if (U_FAILURE(st))
+            m->ascii = NULL;
+    }
+    return m->ascii;
+}
+
 void matcher_fini(struct matcher *m)
 {
+    if (m->ascii)
+        utrans_close(m->ascii);
+    free(m->sections);
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mctx);
     pcre2_jit_stack_free(m->jit);

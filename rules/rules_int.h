@@ -6,6 +6,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <unicode/utrans.h>
+
 #include "rules/rules.h"
 
 /* Limits that keep every match bounded whatever the input (SPEC: no input
@@ -35,6 +37,8 @@ typedef enum rule_role {
     ROLE_REFERENCE,  /* the head of a cited document: type word and/or number */
     ROLE_REF_ISSUER, /* who issued a cited document ("của Bộ Chính trị") */
     ROLE_META,       /* a part of the document's header or signature block */
+    ROLE_BODY,       /* a mention of a responsible body */
+    ROLE_TASK,       /* what makes a sentence a task: "Giao X", X + verb, "phối hợp" */
     ROLE_COUNT
 } rule_role;
 
@@ -70,6 +74,11 @@ enum {
     META_COUNT
 };
 extern const char *const meta_field_names[META_COUNT];
+
+/* What a task rule finds: words giving work to the body after them, a
+ * directive verb after the subject, the bodies that support. */
+enum { TASK_ASSIGN, TASK_SUBJECT, TASK_SUPPORT };
+extern const char *const task_rule_names[3];
 
 /* A compiled pattern; code is NULL when the rule has none. */
 /* Named groups of a pattern, read once when it is compiled (a name may
@@ -111,6 +120,7 @@ struct rule {
     int part;               /* PART_* for a date rule, or -1 */
     bool baseline;          /* a date-role rule: the date is a comparison base */
     int field;              /* META_* for a meta rule, or -1 */
+    int task;               /* TASK_* for a task rule, or -1 */
     char *groups;           /* documentation of the named groups */
     size_t first_example, nexamples;
 };
@@ -177,6 +187,7 @@ struct nqx_rules {
      * text (see struct marked). */
     struct marked dates_by_start;
     struct marked refs_by_start;
+    struct marked bodies_by_start;
     uint32_t max_captures; /* over all patterns: the match data's size */
     /* Entries of the unit lists sorted by folded phrase, for lookups. */
     const struct entry **units;
@@ -194,6 +205,14 @@ struct matcher {
     pcre2_jit_stack *jit;
     nqx_doc *doc;      /* for warnings; may be NULL */
     size_t limit_hits; /* matches abandoned at a limit */
+    /* Section paths as the targets engine reads them, where each starts
+     * (for the tasks, which run after it). */
+    struct section_mark {
+        size_t at;
+        const char *section;
+    } *sections;
+    size_t nsections, sections_cap;
+    UTransliterator *ascii; /* Vietnamese to ASCII, for ids; opened when needed */
     /* When not NULL, called each time a rule decides something. */
     void (*trace)(void *ctx, size_t rule, size_t offset);
     void *trace_ctx;
@@ -243,12 +262,16 @@ bool layout_block(struct matcher *m, const char *line, size_t len, size_t *end);
 /* Where a scan tries a marked pattern: at token starts shortly before a
  * digit (every date has one), or at token starts that may begin a citation
  * (a capital letter, or "số"). */
-typedef enum scan_gate { GATE_DIGIT, GATE_CITATION } scan_gate;
+typedef enum scan_gate { GATE_DIGIT, GATE_CITATION, GATE_TOKEN } scan_gate;
 /* The next match of mk in t[from, len) at a position the gate allows,
  * leftmost first; its span in *s, *e, and in *used the pattern that matched
  * (to read its groups and mark). */
 bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size_t len,
                  size_t from, scan_gate gate, size_t *s, size_t *e, const struct pattern **used);
+
+/* ICU's "Any-Latin; Latin-ASCII" transliterator of this matcher (opened
+ * once, on first use), or NULL when ICU lacks it. */
+UTransliterator *matcher_ascii(struct matcher *m);
 
 /* The rule index a combined pattern's last match marked, or SIZE_MAX. */
 size_t marked_rule_of(struct matcher *m);
@@ -261,6 +284,7 @@ void dates_extract(struct matcher *m, nqx_doc *doc);
 void refs_extract(struct matcher *m, nqx_doc *doc);
 void targets_extract(struct matcher *m, nqx_doc *doc);
 void periods_assign(struct matcher *m, nqx_doc *doc);
+void bodies_extract(struct matcher *m, nqx_doc *doc);
 /* All of them. */
 void rules_run(struct matcher *m, nqx_doc *doc);
 

@@ -105,6 +105,13 @@ bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size
 {
     if (!mk->n)
         return false;
+    if (gate == GATE_TOKEN) {
+        for (size_t i = from; i < len; i++)
+            if (mk->index[(unsigned char)t[i]] && token_start(t, i) &&
+                try_at(m, mk, t, len, i, s, e, used))
+                return true;
+        return false;
+    }
     if (gate == GATE_CITATION) {
         for (size_t i = from; i < len; i++)
             if (mk->index[(unsigned char)t[i]] && token_start(t, i) && citation_start(t, len, i) &&

@@ -399,6 +399,11 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
         E->intro = (struct context){KIND_NONE, SIZE_MAX, 0, 0};
         size_t body = ls + sm.end;
         push_section(E, &sm, (struct context){KIND_PENDING, SIZE_MAX, body, heading_end(E, body, le)});
+        void *v = E->m->sections;
+        nqx_grow(&v, &E->m->sections_cap, E->m->nsections + 1, sizeof *E->m->sections);
+        E->m->sections = v;
+        E->m->sections[E->m->nsections++] = (struct section_mark){
+            ls, E->section[0] ? nqx_arena_strdup(&E->doc->arena, E->section) : NULL};
         size_t k = body;
         while (k < le && (E->t[k] == ' ' || E->t[k] == '.' || E->t[k] == ':'))
             k++;
@@ -1480,6 +1485,7 @@ void rules_run(struct matcher *m, nqx_doc *doc)
     refs_extract(m, doc);
     targets_extract(m, doc);
     periods_assign(m, doc);
+    bodies_extract(m, doc);
 }
 
 nqx_status nqx_rules_apply(const nqx_rules *rules, nqx_doc *doc, nqx_error *err)

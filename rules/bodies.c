@@ -1,0 +1,428 @@
+/* Responsible bodies and tasks (SPEC §3.7).
+ *
+ * Bodies: one scan with the body rules finds every mention; the gazetteer
+ * lists (body-name, body-organ, body-head, body-collective) give each its
+ * kind and canonical name, abbreviations expanded, the level word and the
+ * place kept: "UBND huyện" is "Ủy ban nhân dân huyện", and "UBND tỉnh" is
+ * another body. The header, the signature block and the authors of cited
+ * documents are not responsible bodies and are skipped.
+ *
+ * Tasks: a sentence whose subject is a body followed by a directive verb
+ * (task rules with set: task=subject), or that gives work to a body ("Giao
+ * X", task=assign), is a task led by that body; the bodies right after
+ * "phối hợp với" (task=support) support it; a deadline date in the sentence
+ * (found by the dates engine) or a recurrence word ("hằng quý") is its
+ * deadline. The items of a list under such a sentence ("UBND huyện chỉ
+ * đạo:" then "- …") are tasks of the same body. A target inside a task's
+ * sentence belongs to it. */
+#include "rules/rules_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/ustring.h>
+
+/* How far after "phối hợp với" its bodies are read, and the most bytes
+ * between two of them (", ", " và "). */
+#define SUPPORT_REACH 240
+#define SUPPORT_GAP 8
+#define TASK_TEXT_MAX 600
+/* The most bytes between two bodies of one subject. */
+#define SUBJECT_GAP 64
+
+struct found {
+    size_t start, end, body; /* body: 1-based */
+};
+
+struct engine {
+    struct matcher *m;
+    nqx_doc *doc;
+    const char *t;
+    size_t len;
+    struct found *found; /* every mention, in text order */
+    size_t nfound, cap;
+};
+
+/* ---- Names ----------------------------------------------------------- */
+
+/* The id of a canonical name: ASCII letters and digits, '-' between words
+ * ("Ủy ban nhân dân huyện" → "uy-ban-nhan-dan-huyen"); ICU does the
+ * transliteration (đ → d included). */
+static void make_id(struct engine *E, const char *name, char *out, size_t size)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UChar buf[512];
+    int32_t n = 0, limit;
+    u_strFromUTF8(buf, 511, &n, name, -1, &st);
+    UTransliterator *ascii = matcher_ascii(E->m);
+    if (U_SUCCESS(st) && ascii) {
+        limit = n;
+        utrans_transUChars(ascii, buf, &n, 511, 0, &limit, &st);
+    }
+    size_t k = 0;
+    bool dash = false;
+    for (int32_t i = 0; i < n && k + 2 < size; i++) {
+        UChar c = buf[i];
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            if (dash && k)
+                out[k++] = '-';
+            out[k++] = (char)c;
+            dash = false;
+        } else if (c >= 'A' && c <= 'Z') {
+            if (dash && k)
+                out[k++] = '-';
+            out[k++] = (char)(c | 0x20);
+            dash = false;
+        } else {
+            dash = true;
+        }
+    }
+    out[k] = '\0';
+    if (!k || (out[0] >= '0' && out[0] <= '9')) { /* an XML ID starts with a letter */
+        size_t keep = k < size - 6 ? k : size - 6;
+        memmove(out + 5, out, keep);
+        memcpy(out, "body-", 5);
+        out[5 + keep] = '\0';
+    }
+}
+
+/* An entry's value "kind; canonical": the kind into kind (may be empty) and
+ * the canonical name (the phrase itself when the value gives none). */
+static void split_value(const struct entry *en, char *kind, size_t ksize, const char **canon,
+                        size_t *clen)
+{
+    const char *v = en->value ? en->value : "";
+    const char *semi = strchr(v, ';');
+    size_t kl = semi ? (size_t)(semi - v) : strlen(v);
+    while (kl && v[kl - 1] == ' ')
+        kl--;
+    snprintf(kind, ksize, "%.*s", (int)kl, v);
+    if (semi) {
+        const char *c = semi + 1;
+        while (*c == ' ')
+            c++;
+        *canon = c;
+        *clen = strlen(c);
+    } else {
+        *canon = en->phrase;
+        *clen = strlen(en->phrase);
+    }
+}
+
+/* The non-empty span of a group of the last match. */
+static bool in_span(const struct engine *E, const char *name, size_t *gs, size_t *ge,
+                    const struct pattern *p)
+{
+    return group_span(E->m, p, name, gs, ge) && *ge > *gs;
+}
+
+/* The body of the match [s, e) of pattern p: its canonical name, kind and
+ * abbreviation; returns its 1-based index, or 0 when the gazetteer does not
+ * know the name. */
+static size_t body_of(struct engine *E, const struct pattern *p, size_t s, size_t e)
+{
+    const nqx_rules *r = E->m->rules;
+    const char *t = E->t;
+    nqx_buf name = {0};
+    char kind[32] = "";
+    bool abbreviated = false, collective = false;
+    size_t gs, ge;
+    if (in_span(E, "collective", &gs, &ge, p)) {
+        const struct entry *en = list_lookup(rules_list(r, "body-collective"), t + gs, ge - gs);
+        if (en)
+            nqx_buf_adds(&name, en->phrase);
+        else
+            nqx_buf_add(&name, t + gs, ge - gs);
+        snprintf(kind, sizeof kind, "collective");
+        collective = true;
+    } else if (in_span(E, "head", &gs, &ge, p)) {
+        const struct entry *en = list_lookup(rules_list(r, "body-head"), t + gs, ge - gs);
+        const char *canon;
+        size_t clen;
+        if (en)
+            split_value(en, kind, sizeof kind, &canon, &clen);
+        nqx_buf_add(&name, t + s, e - s);
+    } else if (in_span(E, "name", &gs, &ge, p)) {
+        const struct entry *en = list_lookup(rules_list(r, "body-name"), t + gs, ge - gs);
+        if (!en) {
+            nqx_buf_free(&name);
+            return 0;
+        }
+        const char *canon;
+        size_t clen;
+        size_t os, oe;
+        if (in_span(E, "organ", &os, &oe, p)) {
+            const struct entry *oen = list_lookup(rules_list(r, "body-organ"), t + os, oe - os);
+            char unused[8];
+            const char *ocanon = t + os;
+            size_t olen = oe - os;
+            if (oen) {
+                split_value(oen, unused, sizeof unused, &ocanon, &olen);
+                abbreviated |= oen->value && strchr(oen->value, ';');
+            }
+            nqx_buf_add(&name, ocanon, olen);
+            nqx_buf_addc(&name, ' ');
+        }
+        split_value(en, kind, sizeof kind, &canon, &clen);
+        abbreviated |= en->value && strchr(en->value, ';');
+        nqx_buf_add(&name, canon, clen);
+        if (in_span(E, "level", &gs, &ge, p)) {
+            nqx_buf_addc(&name, ' ');
+            nqx_buf_add(&name, t + gs, ge - gs);
+        }
+        if (in_span(E, "place", &gs, &ge, p)) {
+            while (gs < ge && t[gs] == ' ')
+                gs++;
+            nqx_buf_addc(&name, ' ');
+            nqx_buf_add(&name, t + gs, ge - gs);
+        }
+    } else {
+        nqx_buf_free(&name);
+        return 0;
+    }
+    char id[160];
+    make_id(E, name.data, id, sizeof id);
+    char *abbr = abbreviated ? nqx_xstrndup(t + s, e - s) : NULL;
+    size_t b = nqx_doc_body(E->doc, id, name.data, abbr,
+                            kind[0] ? nqx_arena_strdup(&E->doc->arena, kind) : NULL, collective);
+    free(abbr);
+    nqx_buf_free(&name);
+    return b;
+}
+
+/* ---- Mentions -------------------------------------------------------- */
+
+/* Is [s, e) where no responsible body is named: the header, the signature
+ * block, a cited document's author? refs are in text order; *cursor moves. */
+static bool skipped(const struct engine *E, size_t s, size_t e, size_t *cursor)
+{
+    const nqx_meta *meta = &E->doc->meta;
+    if (s < meta->header_end || (meta->tail_start && s >= meta->tail_start))
+        return true;
+    while (*cursor < E->doc->nrefs && E->doc->refs[*cursor].end <= s)
+        (*cursor)++;
+    return *cursor < E->doc->nrefs && E->doc->refs[*cursor].start <= s &&
+           e <= E->doc->refs[*cursor].end;
+}
+
+static void find_mentions(struct engine *E)
+{
+    const nqx_rules *r = E->m->rules;
+    const struct pattern *p;
+    size_t s, e, cursor = 0;
+    for (size_t pos = 0; scan_marked(E->m, &r->bodies_by_start, E->t, E->len, pos, GATE_TOKEN,
+                                     &s, &e, &p);) {
+        size_t rule = marked_rule_of(E->m);
+        pos = e > s ? e : s + 1;
+        /* The pattern's trailing place group may have taken a space. */
+        while (e > s && E->t[e - 1] == ' ')
+            e--;
+        if (skipped(E, s, e, &cursor))
+            continue;
+        size_t b = body_of(E, p, s, e);
+        if (!b)
+            continue;
+        matcher_trace(E->m, rule, s);
+        char *text = nqx_xstrndup(E->t + s, e - s);
+        nqx_doc_add_mention(E->doc, b, nqx_doc_line(E->doc, s, NULL), text, s, e);
+        free(text);
+        void *v = E->found;
+        nqx_grow(&v, &E->cap, E->nfound + 1, sizeof *E->found);
+        E->found = v;
+        E->found[E->nfound++] = (struct found){s, e, b};
+    }
+}
+
+/* ---- Tasks ----------------------------------------------------------- */
+
+/* The first mention starting in [s, e), by binary search; NULL if none. */
+static const struct found *mention_in(const struct engine *E, size_t s, size_t e)
+{
+    size_t lo = 0, hi = E->nfound;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (E->found[mid].start < s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < E->nfound && E->found[lo].start < e ? &E->found[lo] : NULL;
+}
+
+/* Does a task rule of this kind match t[from, to)? Anchored rules match at
+ * from; *end is where the match ends. */
+static bool task_rule(struct engine *E, int kind, size_t from, size_t to, size_t *start,
+                      size_t *end)
+{
+    const nqx_rules *r = E->m->rules;
+    for (size_t i = 0; i < r->nby_role[ROLE_TASK]; i++) {
+        const struct rule *ru = &r->rules[r->by_role[ROLE_TASK][i]];
+        if (ru->task != kind || !pattern_match(E->m, &ru->pattern, E->t + from, to - from, 0, 0))
+            continue;
+        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(E->m->md);
+        *start = from + ov[0];
+        *end = from + ov[1];
+        matcher_trace(E->m, r->by_role[ROLE_TASK][i], from);
+        return true;
+    }
+    return false;
+}
+
+static const char *section_at(const struct engine *E, size_t at)
+{
+    const struct section_mark *v = E->m->sections;
+    size_t lo = 0, hi = E->m->nsections;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].at <= at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? v[lo - 1].section : NULL;
+}
+
+/* A recurrence word of list "recurrence" in [s, e): its value, or NULL. */
+static const char *recurrence_in(const struct engine *E, size_t s, size_t e)
+{
+    const struct list *l = rules_list(E->m->rules, "recurrence");
+    if (!l || e <= s)
+        return NULL;
+    char *folded = fold_text(E->t + s, e - s);
+    const char *found = NULL;
+    for (size_t i = 0; i < l->n && !found; i++)
+        if (strstr(folded, l->entries[i].folded))
+            found = l->entries[i].value;
+    free(folded);
+    return found;
+}
+
+static void add_task(struct engine *E, size_t lead, size_t s, size_t e)
+{
+    nqx_doc *doc = E->doc;
+    nqx_task *task = nqx_doc_add_task(doc);
+    task->line = nqx_doc_line(doc, s, NULL);
+    task->start = s;
+    task->end = e;
+    task->lead = lead;
+    task->section = section_at(E, s);
+    size_t te = e - s > TASK_TEXT_MAX ? s + nqx_utf8_floor(E->t + s, TASK_TEXT_MAX) : e;
+    task->text = nqx_arena_strndup(&doc->arena, E->t + s, te - s);
+    /* Supports: the bodies right after "phối hợp với", one after another. */
+    size_t ps, pe;
+    for (size_t from = s; from < e && task_rule(E, TASK_SUPPORT, from, e, &ps, &pe); from = pe) {
+        size_t at = pe, reach = pe + SUPPORT_REACH < e ? pe + SUPPORT_REACH : e;
+        for (const struct found *f = mention_in(E, at, reach); f && f->start <= at + SUPPORT_GAP;
+             f = mention_in(E, at, reach)) {
+            bool seen = f->body == lead;
+            for (size_t k = 0; k < task->nsupport && !seen; k++)
+                seen = task->support[k] == f->body;
+            if (!seen) {
+                task->support = nqx_xrealloc(task->support, (task->nsupport + 1) * sizeof(size_t));
+                task->support[task->nsupport++] = f->body;
+            }
+            at = f->end;
+        }
+        if (pe <= from)
+            break;
+    }
+    for (size_t i = 0; i < doc->ndates && !task->deadline; i++)
+        if (doc->dates[i].role == NQX_ROLE_DEADLINE && doc->dates[i].start >= s &&
+            doc->dates[i].end <= e)
+            task->deadline = doc->dates[i].value;
+    if (!task->deadline)
+        task->recurrence = recurrence_in(E, s, e);
+    for (size_t i = 0; i < doc->ntargets; i++)
+        if (!doc->targets[i].task && doc->targets[i].start >= s && doc->targets[i].end <= e)
+            doc->targets[i].task = doc->ntasks;
+}
+
+/* The lead of the sentence [s, e): the body after "Giao"/"Đề nghị", or the
+ * body it starts with when a directive verb follows; 0 for none. */
+static size_t lead_of(struct engine *E, size_t s, size_t e)
+{
+    size_t ms, me;
+    size_t at = s;
+    if (task_rule(E, TASK_ASSIGN, s, e, &ms, &me))
+        at = me;
+    const struct found *f = mention_in(E, at, e);
+    if (!f || f->start != at)
+        return 0;
+    if (at != s)
+        return f->body;
+    /* The subject may name several bodies ("Thường trực HĐND tỉnh, các Ban
+     * của HĐND tỉnh, các Tổ đại biểu … giám sát"): the verb follows the
+     * last of them; the first leads. */
+    size_t end = f->end;
+    for (const struct found *g = f + 1; g < E->found + E->nfound && g->start < e &&
+                                        g->start <= end + SUBJECT_GAP;
+         g++) {
+        bool joined = true;
+        for (size_t k = end; k < g->start && joined; k++)
+            joined = E->t[k] != '.' && E->t[k] != ';' && E->t[k] != ':';
+        if (!joined || task_rule(E, TASK_SUBJECT, end, e, &ms, &me))
+            break;
+        end = g->end;
+    }
+    return task_rule(E, TASK_SUBJECT, end, e, &ms, &me) ? f->body : 0;
+}
+
+static bool is_bullet(const char *t, size_t s, size_t e)
+{
+    return s < e && (t[s] == '-' || t[s] == '+' || t[s] == '*');
+}
+
+static void find_tasks(struct engine *E)
+{
+    const char *t = E->t;
+    size_t list_lead = 0; /* the lead of the sentence a list stands under */
+    for (size_t ls = 0; ls < E->len;) {
+        const char *nl = memchr(t + ls, '\n', E->len - ls);
+        size_t le = nl ? (size_t)(nl - t) : E->len;
+        size_t s = ls;
+        struct section_match sm;
+        bool marker = layout_section(E->m, t + ls, le - ls, &sm);
+        bool item = is_bullet(t, ls, le) || (marker && sm.kind == 'l');
+        if (marker)
+            s = ls + sm.end;
+        else if (is_bullet(t, ls, le))
+            s = ls + 1;
+        if (!item)
+            list_lead = 0;
+        if (E->doc->meta.tail_start && ls >= E->doc->meta.tail_start)
+            break;
+        /* Sentences: split at ". " before a capital letter or at the end. */
+        while (s < le) {
+            while (s < le && (t[s] == ' ' || t[s] == '.' || t[s] == ':' || t[s] == ')'))
+                s++;
+            size_t e = s;
+            while (e < le && !(t[e] == '.' && e + 2 < le && t[e + 1] == ' ' &&
+                               (unsigned char)t[e + 2] >= 'A' &&
+                               ((unsigned char)t[e + 2] <= 'Z' || (unsigned char)t[e + 2] >= 0xC3)))
+                e++;
+            if (s >= e)
+                break;
+            size_t lead = lead_of(E, s, e);
+            if (lead) {
+                add_task(E, lead, s, e);
+                if (e == le && t[le - 1] == ':')
+                    list_lead = lead;
+            } else if (item && list_lead) {
+                add_task(E, list_lead, s, e);
+            }
+            s = e + 1;
+        }
+        ls = le + 1;
+    }
+}
+
+void bodies_extract(struct matcher *m, nqx_doc *doc)
+{
+    if (!doc->norm || !m->rules->bodies_by_start.n)
+        return;
+    struct engine E = {.m = m, .doc = doc, .t = doc->norm, .len = doc->norm_len};
+    find_mentions(&E);
+    find_tasks(&E);
+    free(E.found);
+}
