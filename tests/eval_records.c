@@ -89,6 +89,8 @@ struct totals {
     size_t dates_found, dates_expected, dates_matched, dates_role, dates_bad_iso;
     size_t refs_found, refs_expected, refs_matched, refs_type, refs_date, refs_issuer;
     size_t meta_fields, meta_right, meta_extra;
+    size_t bodies_found, bodies_expected, bodies_matched;
+    size_t tasks_found, tasks_expected, tasks_matched, tasks_lead, tasks_support, tasks_deadline;
 };
 
 static regex_t iso;
@@ -273,6 +275,102 @@ static void eval_meta(const char *txt, const nqx_doc *doc, bool verbose, struct 
     free(rows);
 }
 
+static void eval_bodies(const char *txt, const nqx_doc *doc, bool verbose, struct totals *t)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%.*s.bodies", (int)(strlen(txt) - 4), txt);
+    struct row *rows = NULL;
+    size_t n = read_rows(path, &rows);
+    if (n == (size_t)-1)
+        return;
+    t->bodies_found += doc->nbodies;
+    t->bodies_expected += n;
+    for (size_t i = 0; i < doc->nbodies; i++) {
+        struct row *r = NULL;
+        for (size_t k = 0; k < n && !r; k++)
+            if (!rows[k].used && !strcmp(rows[k].f[0], doc->bodies[i].name))
+                r = &rows[k];
+        if (r) {
+            r->used = true;
+            t->bodies_matched++;
+        } else if (verbose) {
+            printf("%s:%zu: extra body '%s'\n", txt,
+                   doc->bodies[i].nmentions ? doc->bodies[i].mentions[0].line : 0,
+                   doc->bodies[i].name);
+        }
+    }
+    for (size_t k = 0; k < n; k++)
+        if (!rows[k].used && verbose)
+            printf("%s:%s: missed body '%s' (%s)\n", txt, rows[k].f[2], rows[k].f[0], rows[k].f[1]);
+    free(rows);
+}
+
+/* The supports of a task as "A; B" in the annotation's order-free form:
+ * compared as sets. */
+static bool same_support(const nqx_doc *doc, const nqx_task *task, const char *want)
+{
+    if (!strcmp(want, "-"))
+        return task->nsupport == 0;
+    size_t listed = 0;
+    for (const char *s = want; *s;) {
+        const char *semi = strstr(s, "; ");
+        size_t len = semi ? (size_t)(semi - s) : strlen(s);
+        bool found = false;
+        for (size_t k = 0; k < task->nsupport && !found; k++) {
+            const char *name = doc->bodies[task->support[k] - 1].name;
+            found = strlen(name) == len && !strncmp(name, s, len);
+        }
+        if (!found)
+            return false;
+        listed++;
+        s = semi ? semi + 2 : s + len;
+    }
+    return listed == task->nsupport;
+}
+
+static void eval_tasks(const char *txt, const nqx_doc *doc, bool verbose, struct totals *t)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%.*s.tasks", (int)(strlen(txt) - 4), txt);
+    struct row *rows = NULL;
+    size_t n = read_rows(path, &rows);
+    if (n == (size_t)-1)
+        return;
+    t->tasks_found += doc->ntasks;
+    t->tasks_expected += n;
+    for (size_t i = 0; i < doc->ntasks; i++) {
+        const nqx_task *task = &doc->tasks[i];
+        const char *lead = task->lead ? doc->bodies[task->lead - 1].name : "-";
+        const char *deadline = task->deadline ? task->deadline
+                               : task->recurrence ? task->recurrence
+                                                  : "-";
+        struct row *r = NULL;
+        for (size_t k = 0; k < n && !r; k++)
+            if (!rows[k].used && (size_t)atol(rows[k].f[0]) == task->line)
+                r = &rows[k];
+        if (!r) {
+            if (verbose)
+                printf("%s:%zu: extra task led by '%s'\n", txt, task->line, lead);
+            continue;
+        }
+        r->used = true;
+        t->tasks_matched++;
+        bool ok_lead = !strcmp(r->f[1], lead);
+        bool ok_support = same_support(doc, task, r->f[2]);
+        bool ok_deadline = !strcmp(r->f[3], deadline);
+        t->tasks_lead += ok_lead;
+        t->tasks_support += ok_support;
+        t->tasks_deadline += ok_deadline;
+        if (verbose && !(ok_lead && ok_support && ok_deadline))
+            printf("%s:%zu: task: lead '%s' deadline %s, annotated '%s' %s (support %s)\n", txt,
+                   task->line, lead, deadline, r->f[1], r->f[3], r->f[2]);
+    }
+    for (size_t k = 0; k < n; k++)
+        if (!rows[k].used && verbose)
+            printf("%s:%s: missed task led by '%s'\n", txt, rows[k].f[0], rows[k].f[1]);
+    free(rows);
+}
+
 static double ratio(size_t a, size_t b)
 {
     return b ? (double)a / (double)b : 1.0;
@@ -319,6 +417,8 @@ int main(int argc, char **argv)
             eval_dates(argv[i], doc, verbose, &t);
             eval_refs(argv[i], doc, verbose, &t);
             eval_meta(argv[i], doc, verbose, &t);
+            eval_bodies(argv[i], doc, verbose, &t);
+            eval_tasks(argv[i], doc, verbose, &t);
         }
         nqx_doc_free(doc);
     }
@@ -335,6 +435,18 @@ int main(int argc, char **argv)
     printf("META: %zu of %zu annotated fields right (%.3f); %zu fields reported that the "
            "annotation does not have\n",
            t.meta_right, t.meta_fields, ratio(t.meta_right, t.meta_fields), t.meta_extra);
+    if (t.bodies_expected)
+        printf("BODIES: found %zu, expected %zu, with the right canonical name %zu: precision "
+               "%.3f recall %.3f\n",
+               t.bodies_found, t.bodies_expected, t.bodies_matched,
+               ratio(t.bodies_matched, t.bodies_found), ratio(t.bodies_matched, t.bodies_expected));
+    if (t.tasks_expected)
+        printf("TASKS: found %zu, expected %zu, matched (line) %zu: precision %.3f recall %.3f; of "
+               "matched: lead %.3f support %.3f deadline %.3f\n",
+               t.tasks_found, t.tasks_expected, t.tasks_matched,
+               ratio(t.tasks_matched, t.tasks_found), ratio(t.tasks_matched, t.tasks_expected),
+               ratio(t.tasks_lead, t.tasks_matched), ratio(t.tasks_support, t.tasks_matched),
+               ratio(t.tasks_deadline, t.tasks_matched));
     nqx_matcher_free(matcher);
     nqx_rules_free(rules);
     regfree(&iso);

@@ -1,0 +1,177 @@
+/* Responsible bodies and tasks (SPEC §3.7): abbreviations expanded, levels
+ * and places kept apart, collective references, what is not a body, and
+ * tasks with their lead, support, deadline, list items and targets. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "tests/helpers.h"
+
+/* The 1-based index of the body named name, or 0. */
+static size_t body_named(const nqx_doc *doc, const char *name)
+{
+    for (size_t i = 0; i < doc->nbodies; i++)
+        if (!strcmp(doc->bodies[i].name, name))
+            return i + 1;
+    return 0;
+}
+
+static void expect_body(const nqx_doc *doc, const char *name, const char *kind)
+{
+    size_t b = body_named(doc, name);
+    if (!b)
+        fail_msg("no body '%s' (%zu found)", name, doc->nbodies);
+    if (kind)
+        assert_string_equal(doc->bodies[b - 1].kind, kind);
+}
+
+static void abbreviations_and_levels(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text("Giao UBND huyện chủ trì; UBND tỉnh hỗ trợ kinh phí. "
+                                "Đề nghị Ủy ban MTTQ huyện, Hội LHPN huyện vận động.\n"
+                                "Ban Thường vụ Huyện ủy chỉ đạo. Thường trực HĐND xã Phú Xuân "
+                                "giám sát.\n");
+    assert_non_null(doc);
+    expect_body(doc, "Ủy ban nhân dân huyện", "state");
+    expect_body(doc, "Ủy ban nhân dân tỉnh", "state");
+    expect_body(doc, "Ủy ban Mặt trận Tổ quốc Việt Nam huyện", "mass");
+    expect_body(doc, "Hội Liên hiệp Phụ nữ huyện", "mass");
+    expect_body(doc, "Ban Thường vụ Huyện ủy", "party");
+    expect_body(doc, "Thường trực Hội đồng nhân dân xã Phú Xuân", "state");
+    size_t b = body_named(doc, "Ủy ban nhân dân huyện");
+    assert_string_equal(doc->bodies[b - 1].abbr, "UBND huyện");
+    assert_string_equal(doc->bodies[b - 1].id, "uy-ban-nhan-dan-huyen");
+    assert_int_equal(doc->bodies[b - 1].mentions[0].line, 1);
+    nqx_doc_free(doc);
+}
+
+static void fields_and_collectives(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text("Phòng Giáo dục và Đào tạo chủ trì, phối hợp với Phòng Tài "
+                                "chính - Kế hoạch và các xã, thị trấn thực hiện. Các ban, phòng, "
+                                "ngành theo dõi.\n");
+    assert_non_null(doc);
+    expect_body(doc, "Phòng Giáo dục và Đào tạo", "state");
+    expect_body(doc, "Phòng Tài chính - Kế hoạch", "state");
+    expect_body(doc, "các xã, thị trấn", "collective");
+    /* One body whatever the case it is written in. */
+    expect_body(doc, "các ban, phòng, ngành", "collective");
+    assert_true(doc->bodies[body_named(doc, "các ban, phòng, ngành") - 1].collective);
+    nqx_doc_free(doc);
+}
+
+static void not_bodies(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text("Nhân dân, doanh nghiệp và hộ gia đình tham gia; cán bộ, đảng "
+                                "viên gương mẫu. Thực hiện Nghị quyết số 58-NQ/TW ngày 5-8-2020 "
+                                "của Bộ Chính trị.\n");
+    assert_non_null(doc);
+    if (doc->nbodies)
+        fail_msg("reported '%s' as a body", doc->bodies[0].name);
+    nqx_doc_free(doc);
+}
+
+static void header_and_signature_are_not_bodies(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text("ỦY BAN NHÂN DÂN\nHUYỆN TÂN HÒA\nSố: 12/KH-UBND\n"
+                                "Tân Hòa, ngày 08 tháng 01 năm 2026\n\nKẾ HOẠCH\n"
+                                "Về chuyển đổi số năm 2026\n\n"
+                                "Giao Phòng Văn hóa và Thông tin chủ trì thực hiện.\n"
+                                "Nơi nhận:\n- Thường trực HĐND huyện;\n- UBND các xã;\n"
+                                "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Văn An\n");
+    assert_non_null(doc);
+    assert_int_equal(doc->nbodies, 1);
+    assert_string_equal(doc->bodies[0].name, "Phòng Văn hóa và Thông tin");
+    nqx_doc_free(doc);
+}
+
+static const nqx_task *task_on(const nqx_doc *doc, size_t line)
+{
+    for (size_t i = 0; i < doc->ntasks; i++)
+        if (doc->tasks[i].line == line)
+            return &doc->tasks[i];
+    fail_msg("no task on line %zu (%zu tasks)", line, doc->ntasks);
+    return NULL;
+}
+
+static const char *lead_name(const nqx_doc *doc, const nqx_task *t)
+{
+    return t->lead ? doc->bodies[t->lead - 1].name : "";
+}
+
+static void tasks(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text(
+        "1. Giao UBND huyện chủ trì, phối hợp với Phòng Tài chính - Kế hoạch và Công an huyện "
+        "rà soát các dự án, hoàn thành trước ngày 30/9/2026.\n"
+        "2. Ban Thường vụ Huyện ủy lãnh đạo, chỉ đạo; hằng quý báo cáo kết quả.\n"
+        "3. Phòng Nông nghiệp và Môi trường tiếp tục chỉ đạo:\n"
+        "- Trồng mới 120 ha rừng;\n"
+        "- Hoàn thành kiểm kê rừng trong quý IV năm 2026.\n"
+        "4. Tình hình kinh tế tiếp tục phục hồi.\n");
+    assert_non_null(doc);
+    const nqx_task *t = task_on(doc, 1);
+    assert_string_equal(lead_name(doc, t), "Ủy ban nhân dân huyện");
+    assert_int_equal(t->nsupport, 2);
+    assert_string_equal(doc->bodies[t->support[0] - 1].name, "Phòng Tài chính - Kế hoạch");
+    assert_string_equal(doc->bodies[t->support[1] - 1].name, "Công an huyện");
+    assert_string_equal(t->deadline, "2026-09-30");
+    t = task_on(doc, 2);
+    assert_string_equal(lead_name(doc, t), "Ban Thường vụ Huyện ủy");
+    assert_string_equal(t->recurrence, "P3M");
+    /* The items of a list under a task sentence are tasks of its body. */
+    t = task_on(doc, 4);
+    assert_string_equal(lead_name(doc, t), "Phòng Nông nghiệp và Môi trường");
+    t = task_on(doc, 5);
+    assert_string_equal(lead_name(doc, t), "Phòng Nông nghiệp và Môi trường");
+    assert_string_equal(t->deadline, "2026-10-01/2026-12-31");
+    /* A sentence with no body is no task. */
+    for (size_t i = 0; i < doc->ntasks; i++)
+        assert_int_not_equal(doc->tasks[i].line, 6);
+    /* The target inside a task belongs to it. */
+    assert_int_equal(doc->ntargets, 1);
+    assert_true(doc->targets[0].task > 0);
+    assert_int_equal(doc->tasks[doc->targets[0].task - 1].line, 4);
+    nqx_doc_free(doc);
+}
+
+/* A body's record is valid: ids unique, references resolve. */
+static void record_validates(void **state)
+{
+    (void)state;
+    nqx_schema *schema = NULL;
+    assert_int_equal(load_test_schema(&schema), 0);
+    nqx_doc *doc = convert_text("Các ban, phòng, ngành và các ban, phòng, ngành phối hợp. "
+                                "Phòng Văn hóa - Thông tin và Phòng Văn hóa, Thông tin chủ trì. "
+                                "Giao UBND huyện chủ trì, phối hợp với UBND các xã thực hiện.\n");
+    assert_non_null(doc);
+    size_t len;
+    char *xml = nqx_record_xml(doc, &len);
+    nqx_error err = {0};
+    if (nqx_schema_validate(schema, xml, len, "bodies", &err))
+        fail_msg("%s\n%s", err.message, xml);
+    free(xml);
+    nqx_doc_free(doc);
+    nqx_schema_free(schema);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(abbreviations_and_levels),
+        cmocka_unit_test(fields_and_collectives),
+        cmocka_unit_test(not_bodies),
+        cmocka_unit_test(header_and_signature_are_not_bodies),
+        cmocka_unit_test(tasks),
+        cmocka_unit_test(record_validates),
+    };
+    return cmocka_run_group_tests_name("bodies", tests, load_test_rules, free_test_rules);
+}
