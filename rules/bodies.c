@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
 /* How far after "phối hợp với" its bodies are read, and the most bytes
@@ -47,36 +49,48 @@ struct engine {
 /* ---- Names ----------------------------------------------------------- */
 
 /* The id of a canonical name: ASCII letters and digits, '-' between words
- * ("Ủy ban nhân dân huyện" → "uy-ban-nhan-dan-huyen"); ICU does the
- * transliteration (đ → d included). */
+ * ("Ủy ban nhân dân huyện" → "uy-ban-nhan-dan-huyen"). ICU decomposes the
+ * letters and their marks are dropped; a letter that does not decompose
+ * (đ) is looked up in list id-letter. */
 static void make_id(struct engine *E, const char *name, char *out, size_t size)
 {
     UErrorCode st = U_ZERO_ERROR;
-    UChar buf[512];
-    int32_t n = 0, limit;
-    u_strFromUTF8(buf, 511, &n, name, -1, &st);
-    UTransliterator *ascii = matcher_ascii(E->m);
-    if (U_SUCCESS(st) && ascii) {
-        limit = n;
-        utrans_transUChars(ascii, buf, &n, 511, 0, &limit, &st);
-    }
+    UChar buf[512], nfd[1024];
+    int32_t n = 0;
+    u_strFromUTF8(buf, 512, &n, name, -1, &st);
+    const UNormalizer2 *norm = unorm2_getNFDInstance(&st);
+    int32_t m = U_SUCCESS(st) ? unorm2_normalize(norm, buf, n, nfd, 1024, &st) : 0;
+    if (U_FAILURE(st))
+        m = 0;
+    const struct list *letters = rules_list(E->m->rules, "id-letter");
     size_t k = 0;
     bool dash = false;
-    for (int32_t i = 0; i < n && k + 2 < size; i++) {
-        UChar c = buf[i];
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            if (dash && k)
-                out[k++] = '-';
-            out[k++] = (char)c;
-            dash = false;
-        } else if (c >= 'A' && c <= 'Z') {
-            if (dash && k)
-                out[k++] = '-';
-            out[k++] = (char)(c | 0x20);
-            dash = false;
-        } else {
-            dash = true;
+    for (int32_t i = 0; i < m && k + 2 < size; i++) {
+        UChar c = nfd[i];
+        if (u_getCombiningClass(c))
+            continue;
+        char ascii = 0;
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            ascii = (char)c;
+        else if (c >= 'A' && c <= 'Z')
+            ascii = (char)(c | 0x20);
+        else if (c >= 0x80 && letters) {
+            char u8[8];
+            int32_t len = 0;
+            UErrorCode s2 = U_ZERO_ERROR;
+            u_strToUTF8(u8, sizeof u8, &len, &c, 1, &s2);
+            const struct entry *en = U_SUCCESS(s2) ? list_lookup(letters, u8, (size_t)len) : NULL;
+            if (en && en->value)
+                ascii = en->value[0];
         }
+        if (!ascii) {
+            dash = true;
+            continue;
+        }
+        if (dash && k)
+            out[k++] = '-';
+        out[k++] = ascii;
+        dash = false;
     }
     out[k] = '\0';
     if (!k || (out[0] >= '0' && out[0] <= '9')) { /* an XML ID starts with a letter */
@@ -181,8 +195,13 @@ static size_t body_of(struct engine *E, const struct pattern *p, size_t s, size_
         nqx_buf_free(&name);
         return 0;
     }
-    char id[160];
-    make_id(E, name.data, id, sizeof id);
+    char id[160] = "";
+    /* The id is made once per body: transliteration is costly. */
+    bool known = false;
+    for (size_t i = 0; i < E->doc->nbodies && !known; i++)
+        known = !strcmp(E->doc->bodies[i].name, name.data);
+    if (!known)
+        make_id(E, name.data, id, sizeof id);
     char *abbr = abbreviated ? nqx_xstrndup(t + s, e - s) : NULL;
     size_t b = nqx_doc_body(E->doc, id, name.data, abbr,
                             kind[0] ? nqx_arena_strdup(&E->doc->arena, kind) : NULL, collective);
@@ -327,14 +346,31 @@ static void add_task(struct engine *E, size_t lead, size_t s, size_t e)
         if (pe <= from)
             break;
     }
-    for (size_t i = 0; i < doc->ndates && !task->deadline; i++)
-        if (doc->dates[i].role == NQX_ROLE_DEADLINE && doc->dates[i].start >= s &&
-            doc->dates[i].end <= e)
+    /* Dates and targets are in text order: each task looks only at its own
+     * (a document of many tasks stays linear). */
+    size_t lo = 0, hi = doc->ndates;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doc->dates[mid].start < s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < doc->ndates && doc->dates[i].start < e && !task->deadline; i++)
+        if (doc->dates[i].role == NQX_ROLE_DEADLINE && doc->dates[i].end <= e)
             task->deadline = doc->dates[i].value;
     if (!task->deadline)
         task->recurrence = recurrence_in(E, s, e);
-    for (size_t i = 0; i < doc->ntargets; i++)
-        if (!doc->targets[i].task && doc->targets[i].start >= s && doc->targets[i].end <= e)
+    lo = 0, hi = doc->ntargets;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doc->targets[mid].start < s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < doc->ntargets && doc->targets[i].start < e; i++)
+        if (!doc->targets[i].task && doc->targets[i].end <= e)
             doc->targets[i].task = doc->ntasks;
 }
 

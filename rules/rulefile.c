@@ -1340,22 +1340,8 @@ void matcher_init(struct matcher *m, const nqx_rules *rules, nqx_doc *doc)
     }
 }
 
-UTransliterator *matcher_ascii(struct matcher *m)
-{
-    if (!m->ascii) {
-        UErrorCode st = U_ZERO_ERROR;
-        static const UChar id[] = u"Any-Latin; Latin-ASCII";
-        m->ascii = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-        if (U_FAILURE(st))
-            m->ascii = NULL;
-    }
-    return m->ascii;
-}
-
 void matcher_fini(struct matcher *m)
 {
-    if (m->ascii)
-        utrans_close(m->ascii);
     free(m->sections);
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mctx);

@@ -6,8 +6,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include <unicode/utrans.h>
-
 #include "rules/rules.h"
 
 /* Limits that keep every match bounded whatever the input (SPEC: no input
@@ -212,7 +210,6 @@ struct matcher {
         const char *section;
     } *sections;
     size_t nsections, sections_cap;
-    UTransliterator *ascii; /* Vietnamese to ASCII, for ids; opened when needed */
     /* When not NULL, called each time a rule decides something. */
     void (*trace)(void *ctx, size_t rule, size_t offset);
     void *trace_ctx;
@@ -268,10 +265,6 @@ typedef enum scan_gate { GATE_DIGIT, GATE_CITATION, GATE_TOKEN } scan_gate;
  * (to read its groups and mark). */
 bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size_t len,
                  size_t from, scan_gate gate, size_t *s, size_t *e, const struct pattern **used);
-
-/* ICU's "Any-Latin; Latin-ASCII" transliterator of this matcher (opened
- * once, on first use), or NULL when ICU lacks it. */
-UTransliterator *matcher_ascii(struct matcher *m);
 
 /* The rule index a combined pattern's last match marked, or SIZE_MAX. */
 size_t marked_rule_of(struct matcher *m);

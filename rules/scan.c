@@ -106,8 +106,10 @@ bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size
     if (!mk->n)
         return false;
     if (gate == GATE_TOKEN) {
+        /* Letters beyond ASCII start a name only in capitals ("Ủy ban"). */
         for (size_t i = from; i < len; i++)
             if (mk->index[(unsigned char)t[i]] && token_start(t, i) &&
+                ((unsigned char)t[i] < 0x80 || citation_start(t, len, i)) &&
                 try_at(m, mk, t, len, i, s, e, used))
                 return true;
         return false;
