@@ -257,8 +257,10 @@ bool layout_section(struct matcher *m, const char *line, size_t len, struct sect
 bool layout_block(struct matcher *m, const char *line, size_t len, size_t *end);
 
 /* Where a scan tries a marked pattern: at token starts shortly before a
- * digit (every date has one), or at token starts that may begin a citation
- * (a capital letter, or "số"). */
+ * number (every date has one, in digits or Roman numerals), at token starts
+ * that may begin a citation (a capital letter, or small letters just before
+ * a number), or at any token start its first byte allows (a letter beyond
+ * ASCII only in capitals). */
 typedef enum scan_gate { GATE_DIGIT, GATE_CITATION, GATE_TOKEN } scan_gate;
 /* The next match of mk in t[from, len) at a position the gate allows,
  * leftmost first; its span in *s, *e, and in *used the pattern that matched
