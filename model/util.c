@@ -204,3 +204,20 @@ size_t nqx_utf8_floor(const char *s, size_t n)
         n--;
     return n;
 }
+
+size_t nqx_lower_bound(const void *base, size_t n, size_t elem_size, size_t key_offset,
+                       size_t key)
+{
+    const char *b = base;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        size_t k;
+        memcpy(&k, b + mid * elem_size + key_offset, sizeof k);
+        if (k < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}

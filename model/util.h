@@ -46,6 +46,13 @@ char *nqx_arena_strndup(nqx_arena *a, const char *s, size_t n);
 char *nqx_arena_strdup(nqx_arena *a, const char *s);
 void nqx_arena_free(nqx_arena *a);
 
+/* The first element of a sorted array (n elements of elem_size bytes) whose
+ * size_t at byte offset key_offset is >= key: a lower bound by binary
+ * search. Findings are kept in text order, and this finds the first at or
+ * after a position. */
+size_t nqx_lower_bound(const void *base, size_t n, size_t elem_size, size_t key_offset,
+                       size_t key);
+
 /* The largest m <= n at which a UTF-8 character of s starts, so that cutting
  * s at m never splits a character. s[n] must be readable (n is less than the
  * length of s, or s is NUL-terminated). */

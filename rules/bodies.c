@@ -19,6 +19,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <unicode/uchar.h>
@@ -258,14 +259,8 @@ static void find_mentions(struct engine *E)
 /* The first mention starting in [s, e), by binary search; NULL if none. */
 static const struct found *mention_in(const struct engine *E, size_t s, size_t e)
 {
-    size_t lo = 0, hi = E->nfound;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (E->found[mid].start < s)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = nqx_lower_bound(E->found, E->nfound, sizeof *E->found,
+                                offsetof(struct found, start), s);
     return lo < E->nfound && E->found[lo].start < e ? &E->found[lo] : NULL;
 }
 
@@ -348,27 +343,15 @@ static void add_task(struct engine *E, size_t lead, size_t s, size_t e)
     }
     /* Dates and targets are in text order: each task looks only at its own
      * (a document of many tasks stays linear). */
-    size_t lo = 0, hi = doc->ndates;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (doc->dates[mid].start < s)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = nqx_lower_bound(doc->dates, doc->ndates, sizeof *doc->dates,
+                                offsetof(nqx_date, start), s);
     for (size_t i = lo; i < doc->ndates && doc->dates[i].start < e && !task->deadline; i++)
         if (doc->dates[i].role == NQX_ROLE_DEADLINE && doc->dates[i].end <= e)
             task->deadline = doc->dates[i].value;
     if (!task->deadline)
         task->recurrence = recurrence_in(E, s, e);
-    lo = 0, hi = doc->ntargets;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (doc->targets[mid].start < s)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    lo = nqx_lower_bound(doc->targets, doc->ntargets, sizeof *doc->targets,
+                         offsetof(nqx_target, start), s);
     for (size_t i = lo; i < doc->ntargets && doc->targets[i].start < e; i++)
         if (!doc->targets[i].task && doc->targets[i].end <= e)
             doc->targets[i].task = doc->ntasks;

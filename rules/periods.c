@@ -7,6 +7,7 @@
  * documents are never a target's period. */
 #include "rules/rules_int.h"
 
+#include <stddef.h>
 #include <string.h>
 
 /* How far from a quantity its clause is searched for a date, each way: a
@@ -68,14 +69,8 @@ static const nqx_date *clause_date(const nqx_doc *doc, size_t ls, size_t le, siz
         ce++;
     /* The first date at or after cs, by binary search: dates are in text
      * order, and a line may hold many targets. */
-    size_t lo = 0, hi = doc->ndates;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (doc->dates[mid].start < cs)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = nqx_lower_bound(doc->dates, doc->ndates, sizeof *doc->dates,
+                                offsetof(nqx_date, start), cs);
     const nqx_date *before = NULL, *after = NULL;
     for (size_t i = lo; i < doc->ndates && doc->dates[i].start < ce; i++) {
         const nqx_date *d = &doc->dates[i];

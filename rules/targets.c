@@ -20,6 +20,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
@@ -908,14 +909,8 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
         {near_lo, near_hi},
     };
     /* The first cue that can lie in the near window. */
-    size_t lo = 0, hi = E->ncues;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (E->cues[mid].start < near_lo)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = nqx_lower_bound(E->cues, E->ncues, sizeof *E->cues, offsetof(struct cue, start),
+                                near_lo);
     for (size_t s = 0; s < 3; s++) {
         const struct cue *best = NULL;
         size_t best_d = 0;
