@@ -183,8 +183,10 @@ static size_t body_of(struct engine *E, const struct pattern *p, size_t s, size_
         abbreviated |= en->value && strchr(en->value, ';');
         nqx_buf_add(&name, canon, clen);
         if (in_span(E, "level", &gs, &ge, p)) {
+            char *level = fold_text(t + gs, ge - gs); /* "Thành phố" → "thành phố" */
             nqx_buf_addc(&name, ' ');
-            nqx_buf_add(&name, t + gs, ge - gs);
+            nqx_buf_adds(&name, level);
+            free(level);
         }
         if (in_span(E, "place", &gs, &ge, p)) {
             while (gs < ge && t[gs] == ' ')
