@@ -1441,8 +1441,24 @@ static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
     }
 }
 
+/* Is the document a normative legal text (a law, a decree, a circular, a
+ * regulation: list normative-type)? Its numbers are norms (fines, fees,
+ * ages, limits), not targets to reach or results. */
+static bool normative(const struct matcher *m, const nqx_doc *doc)
+{
+    const struct list *l = rules_list(m->rules, "normative-type");
+    if (!l || !doc->meta.type)
+        return false;
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->entries[i].phrase, doc->meta.type))
+            return true;
+    return false;
+}
+
 void targets_extract(struct matcher *m, nqx_doc *doc)
 {
+    if (normative(m, doc))
+        return;
     struct engine E = {.m = m, .doc = doc, .t = doc->norm, .len = doc->norm_len};
     E.intro = E.root = (struct context){KIND_NONE, SIZE_MAX, 0, 0};
     for (size_t ls = 0; ls < E.len;) {

@@ -267,9 +267,29 @@ static void sections(void **state)
     nqx_doc_free(doc);
 }
 
+/* A law, a decree, a circular: its numbers are norms, not targets. */
+static void normative_texts_have_no_targets(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text("CHÍNH PHỦ\nSố: 12/2026/NĐ-CP\nHà Nội, ngày 05 tháng 3 năm 2026\n"
+                                "NGHỊ ĐỊNH\nQuy định xử phạt vi phạm hành chính\n\n"
+                                "Điều 5. Phạt tiền từ 5.000.000 đồng đến 10.000.000 đồng.\n"
+                                "Điều 6. Người từ đủ 16 tuổi phải chịu trách nhiệm.\n");
+    assert_non_null(doc);
+    assert_string_equal(doc->meta.type, "nghi-dinh");
+    assert_int_equal(doc->ntargets, 0);
+    nqx_doc_free(doc);
+    /* A resolution's numbers are read as before. */
+    doc = convert_text("NGHỊ QUYẾT\nVề nhiệm vụ năm 2026\n\nTỷ lệ che phủ rừng đạt 42%.\n");
+    assert_non_null(doc);
+    assert_int_equal(doc->ntargets, 1);
+    nqx_doc_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(normative_texts_have_no_targets),
         cmocka_unit_test(comparator_table),
         cmocka_unit_test(ranges),
         cmocka_unit_test(changes),
