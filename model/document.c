@@ -71,8 +71,10 @@ void nqx_doc_free(nqx_doc *doc)
     for (size_t i = 0; i < doc->nbodies; i++)
         free(doc->bodies[i].mentions);
     free(doc->bodies);
-    for (size_t i = 0; i < doc->ntasks; i++)
+    for (size_t i = 0; i < doc->ntasks; i++) {
         free(doc->tasks[i].support);
+        free(doc->tasks[i].leads);
+    }
     free(doc->tasks);
     free(doc->refs);
     free(doc->meta.recipients);

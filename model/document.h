@@ -119,7 +119,8 @@ typedef struct nqx_body {
 typedef struct nqx_task {
     size_t line;
     const char *section;
-    size_t lead;      /* 1-based body index; 0 when none */
+    size_t *leads;    /* 1-based body indexes: the bodies of its subject */
+    size_t nleads;
     size_t *support;  /* 1-based body indexes */
     size_t nsupport;
     const char *text;

@@ -259,8 +259,8 @@ static void write_tasks(xmlTextWriterPtr w, const nqx_doc *doc)
         attr(w, "id", id);
         attr_size(w, "line", t->line);
         attr(w, "section", t->section);
-        if (t->lead)
-            body_ref(w, doc, "lead", t->lead);
+        for (size_t k = 0; k < t->nleads; k++)
+            body_ref(w, doc, "lead", t->leads[k]);
         for (size_t k = 0; k < t->nsupport; k++)
             body_ref(w, doc, "support", t->support[k]);
         element(w, "text", t->text ? t->text : "");

@@ -31,12 +31,30 @@
 #define SUPPORT_REACH 240
 #define SUPPORT_GAP 8
 #define TASK_TEXT_MAX 600
-/* The most bytes between two bodies of one subject. */
-#define SUBJECT_GAP 64
+/* The most bytes between two bodies of one subject, and of an opening
+ * phrase before the subject. */
+#define SUBJECT_GAP 96
+#define OPENING_MAX 160
 
 struct found {
     size_t start, end, body; /* body: 1-based */
 };
+
+/* The leads of one task: the bodies of its subject. */
+#define LEADS_MAX 8
+struct leads {
+    size_t v[LEADS_MAX];
+    size_t n;
+};
+
+static void add_lead(struct leads *l, size_t body)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i] == body)
+            return;
+    if (l->n < LEADS_MAX)
+        l->v[l->n++] = body;
+}
 
 struct engine {
     struct matcher *m;
@@ -144,11 +162,9 @@ static size_t body_of(struct engine *E, const struct pattern *p, size_t s, size_
     bool abbreviated = false, collective = false;
     size_t gs, ge;
     if (in_span(E, "collective", &gs, &ge, p)) {
-        const struct entry *en = list_lookup(rules_list(r, "body-collective"), t + gs, ge - gs);
-        if (en)
-            nqx_buf_adds(&name, en->phrase);
-        else
-            nqx_buf_add(&name, t + gs, ge - gs);
+        char *folded = fold_text(t + gs, ge - gs); /* "Các ban" is "các ban" */
+        nqx_buf_adds(&name, folded);
+        free(folded);
         snprintf(kind, sizeof kind, "collective");
         collective = true;
     } else if (in_span(E, "head", &gs, &ge, p)) {
@@ -314,14 +330,16 @@ static const char *recurrence_in(const struct engine *E, size_t s, size_t e)
     return found;
 }
 
-static void add_task(struct engine *E, size_t lead, size_t s, size_t e)
+static void add_task(struct engine *E, const struct leads *leads, size_t s, size_t e)
 {
     nqx_doc *doc = E->doc;
     nqx_task *task = nqx_doc_add_task(doc);
     task->line = nqx_doc_line(doc, s, NULL);
     task->start = s;
     task->end = e;
-    task->lead = lead;
+    task->leads = nqx_xmalloc(leads->n * sizeof *task->leads);
+    memcpy(task->leads, leads->v, leads->n * sizeof *task->leads);
+    task->nleads = leads->n;
     task->section = section_at(E, s);
     size_t te = e - s > TASK_TEXT_MAX ? s + nqx_utf8_floor(E->t + s, TASK_TEXT_MAX) : e;
     task->text = nqx_arena_strndup(&doc->arena, E->t + s, te - s);
@@ -331,7 +349,9 @@ static void add_task(struct engine *E, size_t lead, size_t s, size_t e)
         size_t at = pe, reach = pe + SUPPORT_REACH < e ? pe + SUPPORT_REACH : e;
         for (const struct found *f = mention_in(E, at, reach); f && f->start <= at + SUPPORT_GAP;
              f = mention_in(E, at, reach)) {
-            bool seen = f->body == lead;
+            bool seen = false;
+            for (size_t k = 0; k < leads->n && !seen; k++)
+                seen = leads->v[k] == f->body;
             for (size_t k = 0; k < task->nsupport && !seen; k++)
                 seen = task->support[k] == f->body;
             if (!seen) {
@@ -359,34 +379,75 @@ static void add_task(struct engine *E, size_t lead, size_t s, size_t e)
             doc->targets[i].task = doc->ntasks;
 }
 
-/* The lead of the sentence [s, e): the body after "Giao"/"Đề nghị", or the
- * body it starts with when a directive verb follows; 0 for none. */
-static size_t lead_of(struct engine *E, size_t s, size_t e)
+/* The bodies named one after another from the mention f on, joined by
+ * commas, "và" or words that are no body ("các Tổ đại biểu"), up to the
+ * first that a task rule of kind `stop` follows: the subject of a sentence
+ * may name several bodies; words that hand the task on (task=delegate)
+ * end it too. Their indexes go to leads (at most LEADS_MAX); returns where
+ * the last one ends. */
+static size_t subject_chain(struct engine *E, const struct found *f, size_t e, int stop,
+                            struct leads *leads)
 {
-    size_t ms, me;
-    size_t at = s;
-    if (task_rule(E, TASK_ASSIGN, s, e, &ms, &me))
-        at = me;
-    const struct found *f = mention_in(E, at, e);
-    if (!f || f->start != at)
-        return 0;
-    if (at != s)
-        return f->body;
-    /* The subject may name several bodies ("Thường trực HĐND tỉnh, các Ban
-     * của HĐND tỉnh, các Tổ đại biểu … giám sát"): the verb follows the
-     * last of them; the first leads. */
-    size_t end = f->end;
+    size_t end = f->end, ms, me;
+    add_lead(leads, f->body);
     for (const struct found *g = f + 1; g < E->found + E->nfound && g->start < e &&
                                         g->start <= end + SUBJECT_GAP;
          g++) {
         bool joined = true;
         for (size_t k = end; k < g->start && joined; k++)
             joined = E->t[k] != '.' && E->t[k] != ';' && E->t[k] != ':';
-        if (!joined || task_rule(E, TASK_SUBJECT, end, e, &ms, &me))
+        if (!joined || task_rule(E, stop, end, e, &ms, &me) ||
+            task_rule(E, TASK_DELEGATE, end, e, &ms, &me))
             break;
+        add_lead(leads, g->body);
         end = g->end;
     }
-    return task_rule(E, TASK_SUBJECT, end, e, &ms, &me) ? f->body : 0;
+    return end;
+}
+
+/* The leads of the sentence [s, e): the bodies after "Giao"/"Đề nghị"; or
+ * its subject's bodies when a directive verb follows them; or, when the
+ * subject asks others ("Ban Thường vụ yêu cầu các cấp ủy, MTTQ … tập
+ * trung"), the bodies it asks. */
+static void leads_of(struct engine *E, size_t s, size_t e, struct leads *leads)
+{
+    size_t ms, me;
+    leads->n = 0;
+    if (task_rule(E, TASK_ASSIGN, s, e, &ms, &me)) {
+        const struct found *f = mention_in(E, me, e);
+        if (f && f->start == me)
+            subject_chain(E, f, e, TASK_SUBJECT, leads);
+        return;
+    }
+    /* The subject starts the sentence, or follows an opening phrase and its
+     * comma ("Trên cơ sở kết quả đánh giá, các cấp ủy … rà soát"). */
+    const struct found *f = mention_in(E, s, e);
+    if (!f || (f->start != s &&
+               (f->start > s + OPENING_MAX || f->start < s + 2 || E->t[f->start - 1] != ' ' ||
+                E->t[f->start - 2] != ',')))
+        return;
+    size_t end = subject_chain(E, f, e, TASK_SUBJECT, leads);
+    if (task_rule(E, TASK_DELEGATE, end, e, &ms, &me)) {
+        const struct found *g = mention_in(E, me, e);
+        leads->n = 0;
+        if (g && g->start == me)
+            subject_chain(E, g, e, TASK_SUBJECT, leads);
+        return;
+    }
+    /* The verb follows the subject, maybe after more of the subject's list
+     * that names no body ("…, các Tổ đại biểu và đại biểu HĐND tỉnh giám
+     * sát"): only when the list goes on (a comma, "và"). */
+    if (task_rule(E, TASK_SUBJECT, end, e, &ms, &me))
+        return;
+    bool list_goes_on = end < e && (E->t[end] == ',' || !strncmp(E->t + end, " và ", 5));
+    size_t limit = end + SUBJECT_GAP < e ? end + SUBJECT_GAP : e;
+    for (size_t k = end; k <= limit && list_goes_on; k++) {
+        if (k < e && (E->t[k] == '.' || E->t[k] == ';' || E->t[k] == ':'))
+            break;
+        if ((k == end || E->t[k - 1] == ' ') && task_rule(E, TASK_SUBJECT, k, e, &ms, &me))
+            return;
+    }
+    leads->n = 0;
 }
 
 static bool is_bullet(const char *t, size_t s, size_t e)
@@ -394,26 +455,49 @@ static bool is_bullet(const char *t, size_t s, size_t e)
     return s < e && (t[s] == '-' || t[s] == '+' || t[s] == '*');
 }
 
+/* What starts a line: a bullet, or a marker of some kind ('n' number, 'l'
+ * letter, 'r' Roman …), or nothing (0). */
+static char line_marker(struct engine *E, size_t ls, size_t le, size_t *body)
+{
+    struct section_match sm;
+    if (layout_section(E->m, E->t + ls, le - ls, &sm)) {
+        *body = ls + sm.end;
+        return sm.kind;
+    }
+    if (is_bullet(E->t, ls, le)) {
+        *body = ls + 1;
+        return '-';
+    }
+    *body = ls;
+    return 0;
+}
+
 static void find_tasks(struct engine *E)
 {
     const char *t = E->t;
-    size_t list_lead = 0; /* the lead of the sentence a list stands under */
+    /* The leads of the sentence a list stands under ("UBND huyện chỉ đạo:",
+     * "Ban Thường vụ yêu cầu … các nhiệm vụ sau:"), and the marker its items
+     * start with: items with that marker are its tasks, a line with another
+     * marker ends it, a line with none continues an item. */
+    struct leads list_leads = {0}, leads;
+    char list_marker = 0;
     for (size_t ls = 0; ls < E->len;) {
         const char *nl = memchr(t + ls, '\n', E->len - ls);
         size_t le = nl ? (size_t)(nl - t) : E->len;
-        size_t s = ls;
-        struct section_match sm;
-        bool marker = layout_section(E->m, t + ls, le - ls, &sm);
-        bool item = is_bullet(t, ls, le) || (marker && sm.kind == 'l');
-        if (marker)
-            s = ls + sm.end;
-        else if (is_bullet(t, ls, le))
-            s = ls + 1;
-        if (!item)
-            list_lead = 0;
         if (E->doc->meta.tail_start && ls >= E->doc->meta.tail_start)
             break;
+        size_t s;
+        char marker = line_marker(E, ls, le, &s);
+        bool item = false;
+        if (list_leads.n && marker) {
+            if (!list_marker && marker != 'r' && marker != 'p' && marker != 'a')
+                list_marker = marker;
+            item = marker == list_marker;
+            if (!item)
+                list_leads.n = 0;
+        }
         /* Sentences: split at ". " before a capital letter or at the end. */
+        bool first = true;
         while (s < le) {
             while (s < le && (t[s] == ' ' || t[s] == '.' || t[s] == ':' || t[s] == ')'))
                 s++;
@@ -424,14 +508,17 @@ static void find_tasks(struct engine *E)
                 e++;
             if (s >= e)
                 break;
-            size_t lead = lead_of(E, s, e);
-            if (lead) {
-                add_task(E, lead, s, e);
-                if (e == le && t[le - 1] == ':')
-                    list_lead = lead;
-            } else if (item && list_lead) {
-                add_task(E, list_lead, s, e);
+            leads_of(E, s, e, &leads);
+            if (leads.n) {
+                add_task(E, &leads, s, e);
+                if (e == le && t[le - 1] == ':') {
+                    list_leads = leads;
+                    list_marker = 0;
+                }
+            } else if (item && first) {
+                add_task(E, &list_leads, s, e);
             }
+            first = false;
             s = e + 1;
         }
         ls = le + 1;

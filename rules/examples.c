@@ -279,8 +279,16 @@ static const char *body_attr(const nqx_body *b, const char *key, char *buf, size
 static const char *task_attr(const nqx_doc *doc, const nqx_task *t, const char *key, char *buf,
                              size_t size)
 {
-    if (!strcmp(key, "lead"))
-        return t->lead ? doc->bodies[t->lead - 1].name : "none";
+    if (!strcmp(key, "lead")) {
+        if (!t->nleads)
+            return "none";
+        buf[0] = '\0';
+        for (size_t i = 0; i < t->nleads; i++) {
+            size_t o = strlen(buf);
+            snprintf(buf + o, size - o, "%s%s", i ? " + " : "", doc->bodies[t->leads[i] - 1].name);
+        }
+        return buf;
+    }
     if (!strcmp(key, "deadline"))
         return t->deadline ? t->deadline : t->recurrence ? t->recurrence : "none";
     if (!strcmp(key, "section"))
@@ -361,7 +369,7 @@ static bool check_findings(const nqx_doc *doc, enum finding what, const char *ex
             const char *what_text =
                 what == FIND_DATES    ? doc->dates[i].value
                 : what == FIND_BODIES ? doc->bodies[i].name
-                : what == FIND_TASKS  ? (doc->tasks[i].lead ? doc->bodies[doc->tasks[i].lead - 1].name : "-")
+                : what == FIND_TASKS  ? (doc->tasks[i].nleads ? doc->bodies[doc->tasks[i].leads[0] - 1].name : "-")
                 : doc->refs[i].number ? doc->refs[i].number
                                       : doc->refs[i].text;
             snprintf(why + o, size - o, "%s %s", i ? ";" : ":", what_text);

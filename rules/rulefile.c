@@ -34,7 +34,7 @@ const char *const rule_role_names[ROLE_COUNT] = {
     "date", "date-role", "reference", "ref-issuer", "meta", "body", "task",
 };
 
-const char *const task_rule_names[3] = {"assign", "subject", "support"};
+const char *const task_rule_names[4] = {"assign", "subject", "support", "delegate"};
 
 const char *const part_names[2] = {"first", "last"};
 const char *const meta_field_names[META_COUNT] = {
@@ -780,7 +780,7 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
         else if (kl == 8 && !strncmp(s, "baseline", 8))
             slot = &baseline, val = parse_enum(v, vl, yesno, 2);
         else if (kl == 4 && !strncmp(s, "task", 4))
-            slot = &ru->task, val = parse_enum(v, vl, task_rule_names, 3);
+            slot = &ru->task, val = parse_enum(v, vl, task_rule_names, 4);
         else if (kl == 5 && !strncmp(s, "field", 5))
             slot = &ru->field, val = parse_enum(v, vl, meta_field_names, META_COUNT);
         else if (kl == 6 && !strncmp(s, "window", 6)) {

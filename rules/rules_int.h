@@ -75,8 +75,8 @@ extern const char *const meta_field_names[META_COUNT];
 
 /* What a task rule finds: words giving work to the body after them, a
  * directive verb after the subject, the bodies that support. */
-enum { TASK_ASSIGN, TASK_SUBJECT, TASK_SUPPORT };
-extern const char *const task_rule_names[3];
+enum { TASK_ASSIGN, TASK_SUBJECT, TASK_SUPPORT, TASK_DELEGATE };
+extern const char *const task_rule_names[4];
 
 /* A compiled pattern; code is NULL when the rule has none. */
 /* Named groups of a pattern, read once when it is compiled (a name may

@@ -103,7 +103,7 @@ static const nqx_task *task_on(const nqx_doc *doc, size_t line)
 
 static const char *lead_name(const nqx_doc *doc, const nqx_task *t)
 {
-    return t->lead ? doc->bodies[t->lead - 1].name : "";
+    return t->nleads ? doc->bodies[t->leads[0] - 1].name : "";
 }
 
 static void tasks(void **state)
