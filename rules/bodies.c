@@ -169,6 +169,8 @@ static size_t body_of(struct engine *E, const struct pattern *p, size_t s, size_
         collective = true;
     } else if (in_span(E, "head", &gs, &ge, p)) {
         const struct entry *en = list_lookup(rules_list(r, "body-head"), t + gs, ge - gs);
+        if (!en)
+            en = list_lookup(rules_list(r, "body-purpose-head"), t + gs, ge - gs);
         const char *canon;
         size_t clen;
         if (en)
