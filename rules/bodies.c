@@ -35,6 +35,8 @@
  * phrase before the subject. */
 #define SUBJECT_GAP 96
 #define OPENING_MAX 160
+/* The longest line read as a heading that names a body. */
+#define HEADING_MAX 240
 
 struct found {
     size_t start, end, body; /* body: 1-based */
@@ -497,6 +499,17 @@ static void find_tasks(struct engine *E)
             item = marker == list_marker;
             if (!item)
                 list_leads.n = 0;
+        }
+        /* A heading that names a body ("1. Phòng Văn hóa và Thông tin (cơ
+         * quan thường trực …)"): the items under it are that body's tasks. */
+        const struct found *hb = marker && marker != '-' ? mention_in(E, s, le) : NULL;
+        if (hb && hb->start <= s + 1 && le - ls < HEADING_MAX && t[le - 1] != '.' &&
+            (leads_of(E, s, le, &leads), !leads.n)) {
+            list_leads.n = 0;
+            add_lead(&list_leads, hb->body);
+            list_marker = 0;
+            ls = le + 1;
+            continue;
         }
         /* Sentences: split at ". " before a capital letter or at the end. */
         bool first = true;

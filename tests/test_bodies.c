@@ -143,6 +143,23 @@ static void tasks(void **state)
     nqx_doc_free(doc);
 }
 
+/* The items under a heading that names a body are its tasks. */
+static void heading_names_the_lead(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text("1. Phòng Văn hóa và Thông tin (cơ quan thường trực)\n"
+                                "- Chủ trì triển khai Kế hoạch;\n"
+                                "- Tổng hợp, báo cáo trước ngày 10/10/2024.\n"
+                                "2. Công an huyện\n"
+                                "- Bảo đảm an ninh mạng.\n");
+    assert_non_null(doc);
+    assert_int_equal(doc->ntasks, 3);
+    assert_string_equal(lead_name(doc, task_on(doc, 2)), "Phòng Văn hóa và Thông tin");
+    assert_string_equal(task_on(doc, 3)->deadline, "2024-10-10");
+    assert_string_equal(lead_name(doc, task_on(doc, 5)), "Công an huyện");
+    nqx_doc_free(doc);
+}
+
 /* A body's record is valid: ids unique, references resolve. */
 static void record_validates(void **state)
 {
@@ -171,6 +188,7 @@ int main(void)
         cmocka_unit_test(not_bodies),
         cmocka_unit_test(header_and_signature_are_not_bodies),
         cmocka_unit_test(tasks),
+        cmocka_unit_test(heading_names_the_lead),
         cmocka_unit_test(record_validates),
     };
     return cmocka_run_group_tests_name("bodies", tests, load_test_rules, free_test_rules);
