@@ -8,7 +8,7 @@
 #   external  the public documents of $NQX_BENCH_DIR (default
 #             ../shared/corpus-external, where present; never committed):
 #             what an archive holds, about 500 targets per MB.
-# Time is CPU time (user + system) of one process on one core, the best of
+# Time is CPU time (user + system) of the process on one core, the best of
 # RUNS runs, nqx and uconv alternating so that both see the same machine.
 # It prints figures; it asserts nothing.
 set -euo pipefail
@@ -20,18 +20,27 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 command -v uconv > /dev/null || { echo "bench: uconv not found (Debian: icu-devtools)"; exit 2; }
 
-# build NAME FILE...: $dir/NAME-1x.txt (whole files until SIZE_MB) and -4x.
+# build NAME FILE...: the list of whole files, repeated until SIZE_MB
+# ($dir/NAME-1x.list, one path a line) and four times that (-4x.list), and
+# the same bytes concatenated (NAME-1x.txt, NAME-4x.txt) for uconv. nqx
+# converts the files one by one in one process, as an archive is converted
+# (each document its own record, its own metadata).
 build() {
-    local name=$1
+    local name=$1 size=0 n
     shift
-    : > "$dir/$name-1x.txt"
-    while [ "$(wc -c < "$dir/$name-1x.txt")" -lt $((SIZE_MB * 1048576)) ]; do
+    : > "$dir/$name-1x.list"
+    while [ "$size" -lt $((SIZE_MB * 1048576)) ]; do
         for f in "$@"; do
-            cat "$f" >> "$dir/$name-1x.txt"
-            [ "$(wc -c < "$dir/$name-1x.txt")" -ge $((SIZE_MB * 1048576)) ] && break
+            echo "$f" >> "$dir/$name-1x.list"
+            n=$(wc -c < "$f")
+            size=$((size + n))
+            [ "$size" -ge $((SIZE_MB * 1048576)) ] && break
         done
     done
-    for _ in 1 2 3 4; do cat "$dir/$name-1x.txt"; done > "$dir/$name-4x.txt"
+    for _ in 1 2 3 4; do cat "$dir/$name-1x.list"; done > "$dir/$name-4x.list"
+    for size in 1x 4x; do
+        xargs cat < "$dir/$name-$size.list" > "$dir/$name-$size.txt"
+    done
 }
 
 # cpu_seconds COMMAND...: user + system seconds of one run.
@@ -52,7 +61,8 @@ measure() {
         f="$dir/$name-$size.txt"
         best[nqx$size]="" best[uconv$size]=""
         for _ in $(seq "$RUNS"); do
-            best[nqx$size]=$(min "$(cpu_seconds "$NQX" convert -q "$f")" "${best[nqx$size]}")
+            best[nqx$size]=$(min "$(cpu_seconds xargs -a "$dir/$name-$size.list" \
+                "$NQX" convert -q -o "$dir/out")" "${best[nqx$size]}")
             best[uconv$size]=$(min "$(cpu_seconds uconv -f utf-8 -t utf-8 -x nfc "$f")" \
                 "${best[uconv$size]}")
         done
