@@ -138,7 +138,8 @@ static void load_line(struct reader *R, size_t ls, size_t le, struct line *l)
     l->last = le > ls ? nqx_doc_line(R->doc, le - 1, NULL) : l->first;
     size_t n = le - ls < LINE_COPY - 1 ? le - ls : nqx_utf8_floor(R->t + ls, LINE_COPY - 1);
     memcpy(l->clean, R->t + ls, n);
-    l->clean[n] = '\0';
+    /* Zeroed to its end: PCRE2's JIT may read a little past the subject. */
+    memset(l->clean + n, 0, LINE_COPY - n);
 }
 
 /* Where every line starts (the signature block is looked for from the end,
