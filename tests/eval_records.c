@@ -85,6 +85,15 @@ static size_t read_rows(const char *path, struct row **out)
     return n;
 }
 
+/* The rows of the annotation NAME.ext beside NAME.txt; (size_t)-1 when
+ * there is none. */
+static size_t read_annotation(const char *txt, const char *ext, struct row **rows)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%.*s.%s", (int)(strlen(txt) - 4), txt, ext);
+    return read_rows(path, rows);
+}
+
 struct totals {
     size_t dates_found, dates_expected, dates_matched, dates_role, dates_bad_iso;
     size_t refs_found, refs_expected, refs_matched, refs_type, refs_date, refs_issuer;
@@ -98,10 +107,8 @@ static regex_t iso;
 
 static void eval_dates(const char *txt, const nqx_doc *doc, bool verbose, struct totals *t)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%.*s.dates", (int)(strlen(txt) - 4), txt);
     struct row *rows = NULL;
-    size_t n = read_rows(path, &rows);
+    size_t n = read_annotation(txt, "dates", &rows);
     if (n == (size_t)-1)
         return;
     t->dates_found += doc->ndates;
@@ -145,10 +152,8 @@ static const char *or_dash(const char *s)
 
 static void eval_refs(const char *txt, const nqx_doc *doc, bool verbose, struct totals *t)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%.*s.refs", (int)(strlen(txt) - 4), txt);
     struct row *rows = NULL;
-    size_t n = read_rows(path, &rows);
+    size_t n = read_annotation(txt, "refs", &rows);
     if (n == (size_t)-1)
         return;
     t->refs_found += doc->nrefs;
@@ -223,10 +228,8 @@ static const char *const meta_keys[] = {
 
 static void eval_meta(const char *txt, const nqx_doc *doc, bool verbose, struct totals *t)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%.*s.meta", (int)(strlen(txt) - 4), txt);
     struct row *rows = NULL;
-    size_t n = read_rows(path, &rows);
+    size_t n = read_annotation(txt, "meta", &rows);
     if (n == (size_t)-1)
         return;
     const nqx_meta *m = &doc->meta;
@@ -281,10 +284,8 @@ static void eval_meta(const char *txt, const nqx_doc *doc, bool verbose, struct 
  * counted apart. */
 static void eval_bodies(const char *txt, const nqx_doc *doc, bool verbose, struct totals *t)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%.*s.bodies", (int)(strlen(txt) - 4), txt);
     struct row *rows = NULL;
-    size_t n = read_rows(path, &rows);
+    size_t n = read_annotation(txt, "bodies", &rows);
     if (n == (size_t)-1)
         return;
     for (size_t k = 0; k < n; k++) {
@@ -349,10 +350,8 @@ static bool same_support(const nqx_doc *doc, const nqx_task *task, const char *w
  * with the same line and lead, else to a row on the same line. */
 static void eval_tasks(const char *txt, const nqx_doc *doc, bool verbose, struct totals *t)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%.*s.tasks", (int)(strlen(txt) - 4), txt);
     struct row *rows = NULL;
-    size_t n = read_rows(path, &rows);
+    size_t n = read_annotation(txt, "tasks", &rows);
     if (n == (size_t)-1)
         return;
     t->tasks_expected += n;
