@@ -1447,12 +1447,23 @@ static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
 static bool normative(const struct matcher *m, const nqx_doc *doc)
 {
     const struct list *l = rules_list(m->rules, "normative-type");
-    if (!l || !doc->meta.type)
-        return false;
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; l && doc->meta.type && i < l->n; i++)
         if (!strcmp(l->entries[i].phrase, doc->meta.type))
             return true;
-    return false;
+    /* A decision that issues a regulation or publishes procedures is
+     * normative too: its title says so (list normative-title). */
+    l = rules_list(m->rules, "normative-title");
+    if (!l || !doc->meta.title)
+        return false;
+    char *title = fold_text(doc->meta.title, strlen(doc->meta.title));
+    bool found = false;
+    for (size_t i = 0; i < l->n && !found; i++) {
+        const char *p = l->entries[i].folded;
+        size_t n = strlen(p);
+        found = !strncmp(title, p, n) && (!title[n] || title[n] == ' ');
+    }
+    free(title);
+    return found;
 }
 
 void targets_extract(struct matcher *m, nqx_doc *doc)

@@ -279,6 +279,12 @@ static void normative_texts_have_no_targets(void **state)
     assert_string_equal(doc->meta.type, "nghi-dinh");
     assert_int_equal(doc->ntargets, 0);
     nqx_doc_free(doc);
+    /* A decision that issues a regulation is normative by its title. */
+    doc = convert_text("QUYẾT ĐỊNH\nBan hành Quy chế quản lý cụm công nghiệp\n\n"
+                       "Điều 3. Hồ sơ gồm 01 bộ; chấm tối đa 30 điểm.\n");
+    assert_non_null(doc);
+    assert_int_equal(doc->ntargets, 0);
+    nqx_doc_free(doc);
     /* A resolution's numbers are read as before. */
     doc = convert_text("NGHỊ QUYẾT\nVề nhiệm vụ năm 2026\n\nTỷ lệ che phủ rừng đạt 42%.\n");
     assert_non_null(doc);
