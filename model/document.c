@@ -74,6 +74,7 @@ void nqx_doc_free(nqx_doc *doc)
     for (size_t i = 0; i < doc->ntasks; i++) {
         free(doc->tasks[i].support);
         free(doc->tasks[i].leads);
+        free(doc->tasks[i].deadlines);
     }
     free(doc->tasks);
     free(doc->refs);

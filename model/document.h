@@ -124,8 +124,10 @@ typedef struct nqx_task {
     size_t *support;  /* 1-based body indexes */
     size_t nsupport;
     const char *text;
-    const char *deadline;   /* ISO 8601, or NULL */
-    const char *recurrence; /* ISO 8601 duration, or NULL */
+    const char *deadline;   /* ISO 8601, or NULL: the first of deadlines */
+    const char *recurrence; /* ISO 8601 duration ("P3M"), or NULL */
+    const char **deadlines; /* every deadline it states, in text order */
+    size_t ndeadlines;
     size_t start, end;
 } nqx_task;
 

@@ -264,9 +264,13 @@ static void write_tasks(xmlTextWriterPtr w, const nqx_doc *doc)
         for (size_t k = 0; k < t->nsupport; k++)
             body_ref(w, doc, "support", t->support[k]);
         element(w, "text", t->text ? t->text : "");
-        if (t->deadline || t->recurrence) {
+        for (size_t k = 0; k < t->ndeadlines; k++) {
             xmlTextWriterStartElement(w, BAD_CAST "deadline");
-            attr(w, "value", t->deadline);
+            attr(w, "value", t->deadlines[k]);
+            xmlTextWriterEndElement(w);
+        }
+        if (t->recurrence) {
+            xmlTextWriterStartElement(w, BAD_CAST "deadline");
             attr(w, "recurrence", t->recurrence);
             xmlTextWriterEndElement(w);
         }

@@ -10,9 +10,9 @@
  * Tasks: a sentence whose subject is a body followed by a directive verb
  * (task rules with set: task=subject), or that gives work to a body ("Giao
  * X", task=assign), is a task led by that body; the bodies right after
- * "phối hợp với" (task=support) support it; a deadline date in the sentence
- * (found by the dates engine) or a recurrence word ("hằng quý") is its
- * deadline. The items of a list under such a sentence ("UBND huyện chỉ
+ * "phối hợp với" (task=support) support it; the deadline dates in the
+ * sentence (found by the dates engine) and a recurrence word ("hằng quý")
+ * are its deadlines. The items of a list under such a sentence ("UBND huyện chỉ
  * đạo:" then "- …") are tasks of the same body. A target inside a task's
  * sentence belongs to it. */
 #include "rules/rules_int.h"
@@ -47,6 +47,7 @@ struct found {
 struct leads {
     size_t v[LEADS_MAX];
     size_t n;
+    bool head; /* the sentence only names them: the items below are theirs */
 };
 
 static void add_lead(struct leads *l, size_t body)
@@ -371,11 +372,14 @@ static void add_task(struct engine *E, const struct leads *leads, size_t s, size
      * (a document of many tasks stays linear). */
     size_t lo = nqx_lower_bound(doc->dates, doc->ndates, sizeof *doc->dates,
                                 offsetof(nqx_date, start), s);
-    for (size_t i = lo; i < doc->ndates && doc->dates[i].start < e && !task->deadline; i++)
-        if (doc->dates[i].role == NQX_ROLE_DEADLINE && doc->dates[i].end <= e)
-            task->deadline = doc->dates[i].value;
-    if (!task->deadline)
-        task->recurrence = recurrence_in(E, s, e);
+    for (size_t i = lo; i < doc->ndates && doc->dates[i].start < e; i++)
+        if (doc->dates[i].role == NQX_ROLE_DEADLINE && doc->dates[i].end <= e) {
+            task->deadlines = nqx_xrealloc(task->deadlines,
+                                           (task->ndeadlines + 1) * sizeof *task->deadlines);
+            task->deadlines[task->ndeadlines++] = doc->dates[i].value;
+        }
+    task->deadline = task->ndeadlines ? task->deadlines[0] : NULL;
+    task->recurrence = recurrence_in(E, s, e);
     lo = nqx_lower_bound(doc->targets, doc->ntargets, sizeof *doc->targets,
                          offsetof(nqx_target, start), s);
     for (size_t i = lo; i < doc->ntargets && doc->targets[i].start < e; i++)
@@ -417,10 +421,17 @@ static void leads_of(struct engine *E, size_t s, size_t e, struct leads *leads)
 {
     size_t ms, me;
     leads->n = 0;
+    leads->head = false;
     if (task_rule(E, TASK_ASSIGN, s, e, &ms, &me)) {
         const struct found *f = mention_in(E, me, e);
-        if (f && f->start == me)
-            subject_chain(E, f, e, TASK_SUBJECT, leads);
+        if (f && f->start == me) {
+            size_t end = subject_chain(E, f, e, TASK_SUBJECT, leads);
+            /* "Đề nghị X và Y" with nothing after: the head of a list of
+             * X's and Y's tasks, not a task itself. */
+            while (end < e && (E->t[end] == ' ' || E->t[end] == ':' || E->t[end] == '.'))
+                end++;
+            leads->head = end == e;
+        }
         return;
     }
     /* The subject starts the sentence, or follows an opening phrase and its
@@ -524,7 +535,10 @@ static void find_tasks(struct engine *E)
             if (s >= e)
                 break;
             leads_of(E, s, e, &leads);
-            if (leads.n) {
+            if (leads.n && leads.head) {
+                list_leads = leads;
+                list_marker = 0;
+            } else if (leads.n) {
                 add_task(E, &leads, s, e);
                 if (e == le && t[le - 1] == ':') {
                     list_leads = leads;

@@ -289,8 +289,20 @@ static const char *task_attr(const nqx_doc *doc, const nqx_task *t, const char *
         }
         return buf;
     }
-    if (!strcmp(key, "deadline"))
-        return t->deadline ? t->deadline : t->recurrence ? t->recurrence : "none";
+    if (!strcmp(key, "deadline")) {
+        if (!t->ndeadlines && !t->recurrence)
+            return "none";
+        buf[0] = '\0';
+        for (size_t i = 0; i < t->ndeadlines; i++) {
+            size_t o = strlen(buf);
+            snprintf(buf + o, size - o, "%s%s", i ? " + " : "", t->deadlines[i]);
+        }
+        if (t->recurrence) {
+            size_t o = strlen(buf);
+            snprintf(buf + o, size - o, "%s%s", o ? " + " : "", t->recurrence);
+        }
+        return buf;
+    }
     if (!strcmp(key, "section"))
         return t->section ? t->section : "none";
     if (!strcmp(key, "text"))

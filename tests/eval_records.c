@@ -357,37 +357,49 @@ static void eval_tasks(const char *txt, const nqx_doc *doc, bool verbose, struct
     t->tasks_expected += n;
     for (size_t i = 0; i < doc->ntasks; i++) {
         const nqx_task *task = &doc->tasks[i];
-        const char *deadline = task->deadline ? task->deadline
-                               : task->recurrence ? task->recurrence
-                                                  : "-";
-        for (size_t l = 0; l < (task->nleads ? task->nleads : 1); l++) {
-            const char *lead = task->nleads ? doc->bodies[task->leads[l] - 1].name : "-";
-            t->tasks_found++;
-            struct row *r = NULL;
-            for (size_t k = 0; k < n && !r; k++)
-                if (!rows[k].used && (size_t)atol(rows[k].f[0]) == task->line &&
-                    !strcmp(rows[k].f[1], lead))
-                    r = &rows[k];
-            for (size_t k = 0; k < n && !r; k++)
-                if (!rows[k].used && (size_t)atol(rows[k].f[0]) == task->line)
-                    r = &rows[k];
-            if (!r) {
-                if (verbose)
-                    printf("%s:%zu: extra task led by '%s'\n", txt, task->line, lead);
-                continue;
+        /* One row per lead and per deadline (a date or a recurrence). */
+        const char *deadlines[16];
+        size_t nd = 0;
+        for (size_t k = 0; k < task->ndeadlines && nd < 15; k++)
+            deadlines[nd++] = task->deadlines[k];
+        if (task->recurrence)
+            deadlines[nd++] = task->recurrence;
+        if (!nd)
+            deadlines[nd++] = "-";
+        for (size_t l = 0; l < (task->nleads ? task->nleads : 1); l++)
+            for (size_t d = 0; d < nd; d++) {
+                const char *lead = task->nleads ? doc->bodies[task->leads[l] - 1].name : "-";
+                const char *deadline = deadlines[d];
+                t->tasks_found++;
+                struct row *r = NULL;
+                for (size_t k = 0; k < n && !r; k++)
+                    if (!rows[k].used && (size_t)atol(rows[k].f[0]) == task->line &&
+                        !strcmp(rows[k].f[1], lead) && !strcmp(rows[k].f[3], deadline))
+                        r = &rows[k];
+                for (size_t k = 0; k < n && !r; k++)
+                    if (!rows[k].used && (size_t)atol(rows[k].f[0]) == task->line &&
+                        !strcmp(rows[k].f[1], lead))
+                        r = &rows[k];
+                for (size_t k = 0; k < n && !r; k++)
+                    if (!rows[k].used && (size_t)atol(rows[k].f[0]) == task->line)
+                        r = &rows[k];
+                if (!r) {
+                    if (verbose)
+                        printf("%s:%zu: extra task led by '%s'\n", txt, task->line, lead);
+                    continue;
+                }
+                r->used = true;
+                t->tasks_matched++;
+                bool ok_lead = !strcmp(r->f[1], lead);
+                bool ok_support = same_support(doc, task, r->f[2]);
+                bool ok_deadline = !strcmp(r->f[3], deadline);
+                t->tasks_lead += ok_lead;
+                t->tasks_support += ok_support;
+                t->tasks_deadline += ok_deadline;
+                if (verbose && !(ok_lead && ok_support && ok_deadline))
+                    printf("%s:%zu: task: lead '%s' deadline %s, annotated '%s' %s (support %s)\n",
+                           txt, task->line, lead, deadline, r->f[1], r->f[3], r->f[2]);
             }
-            r->used = true;
-            t->tasks_matched++;
-            bool ok_lead = !strcmp(r->f[1], lead);
-            bool ok_support = same_support(doc, task, r->f[2]);
-            bool ok_deadline = !strcmp(r->f[3], deadline);
-            t->tasks_lead += ok_lead;
-            t->tasks_support += ok_support;
-            t->tasks_deadline += ok_deadline;
-            if (verbose && !(ok_lead && ok_support && ok_deadline))
-                printf("%s:%zu: task: lead '%s' deadline %s, annotated '%s' %s (support %s)\n",
-                       txt, task->line, lead, deadline, r->f[1], r->f[3], r->f[2]);
-        }
     }
     for (size_t k = 0; k < n; k++)
         if (!rows[k].used && verbose)
