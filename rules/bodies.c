@@ -496,6 +496,7 @@ static void find_tasks(struct engine *E)
      * marker ends it, a line with none continues an item. */
     struct leads list_leads = {0}, leads;
     char list_marker = 0;
+    bool under_heading = false; /* the list stands under a heading naming its body */
     for (size_t ls = 0; ls < E->len;) {
         const char *nl = memchr(t + ls, '\n', E->len - ls);
         size_t le = nl ? (size_t)(nl - t) : E->len;
@@ -510,6 +511,8 @@ static void find_tasks(struct engine *E)
             item = marker == list_marker;
             if (!item)
                 list_leads.n = 0;
+        } else if (list_leads.n && under_heading) {
+            item = true; /* a paragraph under a heading naming its body */
         }
         /* A heading that names a body ("1. Phòng Văn hóa và Thông tin (cơ
          * quan thường trực …)"): the items under it are that body's tasks. */
@@ -519,6 +522,7 @@ static void find_tasks(struct engine *E)
             list_leads.n = 0;
             add_lead(&list_leads, hb->body);
             list_marker = 0;
+            under_heading = true;
             ls = le + 1;
             continue;
         }
@@ -538,11 +542,13 @@ static void find_tasks(struct engine *E)
             if (leads.n && leads.head) {
                 list_leads = leads;
                 list_marker = 0;
+                under_heading = marker && marker != '-';
             } else if (leads.n) {
                 add_task(E, &leads, s, e);
                 if (e == le && t[le - 1] == ':') {
                     list_leads = leads;
                     list_marker = 0;
+                    under_heading = false;
                 }
             } else if (item && first) {
                 add_task(E, &list_leads, s, e);

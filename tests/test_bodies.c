@@ -151,9 +151,12 @@ static void heading_names_the_lead(void **state)
                                 "- Chủ trì triển khai Kế hoạch;\n"
                                 "- Tổng hợp, báo cáo trước ngày 10/10/2024.\n"
                                 "2. Công an huyện\n"
-                                "- Bảo đảm an ninh mạng.\n");
+                                "- Bảo đảm an ninh mạng.\n"
+                                "3. Phòng Tài chính - Kế hoạch\n\n"
+                                "Tham mưu bố trí kinh phí thực hiện Kế hoạch.\n");
     assert_non_null(doc);
-    assert_int_equal(doc->ntasks, 3);
+    assert_int_equal(doc->ntasks, 4);
+    assert_string_equal(lead_name(doc, task_on(doc, 8)), "Phòng Tài chính - Kế hoạch");
     assert_string_equal(lead_name(doc, task_on(doc, 2)), "Phòng Văn hóa và Thông tin");
     assert_string_equal(task_on(doc, 3)->deadline, "2024-10-10");
     assert_string_equal(lead_name(doc, task_on(doc, 5)), "Công an huyện");
