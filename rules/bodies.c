@@ -413,6 +413,19 @@ static size_t subject_chain(struct engine *E, const struct found *f, size_t e, i
     return end;
 }
 
+/* Does a meeting's date stand in [s, e) ("Ngày 03/10/2024, Ban Thường vụ
+ * tổ chức hội nghị …" tells what happened; it gives no task)? */
+static bool meeting_in(const struct engine *E, size_t s, size_t e)
+{
+    const nqx_doc *doc = E->doc;
+    size_t i = nqx_lower_bound(doc->dates, doc->ndates, sizeof *doc->dates,
+                               offsetof(nqx_date, start), s);
+    for (; i < doc->ndates && doc->dates[i].start < e; i++)
+        if (doc->dates[i].role == NQX_ROLE_MEETING)
+            return true;
+    return false;
+}
+
 /* The leads of the sentence [s, e): the bodies after "Giao"/"Đề nghị"; or
  * its subject's bodies when a directive verb follows them; or, when the
  * subject asks others ("Ban Thường vụ yêu cầu các cấp ủy, MTTQ … tập
@@ -439,7 +452,7 @@ static void leads_of(struct engine *E, size_t s, size_t e, struct leads *leads)
     const struct found *f = mention_in(E, s, e);
     if (!f || (f->start != s &&
                (f->start > s + OPENING_MAX || f->start < s + 2 || E->t[f->start - 1] != ' ' ||
-                E->t[f->start - 2] != ',')))
+                E->t[f->start - 2] != ',' || meeting_in(E, s, f->start))))
         return;
     size_t end = subject_chain(E, f, e, TASK_SUBJECT, leads);
     if (task_rule(E, TASK_DELEGATE, end, e, &ms, &me)) {
