@@ -101,61 +101,62 @@ void nqx_doc_warn(nqx_doc *doc, size_t line, const char *fmt, ...)
     doc->ndiags++;
 }
 
+/* The array (n elements of size bytes, capacity *cap) with one more,
+ * zeroed element at its end; *n counts it. The one way findings are added;
+ * the caller stores the array back (it may have moved). */
+static void *append_zeroed(void *array, size_t *n, size_t *cap, size_t size)
+{
+    nqx_grow(&array, cap, *n + 1, size);
+    memset((char *)array + (*n)++ * size, 0, size);
+    return array;
+}
+
 nqx_target *nqx_doc_add_target(nqx_doc *doc)
 {
-    void *p = doc->targets;
-    nqx_grow(&p, &doc->targets_cap, doc->ntargets + 1, sizeof *doc->targets);
-    doc->targets = p;
-    nqx_target *t = &doc->targets[doc->ntargets++];
-    memset(t, 0, sizeof *t);
-    return t;
+    doc->targets = append_zeroed(doc->targets, &doc->ntargets, &doc->targets_cap,
+                                 sizeof *doc->targets);
+    return &doc->targets[doc->ntargets - 1];
 }
 
 nqx_date *nqx_doc_add_date(nqx_doc *doc)
 {
-    void *p = doc->dates;
-    nqx_grow(&p, &doc->dates_cap, doc->ndates + 1, sizeof *doc->dates);
-    doc->dates = p;
-    nqx_date *d = &doc->dates[doc->ndates++];
-    memset(d, 0, sizeof *d);
-    return d;
+    doc->dates = append_zeroed(doc->dates, &doc->ndates, &doc->dates_cap, sizeof *doc->dates);
+    return &doc->dates[doc->ndates - 1];
 }
 
 nqx_ref *nqx_doc_add_ref(nqx_doc *doc)
 {
-    void *p = doc->refs;
-    nqx_grow(&p, &doc->refs_cap, doc->nrefs + 1, sizeof *doc->refs);
-    doc->refs = p;
-    nqx_ref *r = &doc->refs[doc->nrefs++];
-    memset(r, 0, sizeof *r);
-    return r;
+    doc->refs = append_zeroed(doc->refs, &doc->nrefs, &doc->refs_cap, sizeof *doc->refs);
+    return &doc->refs[doc->nrefs - 1];
 }
 
 nqx_task *nqx_doc_add_task(nqx_doc *doc)
 {
-    void *p = doc->tasks;
-    nqx_grow(&p, &doc->tasks_cap, doc->ntasks + 1, sizeof *doc->tasks);
-    doc->tasks = p;
-    nqx_task *t = &doc->tasks[doc->ntasks++];
-    memset(t, 0, sizeof *t);
-    return t;
+    doc->tasks = append_zeroed(doc->tasks, &doc->ntasks, &doc->tasks_cap, sizeof *doc->tasks);
+    return &doc->tasks[doc->ntasks - 1];
+}
+
+size_t nqx_doc_find_body(const nqx_doc *doc, const char *name)
+{
+    /* A document names tens of bodies: a linear search is the simplest. */
+    for (size_t i = 0; i < doc->nbodies; i++)
+        if (!strcmp(doc->bodies[i].name, name))
+            return i + 1;
+    return 0;
 }
 
 size_t nqx_doc_body(nqx_doc *doc, const char *id, const char *name, const char *abbr,
                     const char *kind, bool collective)
 {
-    /* A document names tens of bodies: a linear search is the simplest. */
-    for (size_t i = 0; i < doc->nbodies; i++)
-        if (!strcmp(doc->bodies[i].name, name)) {
-            if (!doc->bodies[i].abbr && abbr)
-                doc->bodies[i].abbr = nqx_arena_strdup(&doc->arena, abbr);
-            return i + 1;
-        }
-    void *p = doc->bodies;
-    nqx_grow(&p, &doc->bodies_cap, doc->nbodies + 1, sizeof *doc->bodies);
-    doc->bodies = p;
-    nqx_body *b = &doc->bodies[doc->nbodies++];
-    memset(b, 0, sizeof *b);
+    size_t known = nqx_doc_find_body(doc, name);
+    if (known) {
+        nqx_body *b = &doc->bodies[known - 1];
+        if (!b->abbr && abbr)
+            b->abbr = nqx_arena_strdup(&doc->arena, abbr);
+        return known;
+    }
+    doc->bodies = append_zeroed(doc->bodies, &doc->nbodies, &doc->bodies_cap, sizeof *doc->bodies);
+    nqx_body *b = &doc->bodies[doc->nbodies - 1];
     /* Two names may give one id ("Phòng Văn hóa - Thông tin", "Phòng Văn
      * hóa, Thông tin"): ids stay unique, as the record's schema requires. */
     size_t same = 0;
@@ -173,7 +174,7 @@ size_t nqx_doc_body(nqx_doc *doc, const char *id, const char *name, const char *
     }
     b->name = nqx_arena_strdup(&doc->arena, name);
     b->abbr = abbr ? nqx_arena_strdup(&doc->arena, abbr) : NULL;
-    b->kind = kind;
+    b->kind = kind && *kind ? nqx_arena_strdup(&doc->arena, kind) : NULL;
     b->collective = collective;
     return doc->nbodies;
 }
@@ -182,10 +183,9 @@ void nqx_doc_add_mention(nqx_doc *doc, size_t body, size_t line, const char *tex
                          size_t start, size_t end)
 {
     nqx_body *b = &doc->bodies[body - 1];
-    void *p = b->mentions;
-    nqx_grow(&p, &b->mentions_cap, b->nmentions + 1, sizeof *b->mentions);
-    b->mentions = p;
-    b->mentions[b->nmentions++] = (nqx_mention){line, nqx_arena_strdup(&doc->arena, text), start, end};
+    b->mentions = append_zeroed(b->mentions, &b->nmentions, &b->mentions_cap, sizeof *b->mentions);
+    b->mentions[b->nmentions - 1] =
+        (nqx_mention){line, nqx_arena_strdup(&doc->arena, text), start, end};
 }
 
 size_t nqx_doc_text_offset(const nqx_doc *doc, size_t norm_off)

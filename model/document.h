@@ -260,8 +260,10 @@ nqx_target *nqx_doc_add_target(nqx_doc *doc);
 nqx_date *nqx_doc_add_date(nqx_doc *doc);
 nqx_ref *nqx_doc_add_ref(nqx_doc *doc);
 nqx_task *nqx_doc_add_task(nqx_doc *doc);
+/* The 1-based index of the body with this canonical name, or 0. */
+size_t nqx_doc_find_body(const nqx_doc *doc, const char *name);
 /* The body with this canonical name, added (with its id, kind and
- * abbreviation) when new; returns its 1-based index. */
+ * abbreviation, which it copies) when new; returns its 1-based index. */
 size_t nqx_doc_body(nqx_doc *doc, const char *id, const char *name, const char *abbr,
                     const char *kind, bool collective);
 /* Records a mention of body (1-based). */

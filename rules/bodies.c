@@ -174,7 +174,7 @@ static size_t body_of(struct engine *E, const struct pattern *p, size_t s, size_
         const struct entry *en = list_lookup(rules_list(r, "body-head"), t + gs, ge - gs);
         if (!en)
             en = list_lookup(rules_list(r, "body-purpose-head"), t + gs, ge - gs);
-        const char *canon;
+        const char *canon; /* the match as written is the name */
         size_t clen;
         if (en)
             split_value(en, kind, sizeof kind, &canon, &clen);
@@ -220,15 +220,11 @@ static size_t body_of(struct engine *E, const struct pattern *p, size_t s, size_
         return 0;
     }
     char id[160] = "";
-    /* The id is made once per body: transliteration is costly. */
-    bool known = false;
-    for (size_t i = 0; i < E->doc->nbodies && !known; i++)
-        known = !strcmp(E->doc->bodies[i].name, name.data);
-    if (!known)
+    /* The id is made once per body, when it is new. */
+    if (!nqx_doc_find_body(E->doc, name.data))
         make_id(E, name.data, id, sizeof id);
     char *abbr = abbreviated ? nqx_xstrndup(t + s, e - s) : NULL;
-    size_t b = nqx_doc_body(E->doc, id, name.data, abbr,
-                            kind[0] ? nqx_arena_strdup(&E->doc->arena, kind) : NULL, collective);
+    size_t b = nqx_doc_body(E->doc, id, name.data, abbr, kind, collective);
     free(abbr);
     nqx_buf_free(&name);
     return b;
