@@ -124,10 +124,9 @@ typedef struct nqx_task {
     size_t *support;  /* 1-based body indexes */
     size_t nsupport;
     const char *text;
-    const char *deadline;   /* ISO 8601, or NULL: the first of deadlines */
-    const char *recurrence; /* ISO 8601 duration ("P3M"), or NULL */
-    const char **deadlines; /* every deadline it states, in text order */
+    const char **deadlines; /* every deadline it states (ISO 8601), in text order */
     size_t ndeadlines;
+    const char *recurrence; /* ISO 8601 duration ("P3M"), or NULL */
     size_t start, end;
 } nqx_task;
 
@@ -182,8 +181,7 @@ typedef struct nqx_meta {
     const char *signer_name;
     const char **recipients;
     size_t nrecipients;
-    size_t title_start, title_end; /* span of the title in the normalized text */
-    bool has_title;
+    size_t title_start, title_end; /* span of the title (when title is set) */
     size_t date_start, date_end;   /* span of the issue date in the normalized text */
     size_t header_end;             /* where the header ends (0: no header) */
     size_t tail_start;             /* where "Nơi nhận" or the signature starts (0: none) */

@@ -374,7 +374,6 @@ static void add_task(struct engine *E, const struct leads *leads, size_t s, size
                                            (task->ndeadlines + 1) * sizeof *task->deadlines);
             task->deadlines[task->ndeadlines++] = doc->dates[i].value;
         }
-    task->deadline = task->ndeadlines ? task->deadlines[0] : NULL;
     task->recurrence = recurrence_in(E, s, e);
     lo = nqx_lower_bound(doc->targets, doc->ntargets, sizeof *doc->targets,
                          offsetof(nqx_target, start), s);

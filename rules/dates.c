@@ -203,8 +203,6 @@ static int document_year(const nqx_doc *doc)
     return doc->meta.date ? atoi(doc->meta.date) : 0;
 }
 
-static void assign_role(struct matcher *m, const nqx_doc *doc, nqx_date *d);
-
 /* The single years the dates of t[from, to) name ("năm 2024", "quý I/2025",
  * not the span of "nhiệm kỳ 2020-2025", not a comparison base such as "so
  * với cùng kỳ năm 2024"): the first, or the last, or 0. */
@@ -243,7 +241,7 @@ void dates_extract(struct matcher *m, nqx_doc *doc)
         return;
     /* A year left out means the year the document is about: its title's,
      * else its issue date's, else the one the text last named. */
-    int title_year = doc->meta.has_title ? year_named(m, doc, doc->meta.title_start,
+    int title_year = doc->meta.title ? year_named(m, doc, doc->meta.title_start,
                                                        doc->meta.title_end, true)
                                          : 0;
     int issue_year = document_year(doc), last_year = 0;

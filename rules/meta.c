@@ -317,7 +317,6 @@ static void read_header(struct reader *R)
         meta->title = copy_trimmed(R->doc, title.data);
         meta->title_start = first;
         meta->title_end = last;
-        meta->has_title = true;
     }
     nqx_buf_free(&title);
 }

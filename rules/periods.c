@@ -91,7 +91,7 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
     const char *t = doc->norm;
     const nqx_meta *meta = &doc->meta;
     const char *title_first = NULL, *title_last = NULL;
-    for (size_t i = 0; i < doc->ndates && meta->has_title; i++) {
+    for (size_t i = 0; i < doc->ndates && meta->title; i++) {
         const nqx_date *d = &doc->dates[i];
         if (d->start >= meta->title_start && d->end <= meta->title_end && usable(d)) {
             if (!title_first)

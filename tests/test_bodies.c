@@ -123,7 +123,8 @@ static void tasks(void **state)
     assert_int_equal(t->nsupport, 2);
     assert_string_equal(doc->bodies[t->support[0] - 1].name, "Phòng Tài chính - Kế hoạch");
     assert_string_equal(doc->bodies[t->support[1] - 1].name, "Công an huyện");
-    assert_string_equal(t->deadline, "2026-09-30");
+    assert_int_equal(t->ndeadlines, 1);
+    assert_string_equal(t->deadlines[0], "2026-09-30");
     t = task_on(doc, 2);
     assert_string_equal(lead_name(doc, t), "Ban Thường vụ Huyện ủy");
     assert_string_equal(t->recurrence, "P3M");
@@ -132,7 +133,8 @@ static void tasks(void **state)
     assert_string_equal(lead_name(doc, t), "Phòng Nông nghiệp và Môi trường");
     t = task_on(doc, 5);
     assert_string_equal(lead_name(doc, t), "Phòng Nông nghiệp và Môi trường");
-    assert_string_equal(t->deadline, "2026-10-01/2026-12-31");
+    assert_int_equal(t->ndeadlines, 1);
+    assert_string_equal(t->deadlines[0], "2026-10-01/2026-12-31");
     /* A sentence with no body is no task. */
     for (size_t i = 0; i < doc->ntasks; i++)
         assert_int_not_equal(doc->tasks[i].line, 6);
@@ -158,7 +160,8 @@ static void heading_names_the_lead(void **state)
     assert_int_equal(doc->ntasks, 4);
     assert_string_equal(lead_name(doc, task_on(doc, 8)), "Phòng Tài chính - Kế hoạch");
     assert_string_equal(lead_name(doc, task_on(doc, 2)), "Phòng Văn hóa và Thông tin");
-    assert_string_equal(task_on(doc, 3)->deadline, "2024-10-10");
+    assert_int_equal(task_on(doc, 3)->ndeadlines, 1);
+    assert_string_equal(task_on(doc, 3)->deadlines[0], "2024-10-10");
     assert_string_equal(lead_name(doc, task_on(doc, 5)), "Công an huyện");
     nqx_doc_free(doc);
 }
