@@ -52,39 +52,47 @@ static size_t next_number(const char *t, size_t len, size_t i)
     return i;
 }
 
-/* Does a token (a word or a number) start at i? The byte before is not part
- * of a word: ASCII other than letters and digits (UTF-8 continuation and
- * lead bytes belong to letters). */
+/* Does a token (a word or a number) start at i? Its first byte begins a
+ * character of a word, and the byte before is not part of a word. */
 static bool token_start(const char *t, size_t i)
 {
     unsigned char c = (unsigned char)t[i];
-    if (c == ' ' || c == '\n' || (c < 0x80 && !is_digit((char)c) && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+    if (!is_word_byte(c) || (c >= 0x80 && c < 0xC0)) /* inside a character */
         return false;
-    if (c >= 0x80 && c < 0xC0)
-        return false; /* inside a character */
-    if (i == 0)
-        return true;
-    unsigned char b = (unsigned char)t[i - 1];
-    return b < 0x80 && !is_digit((char)b) && !((b | 0x20) >= 'a' && (b | 0x20) <= 'z');
+    return i == 0 || !is_word_byte((unsigned char)t[i - 1]);
 }
 
-/* A citation starts with a capital letter (Nghị quyết, Luật, Đề án), or
- * with a small one just before a number ("số 58-NQ/TW"). */
-static bool citation_start(const char *t, size_t len, size_t i)
+/* Is the letter at i a capital (ASCII, or Vietnamese through ICU)? */
+static bool capital_at(const char *t, size_t len, size_t i)
 {
     unsigned char c = (unsigned char)t[i];
-    if (c < 0x80 && !(c >= 'A' && c <= 'Z')) {
-        size_t k = i;
-        while (k < len && k < i + CITATION_LEAD && !is_digit(t[k]))
-            k++;
-        return k < len && is_digit(t[k]);
-    }
     if (c < 0x80)
-        return true;
+        return c >= 'A' && c <= 'Z';
     UChar32 cp;
     int32_t k = (int32_t)i;
     U8_NEXT(t, k, (int32_t)(len < INT32_MAX ? len : INT32_MAX), cp);
     return cp > 0 && u_isupper(cp);
+}
+
+/* A citation starts with a capital letter (Nghị quyết, Luật, Đề án), or
+ * in small ASCII letters just before a number ("số 58-NQ/TW"). */
+static bool citation_start(const char *t, size_t len, size_t i)
+{
+    if (capital_at(t, len, i))
+        return true;
+    if ((unsigned char)t[i] >= 0x80)
+        return false;
+    size_t k = i;
+    while (k < len && k < i + CITATION_LEAD && !is_digit(t[k]))
+        k++;
+    return k < len && is_digit(t[k]);
+}
+
+/* A name starts with a capital, or, in ASCII, with any letter its rules
+ * allow ("các ban, ngành"): letters beyond ASCII only in capitals. */
+static bool name_start(const char *t, size_t len, size_t i)
+{
+    return (unsigned char)t[i] < 0x80 || capital_at(t, len, i);
 }
 
 static bool try_at(struct matcher *m, const struct marked *mk, const char *t, size_t len,
@@ -105,18 +113,11 @@ bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size
 {
     if (!mk->n)
         return false;
-    if (gate == GATE_TOKEN) {
-        /* Letters beyond ASCII start a name only in capitals ("Ủy ban"). */
+    if (gate != GATE_DIGIT) {
+        bool (*starts)(const char *, size_t, size_t) =
+            gate == GATE_CITATION ? citation_start : name_start;
         for (size_t i = from; i < len; i++)
-            if (mk->index[(unsigned char)t[i]] && token_start(t, i) &&
-                ((unsigned char)t[i] < 0x80 || citation_start(t, len, i)) &&
-                try_at(m, mk, t, len, i, s, e, used))
-                return true;
-        return false;
-    }
-    if (gate == GATE_CITATION) {
-        for (size_t i = from; i < len; i++)
-            if (mk->index[(unsigned char)t[i]] && token_start(t, i) && citation_start(t, len, i) &&
+            if (mk->index[(unsigned char)t[i]] && token_start(t, i) && starts(t, len, i) &&
                 try_at(m, mk, t, len, i, s, e, used))
                 return true;
         return false;
