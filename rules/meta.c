@@ -233,9 +233,7 @@ static void read_header(struct reader *R)
             if (group_of(R, p, "type", l, &ts, &te)) {
                 meta->type_name = copy_trimmed(R->doc, nqx_arena_strndup(&R->doc->arena,
                                                                          l->clean + ts, te - ts));
-                const struct list *dl = rules_list(R->m->rules, "doc-type");
-                const struct entry *en = dl ? list_lookup(dl, l->clean + ts, te - ts) : NULL;
-                meta->type = en ? en->value : NULL;
+                meta->type = doc_type_code(R->m->rules, l->clean + ts, te - ts);
                 blank(l, 0, te);
                 type_line = i;
                 if (stop > i)

@@ -12,10 +12,10 @@
 /* Bytes between a citation's head and its date ("số 58-NQ/TW, ngày …"). */
 #define REF_DATE_GAP 12
 
-static const char *type_of_word(const nqx_rules *r, const char *t, size_t s, size_t e)
+const char *doc_type_code(const nqx_rules *r, const char *name, size_t len)
 {
     const struct list *l = rules_list(r, "doc-type");
-    const struct entry *en = l ? list_lookup(l, t + s, e - s) : NULL;
+    const struct entry *en = l ? list_lookup(l, name, len) : NULL;
     return en ? en->value : NULL;
 }
 
@@ -118,7 +118,7 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
         ref->rule = r->rules[rule].id;
         if (has_number)
             ref->number = nqx_arena_strndup(&doc->arena, t + ns, ne - ns);
-        const char *type = has_type ? type_of_word(r, t, ts, te) : NULL;
+        const char *type = has_type ? doc_type_code(r, t + ts, te - ts) : NULL;
         if (!type && has_number)
             type = type_of_number(r, t, ns, ne);
         ref->type = type;

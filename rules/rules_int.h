@@ -234,6 +234,10 @@ const struct entry *unit_lookup(const nqx_rules *rules, const char *text, size_t
 /* The entry of a list whose folded phrase equals the folded text, or NULL. */
 const struct entry *list_lookup(const struct list *l, const char *text, size_t len);
 
+/* The type code of a document type name ("Nghị quyết", "NGHỊ QUYẾT" →
+ * "nghi-quyet"), from list doc-type; NULL when it has none. */
+const char *doc_type_code(const nqx_rules *rules, const char *name, size_t len);
+
 /* Lower-cases (ICU full case mapping, Vietnamese) and collapses spaces; the
  * caller frees. */
 char *fold_text(const char *s, size_t len);
