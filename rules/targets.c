@@ -240,12 +240,6 @@ static bool at_matches(struct engine *E, const struct pattern *p, size_t at, siz
 
 /* ---- Context: headings and their cues ----------------------------------- */
 
-/* The rule a marked alternative of a combined pattern belongs to. */
-static size_t marked_rule(struct engine *E)
-{
-    return marked_rule_of(E->m);
-}
-
 /* The kind the heading-scope cues in [s, e) agree on. */
 static struct context heading_cues(struct engine *E, size_t s, size_t e)
 {
@@ -876,7 +870,7 @@ static void find_cues(struct engine *E, size_t cs, size_t ce)
     E->ncues = 0;
     for (size_t from = cs; from < ce && pattern_match(E->m, &r->clause_cues, E->t, ce, from, 0);) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(E->m->md);
-        size_t rule = marked_rule(E);
+        size_t rule = marked_rule_of(E->m);
         if (rule < r->nrules) {
             void *v = E->cues;
             nqx_grow(&v, &E->cues_cap, E->ncues + 1, sizeof *E->cues);
