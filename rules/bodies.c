@@ -47,7 +47,8 @@ struct found {
 struct leads {
     size_t v[LEADS_MAX];
     size_t n;
-    bool head; /* the sentence only names them: the items below are theirs */
+    bool head;     /* the sentence only names them: the items below are theirs */
+    bool assigned; /* handed the task by "Giao", "Đề nghị" …, not its subject */
 };
 
 static void add_lead(struct leads *l, size_t body)
@@ -302,7 +303,9 @@ static bool task_rule(struct engine *E, int kind, size_t from, size_t to, size_t
     return false;
 }
 
-static const char *section_at(const struct engine *E, size_t at)
+/* The section at a position, as the targets engine marked it, or NULL
+ * before the first. */
+static const struct section_mark *section_at(const struct engine *E, size_t at)
 {
     const struct section_mark *v = E->m->sections;
     size_t lo = 0, hi = E->m->nsections;
@@ -313,7 +316,15 @@ static const char *section_at(const struct engine *E, size_t at)
         else
             hi = mid;
     }
-    return lo ? v[lo - 1].section : NULL;
+    return lo ? &v[lo - 1] : NULL;
+}
+
+/* Is [s, …) in a section that tells what was done ("I. KẾT QUẢ THỰC HIỆN"):
+ * there a body and a verb report an action, they give no task. */
+static bool in_report(const struct engine *E, size_t s)
+{
+    const struct section_mark *sm = section_at(E, s);
+    return sm && sm->reports;
 }
 
 /* A recurrence word of list "recurrence" in [s, e): its value, or NULL. */
@@ -341,7 +352,8 @@ static void add_task(struct engine *E, const struct leads *leads, size_t s, size
     task->leads = nqx_xmalloc(leads->n * sizeof *task->leads);
     memcpy(task->leads, leads->v, leads->n * sizeof *task->leads);
     task->nleads = leads->n;
-    task->section = section_at(E, s);
+    const struct section_mark *sm = section_at(E, s);
+    task->section = sm ? sm->section : NULL;
     size_t te = e - s > TASK_TEXT_MAX ? s + nqx_utf8_floor(E->t + s, TASK_TEXT_MAX) : e;
     task->text = nqx_arena_strndup(&doc->arena, E->t + s, te - s);
     /* Supports: the bodies right after "phối hợp với", one after another. */
@@ -396,9 +408,9 @@ static size_t subject_chain(struct engine *E, const struct found *f, size_t e, i
     for (const struct found *g = f + 1; g < E->found + E->nfound && g->start < e &&
                                         g->start <= end + SUBJECT_GAP;
          g++) {
-        bool joined = true;
+        bool joined = true; /* ";" joins a list of subjects, a verb ends each clause */
         for (size_t k = end; k < g->start && joined; k++)
-            joined = E->t[k] != '.' && E->t[k] != ';' && E->t[k] != ':';
+            joined = E->t[k] != '.' && E->t[k] != ':';
         if (!joined || task_rule(E, stop, end, e, &ms, &me) ||
             task_rule(E, TASK_DELEGATE, end, e, &ms, &me))
             break;
@@ -421,6 +433,19 @@ static bool meeting_in(const struct engine *E, size_t s, size_t e)
     return false;
 }
 
+/* Does a numbered citation follow the verb at `at` ("Tỉnh ủy ban hành
+ * Nghị quyết số 01-NQ/TU ngày …")? The document exists: the sentence
+ * tells what was done, it gives no task. */
+static bool issued_at(const struct engine *E, size_t at)
+{
+    const nqx_doc *doc = E->doc;
+    while (at < E->len && E->t[at] == ' ')
+        at++;
+    size_t i = nqx_lower_bound(doc->refs, doc->nrefs, sizeof *doc->refs,
+                               offsetof(nqx_ref, start), at);
+    return i < doc->nrefs && doc->refs[i].start == at && doc->refs[i].number;
+}
+
 /* The leads of the sentence [s, e): the bodies after "Giao"/"Đề nghị"; or
  * its subject's bodies when a directive verb follows them; or, when the
  * subject asks others ("Ban Thường vụ yêu cầu các cấp ủy, MTTQ … tập
@@ -430,7 +455,9 @@ static void leads_of(struct engine *E, size_t s, size_t e, struct leads *leads)
     size_t ms, me;
     leads->n = 0;
     leads->head = false;
+    leads->assigned = false;
     if (task_rule(E, TASK_ASSIGN, s, e, &ms, &me)) {
+        leads->assigned = true;
         const struct found *f = mention_in(E, me, e);
         if (f && f->start == me) {
             size_t end = subject_chain(E, f, e, TASK_SUBJECT, leads);
@@ -460,8 +487,11 @@ static void leads_of(struct engine *E, size_t s, size_t e, struct leads *leads)
     /* The verb follows the subject, maybe after more of the subject's list
      * that names no body ("…, các Tổ đại biểu và đại biểu HĐND tỉnh giám
      * sát"): only when the list goes on (a comma, "và"). */
-    if (task_rule(E, TASK_SUBJECT, end, e, &ms, &me))
+    if (task_rule(E, TASK_SUBJECT, end, e, &ms, &me)) {
+        if (issued_at(E, me))
+            leads->n = 0;
         return;
+    }
     bool list_goes_on = end < e && (E->t[end] == ',' || !strncmp(E->t + end, " và ", 5));
     size_t limit = end + SUBJECT_GAP < e ? end + SUBJECT_GAP : e;
     for (size_t k = end; k <= limit && list_goes_on; k++) {
@@ -471,6 +501,21 @@ static void leads_of(struct engine *E, size_t s, size_t e, struct leads *leads)
             return;
     }
     leads->n = 0;
+}
+
+/* Where the task of the sentence [s, e) ends: at the first "; " after
+ * which another body leads a task of its own ("Đảng đoàn HĐND tỉnh lãnh đạo
+ * …; Ban cán sự đảng UBND tỉnh chỉ đạo …"), else at e. */
+static size_t clause_end(struct engine *E, size_t s, size_t e)
+{
+    struct leads next;
+    for (const char *k = memchr(E->t + s, ';', e - s); k; k = memchr(k + 1, ';', (size_t)(E->t + e - k - 1))) {
+        size_t at = (size_t)(k - E->t) + 2;
+        const struct found *f = at < e ? mention_in(E, at, e) : NULL;
+        if (f && f->start == at && (leads_of(E, at, e, &next), next.n && !next.head))
+            return (size_t)(k - E->t);
+    }
+    return e;
 }
 
 static bool is_bullet(const char *t, size_t s, size_t e)
@@ -547,6 +592,15 @@ static void find_tasks(struct engine *E)
             if (s >= e)
                 break;
             leads_of(E, s, e, &leads);
+            /* In a section that tells what was done, a body and its verb
+             * report an action; only an explicit "Giao X …" still gives a
+             * task. */
+            if (!leads.assigned && in_report(E, s)) {
+                s = e + 1;
+                continue;
+            }
+            if (leads.n && !leads.head)
+                e = clause_end(E, s, e);
             if (leads.n && leads.head) {
                 list_leads = leads;
                 list_marker = 0;

@@ -208,6 +208,7 @@ struct matcher {
     struct section_mark {
         size_t at;
         const char *section;
+        bool reports; /* its heading tells what was done (kind result or estimate) */
     } *sections;
     size_t nsections, sections_cap;
     /* When not NULL, called each time a rule decides something. */

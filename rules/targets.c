@@ -267,6 +267,16 @@ static const struct context *resolve(struct engine *E, struct context *c)
     return c;
 }
 
+/* The kind the headings of the first `depth` levels of sections give, the
+ * innermost first, or KIND_NONE. */
+static int levels_kind(struct engine *E, size_t depth)
+{
+    for (size_t i = depth; i-- > 0;)
+        if (resolve(E, &E->stack[i].context)->kind >= 0)
+            return E->stack[i].context.kind;
+    return KIND_NONE;
+}
+
 /* The context a quantity with no cue of its own takes. */
 static struct context context_kind(struct engine *E)
 {
@@ -397,11 +407,22 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
         void *v = E->m->sections;
         nqx_grow(&v, &E->m->sections_cap, E->m->nsections + 1, sizeof *E->m->sections);
         E->m->sections = v;
-        E->m->sections[E->m->nsections++] = (struct section_mark){
-            ls, E->section[0] ? nqx_arena_strdup(&E->doc->arena, E->section) : NULL};
         size_t k = body;
         while (k < le && (E->t[k] == ' ' || E->t[k] == '.' || E->t[k] == ':'))
             k++;
+        /* Whether the section tells what was done: its heading says so
+         * ("1. Kết quả đạt được"); an item that is a sentence of its own
+         * ("2. Các chi bộ báo cáo kết quả …") takes the section it stands
+         * in. The document's title does not count: a report has sections
+         * of tasks too. */
+        size_t hn = le - k < TITLE_LINE_MAX ? le - k : nqx_utf8_floor(E->t + k, TITLE_LINE_MAX);
+        bool titled = line_is_caps(E->t + k, hn) || E->t[le - 1] == ':' ||
+                      (le - k < HEADING_CUE_SPAN && !is_sentence_mark(E->t[le - 1]) &&
+                       E->t[le - 1] != ';');
+        int kind = levels_kind(E, titled ? E->depth : E->depth - 1);
+        E->m->sections[E->m->nsections++] = (struct section_mark){
+            ls, E->section[0] ? nqx_arena_strdup(&E->doc->arena, E->section) : NULL,
+            kind == NQX_KIND_RESULT || kind == NQX_KIND_ESTIMATE};
         E->await_heading = k == le;
         return body;
     }

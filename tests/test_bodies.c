@@ -166,6 +166,45 @@ static void heading_names_the_lead(void **state)
     nqx_doc_free(doc);
 }
 
+/* What a section of results tells was done, and a document a body has
+ * issued, are no tasks; an explicit "Giao" still is. Clauses after ";" with
+ * a body of their own are tasks of their own. */
+static void reports_are_not_tasks(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text(
+        "I. KẾT QUẢ THỰC HIỆN 6 THÁNG ĐẦU NĂM\n"
+        "1. Ủy ban nhân dân huyện chỉ đạo các xã khắc phục hậu quả bão.\n"
+        "2. Giao Phòng Tài chính - Kế hoạch rà soát nguồn vốn.\n"
+        "II. NHIỆM VỤ 6 THÁNG CUỐI NĂM\n"
+        "1. Ủy ban nhân dân huyện chỉ đạo các xã rà soát hộ nghèo.\n"
+        "2. Đảng đoàn HĐND huyện lãnh đạo cụ thể hóa chính sách; Ban cán sự đảng UBND huyện "
+        "chỉ đạo xây dựng kế hoạch, hoàn thành trước ngày 30/9/2026.\n"
+        "3. Tỉnh ủy ban hành Nghị quyết số 05-NQ/TU ngày 10/01/2026 về chuyển đổi số.\n");
+    assert_non_null(doc);
+    for (size_t i = 0; i < doc->ntasks; i++) {
+        assert_int_not_equal(doc->tasks[i].line, 2);
+        assert_int_not_equal(doc->tasks[i].line, 7);
+    }
+    assert_string_equal(lead_name(doc, task_on(doc, 3)), "Phòng Tài chính - Kế hoạch");
+    assert_string_equal(lead_name(doc, task_on(doc, 5)), "Ủy ban nhân dân huyện");
+    size_t on6 = 0;
+    for (size_t i = 0; i < doc->ntasks; i++)
+        if (doc->tasks[i].line == 6) {
+            on6++;
+            const char *lead = lead_name(doc, &doc->tasks[i]);
+            if (!strcmp(lead, "Ban cán sự đảng Ủy ban nhân dân huyện")) {
+                assert_int_equal(doc->tasks[i].ndeadlines, 1);
+                assert_string_equal(doc->tasks[i].deadlines[0], "2026-09-30");
+            } else {
+                assert_string_equal(lead, "Đảng đoàn Hội đồng nhân dân huyện");
+                assert_int_equal(doc->tasks[i].ndeadlines, 0);
+            }
+        }
+    assert_int_equal(on6, 2);
+    nqx_doc_free(doc);
+}
+
 /* A body's record is valid: ids unique, references resolve. */
 static void record_validates(void **state)
 {
@@ -195,6 +234,7 @@ int main(void)
         cmocka_unit_test(header_and_signature_are_not_bodies),
         cmocka_unit_test(tasks),
         cmocka_unit_test(heading_names_the_lead),
+        cmocka_unit_test(reports_are_not_tasks),
         cmocka_unit_test(record_validates),
     };
     return cmocka_run_group_tests_name("bodies", tests, load_test_rules, free_test_rules);
