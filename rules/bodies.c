@@ -505,15 +505,19 @@ static void leads_of(struct engine *E, size_t s, size_t e, struct leads *leads)
 
 /* Where the task of the sentence [s, e) ends: at the first "; " after
  * which another body leads a task of its own ("Đảng đoàn HĐND tỉnh lãnh đạo
- * …; Ban cán sự đảng UBND tỉnh chỉ đạo …"), else at e. */
+ * …; Ban cán sự đảng UBND tỉnh chỉ đạo …"), else at e. The clause before it
+ * must be a task too: "Chánh Văn phòng UBND tỉnh; Giám đốc các sở … chịu
+ * trách nhiệm" is one subject. */
 static size_t clause_end(struct engine *E, size_t s, size_t e)
 {
-    struct leads next;
-    for (const char *k = memchr(E->t + s, ';', e - s); k; k = memchr(k + 1, ';', (size_t)(E->t + e - k - 1))) {
-        size_t at = (size_t)(k - E->t) + 2;
+    struct leads other;
+    for (const char *k = memchr(E->t + s, ';', e - s); k;
+         k = memchr(k + 1, ';', (size_t)(E->t + e - k - 1))) {
+        size_t end = (size_t)(k - E->t), at = end + 2;
         const struct found *f = at < e ? mention_in(E, at, e) : NULL;
-        if (f && f->start == at && (leads_of(E, at, e, &next), next.n && !next.head))
-            return (size_t)(k - E->t);
+        if (f && f->start == at && (leads_of(E, at, e, &other), other.n && !other.head) &&
+            (leads_of(E, s, end, &other), other.n))
+            return end;
     }
     return e;
 }
