@@ -1343,6 +1343,7 @@ void matcher_init(struct matcher *m, const nqx_rules *rules, nqx_doc *doc)
 void matcher_fini(struct matcher *m)
 {
     free(m->sections);
+    free(m->tokens);
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mctx);
     pcre2_jit_stack_free(m->jit);

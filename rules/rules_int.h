@@ -211,6 +211,12 @@ struct matcher {
         bool reports; /* its heading tells what was done (kind result or estimate) */
     } *sections;
     size_t nsections, sections_cap;
+    /* Where the words of doc->norm start (scan.c), made by the first scan
+     * of it: the scans of dates, citations and bodies walk it, not the
+     * bytes. */
+    uint32_t *tokens;
+    size_t ntokens;
+    bool tokens_made;
     /* When not NULL, called each time a rule decides something. */
     void (*trace)(void *ctx, size_t rule, size_t offset);
     void *trace_ctx;

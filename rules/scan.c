@@ -108,30 +108,96 @@ static bool try_at(struct matcher *m, const struct marked *mk, const char *t, si
     return true;
 }
 
-bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size_t len,
-                 size_t from, scan_gate gate, size_t *s, size_t *e, const struct pattern **used)
+/* The first token start at or after i: the rest of a word is skipped, then
+ * what separates words. */
+static size_t next_token(const char *t, size_t len, size_t i)
 {
-    if (!mk->n)
-        return false;
+    if (i && !token_start(t, i))
+        while (i < len && is_word_byte((unsigned char)t[i]))
+            i++;
+    while (i < len && !is_word_byte((unsigned char)t[i]))
+        i++;
+    return i;
+}
+
+/* The token starts of t[from, len) into *v (*n of them). */
+static void make_tokens(const char *t, size_t len, size_t from, uint32_t **v, size_t *n)
+{
+    size_t cap = 0;
+    *v = NULL;
+    *n = 0;
+    for (size_t i = next_token(t, len, from); i < len; i = next_token(t, len, i + 1)) {
+        void *p = *v;
+        nqx_grow(&p, &cap, *n + 1, sizeof **v);
+        *v = p;
+        (*v)[(*n)++] = (uint32_t)i;
+    }
+}
+
+/* The token starts to walk from `from` on: those of the document's text,
+ * made once (the three scans and their many calls share them), or, for
+ * another text, made for this call only (*own is then to be freed). */
+static const uint32_t *tokens_from(struct matcher *m, const char *t, size_t len, size_t from,
+                                   size_t *n, uint32_t **own)
+{
+    *own = NULL;
+    if (!m->doc || t != m->doc->norm || len > m->doc->norm_len || len > UINT32_MAX) {
+        make_tokens(t, len, from, own, n);
+        return *own;
+    }
+    if (!m->tokens_made) {
+        make_tokens(t, m->doc->norm_len, 0, &m->tokens, &m->ntokens);
+        m->tokens_made = true;
+    }
+    size_t lo = 0, hi = m->ntokens;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->tokens[mid] < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *n = m->ntokens - lo;
+    return m->tokens + lo;
+}
+
+static bool scan_tokens(struct matcher *m, const struct marked *mk, const char *t, size_t len,
+                        const uint32_t *tok, size_t n, scan_gate gate, size_t *s, size_t *e,
+                        const struct pattern **used)
+{
     if (gate != GATE_DIGIT) {
         bool (*starts)(const char *, size_t, size_t) =
             gate == GATE_CITATION ? citation_start : name_start;
-        for (size_t i = from; i < len; i++)
-            if (mk->index[(unsigned char)t[i]] && token_start(t, i) && starts(t, len, i) &&
-                try_at(m, mk, t, len, i, s, e, used))
+        for (size_t k = 0; k < n && tok[k] < len; k++)
+            if (mk->index[(unsigned char)t[tok[k]]] && starts(t, len, tok[k]) &&
+                try_at(m, mk, t, len, tok[k], s, e, used))
                 return true;
         return false;
     }
-    size_t number = from; /* the first number at or after i */
-    for (size_t i = from; i < len; i++) {
+    size_t number = 0; /* the first number at or after the token */
+    for (size_t k = 0; k < n && tok[k] < len; k++) {
+        size_t i = tok[k];
         if (!mk->index[(unsigned char)t[i]])
             continue;
         if (number < i)
             number = next_number(t, len, i);
         if (number >= len)
             return false;
-        if (number - i <= NUMBER_LEAD && token_start(t, i) && try_at(m, mk, t, len, i, s, e, used))
+        if (number - i <= NUMBER_LEAD && try_at(m, mk, t, len, i, s, e, used))
             return true;
     }
     return false;
+}
+
+bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size_t len,
+                 size_t from, scan_gate gate, size_t *s, size_t *e, const struct pattern **used)
+{
+    if (!mk->n || from >= len)
+        return false;
+    size_t n;
+    uint32_t *own;
+    const uint32_t *tok = tokens_from(m, t, len, from, &n, &own);
+    bool found = scan_tokens(m, mk, t, len, tok, n, gate, s, e, used);
+    free(own);
+    return found;
 }
