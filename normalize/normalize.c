@@ -646,6 +646,7 @@ struct prev_line {
     bool single;     /* it is one physical line so far */
     size_t width;    /* its length in characters */
     char last;       /* last byte of the line */
+    bool open;       /* it ends with a word that needs what follows */
     size_t end_text; /* where its last source line ends in the text */
 };
 
@@ -692,8 +693,10 @@ static bool joins(const struct prev_line *p, const struct line_info *l, bool blo
     bool l_caps = l->has_upper && !l->has_lower;
     if (p->caps || l_caps || p->table || l->table || block)
         return false;
-    /* A short heading line ("1.1. Sản xuất nông nghiệp") before a sentence. */
-    if (p->block && p->single && start == START_OTHER &&
+    /* A short heading line ("1.1. Sản xuất nông nghiệp") before a sentence;
+     * not one that ends with a word needing more ("4. Ban Tuyên giáo chủ
+     * trì, phối hợp với"). */
+    if (p->block && p->single && start == START_OTHER && !p->open &&
         p->width * 100 < max_width * SHORT_LINE_PERCENT)
         return false;
     if (blanks) {
@@ -757,6 +760,7 @@ nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error
         prev.single = !join;
         prev.width = width;
         prev.last = c.e.out.data[c.e.out.len - 1];
+        prev.open = opts && opts->ends_open && opts->ends_open(c.e.out.data, c.e.out.len, opts->ctx);
         prev.end_text = end;
         blanks = 0;
     }

@@ -29,6 +29,10 @@ typedef bool (*nqx_line_test)(const char *line, size_t len, void *ctx);
 
 typedef struct nqx_normalize_opts {
     nqx_line_test starts_block; /* NULL: only bullets and tables */
+    /* Does this cleaned line end with a word that needs the next line
+     * ("… phối hợp với", "… của")? Then the next line goes on with it even
+     * when it looks like a heading. NULL: no such words. */
+    nqx_line_test ends_open;
     void *ctx;
 } nqx_normalize_opts;
 

@@ -90,3 +90,30 @@ bool nqx_rules_starts_block(const char *line, size_t len, void *ctx)
     /* Any section or block rule: exactly what the combined pattern says. */
     return layout_possible(m, line, limit);
 }
+
+/* Longest word of the list "open-end", in bytes. */
+#define OPEN_WORD_MAX 32
+
+bool nqx_rules_ends_open(const char *line, size_t len, void *ctx)
+{
+    struct matcher *m = ctx;
+    const struct list *l = rules_list(m->rules, "open-end");
+    size_t s = len;
+    while (s > 0 && line[s - 1] != ' ')
+        s--;
+    if (!l || s == len || len - s > OPEN_WORD_MAX)
+        return false;
+    char *word = fold_text(line + s, len - s);
+    bool open = false;
+    for (size_t i = 0; i < l->n && !open; i++)
+        open = !strcmp(word, l->entries[i].folded);
+    free(word);
+    return open;
+}
+
+nqx_normalize_opts nqx_rules_normalize_opts(nqx_matcher *matcher)
+{
+    return (nqx_normalize_opts){.starts_block = nqx_rules_starts_block,
+                                .ends_open = nqx_rules_ends_open,
+                                .ctx = matcher};
+}

@@ -8,6 +8,7 @@
 #define NQX_RULES_H
 
 #include "model/document.h"
+#include "normalize/normalize.h"
 
 /* A loaded, compiled set of rules. Read-only once loaded. */
 typedef struct nqx_rules nqx_rules;
@@ -33,6 +34,14 @@ void nqx_matcher_free(nqx_matcher *matcher);
  * article, a place-date line...)? For nqx_normalize_opts, with an
  * nqx_matcher as ctx. */
 bool nqx_rules_starts_block(const char *line, size_t len, void *ctx);
+
+/* Does this cleaned line end with a word of the list "open-end" ("với",
+ * "của"), one that needs the next line? With an nqx_matcher as ctx. */
+bool nqx_rules_ends_open(const char *line, size_t len, void *ctx);
+
+/* The options the normalize stage takes from the rules: both tests above,
+ * with matcher as their context. */
+nqx_normalize_opts nqx_rules_normalize_opts(nqx_matcher *matcher);
 
 /* Fills doc->targets from doc->norm. Problems that do not stop the work
  * (a pattern that hit its match limit) become warnings on the document. */

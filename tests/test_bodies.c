@@ -205,6 +205,26 @@ static void reports_are_not_tasks(void **state)
     nqx_doc_free(doc);
 }
 
+/* A numbered item cut by a hard wrap after "phối hợp với" goes on on the
+ * next line, though that line starts with a capital like a sentence. */
+static void wrapped_item_is_one_task(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text(
+        "1. Phòng Nông nghiệp và Môi trường huyện tổng hợp tình hình thiệt hại, báo cáo kịp thời.\n"
+        "2. Ban Tuyên giáo Huyện ủy chủ trì, phối hợp với\n"
+        "Trung tâm Văn hóa huyện hướng dẫn tuyên truyền, hoàn thành trong tháng 3/2027.\n");
+    assert_non_null(doc);
+    assert_int_equal(doc->ntasks, 2);
+    const nqx_task *t = task_on(doc, 2);
+    assert_string_equal(lead_name(doc, t), "Ban Tuyên giáo Huyện ủy");
+    assert_int_equal(t->nsupport, 1);
+    assert_string_equal(doc->bodies[t->support[0] - 1].name, "Trung tâm Văn hóa huyện");
+    assert_int_equal(t->ndeadlines, 1);
+    assert_string_equal(t->deadlines[0], "2027-03");
+    nqx_doc_free(doc);
+}
+
 /* A body's record is valid: ids unique, references resolve. */
 static void record_validates(void **state)
 {
@@ -235,6 +255,7 @@ int main(void)
         cmocka_unit_test(tasks),
         cmocka_unit_test(heading_names_the_lead),
         cmocka_unit_test(reports_are_not_tasks),
+        cmocka_unit_test(wrapped_item_is_one_task),
         cmocka_unit_test(record_validates),
     };
     return cmocka_run_group_tests_name("bodies", tests, load_test_rules, free_test_rules);
