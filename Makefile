@@ -22,7 +22,7 @@ VERSION := 0.1.0
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS     = icu-uc icu-i18n libpcre2-8 libxml-2.0 nettle
+PKGS     = icu-uc icu-i18n libpcre2-8 libxml-2.0 nettle libzip libgsf-1
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)

@@ -742,7 +742,8 @@ nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error
             max_width = width;
         bool join = false;
         if (prev.exists) {
-            join = joins(&prev, &info, block, classify_start(&c.e.out), blanks, max_width);
+            join = !doc->lines_are_paragraphs &&
+                   joins(&prev, &info, block, classify_start(&c.e.out), blanks, max_width);
             push_anchor(&anchors, norm.len, prev.end_text);
             nqx_buf_addc(&norm, join ? ' ' : '\n');
         }
