@@ -68,7 +68,7 @@ nqx_container nqx_container_sniff(const char *data, size_t len)
 
 static void put_pending_space(nqx_text_out *t)
 {
-    if (t->space_pending && t->line_open)
+    if (t->space_pending && t->line_open && t->buf.data[t->buf.len - 1] != ' ')
         nqx_buf_addc(&t->buf, ' ');
     t->space_pending = false;
 }
@@ -135,6 +135,13 @@ void nqx_text_break(nqx_text_out *t)
     }
     t->part_start = t->buf.len;
     nqx_text_space(t);
+}
+
+void nqx_text_paragraph_end(nqx_text_out *t)
+{
+    if (!t->row_depth && !t->line_open)
+        nqx_buf_addc(&t->buf, '\n');
+    nqx_text_break(t);
 }
 
 void nqx_text_row_begin(nqx_text_out *t)

@@ -37,6 +37,10 @@ void nqx_text_space(nqx_text_out *t);
 /* Ends the current line (a paragraph, a line break); inside a table row,
  * only a space: a row is one line. */
 void nqx_text_break(nqx_text_out *t);
+/* Ends a paragraph of a word processor's file: as nqx_text_break, but an
+ * empty paragraph still makes a line, so that line numbers count the
+ * document's paragraphs. */
+void nqx_text_paragraph_end(nqx_text_out *t);
 void nqx_text_row_begin(nqx_text_out *t);
 void nqx_text_row_end(nqx_text_out *t);
 void nqx_text_cell_begin(nqx_text_out *t);

@@ -160,7 +160,7 @@ static void leave(struct walk *w, element_role role)
     switch (role) {
     case EL_PARAGRAPH:
         w->in_paragraph--;
-        nqx_text_break(w->t);
+        nqx_text_paragraph_end(w->t);
         break;
     case EL_TEXT: w->in_text--; break;
     case EL_ROW: nqx_text_row_end(w->t); break;

@@ -63,6 +63,23 @@ static void leave_element(nqx_text_out *t, const xmlNode *node)
         nqx_text_break(t);
 }
 
+/* Adds a text node. Word's downlevel-revealed conditionals
+ * ("<![if !supportLists]>1.<![endif]>") reach the tree as text: the
+ * markers go, what they enclose stays. */
+static void add_text(nqx_text_out *t, const char *s)
+{
+    for (;;) {
+        const char *open = strstr(s, "<![");
+        const char *close = open ? strstr(open, "]>") : NULL;
+        if (!close) {
+            nqx_text_add(t, s, strlen(s));
+            return;
+        }
+        nqx_text_add(t, s, (size_t)(open - s));
+        s = close + 2;
+    }
+}
+
 /* Walks the tree without recursion: a deeply nested page cannot exhaust
  * the stack. */
 static void write_tree(nqx_text_out *t, xmlNode *root)
@@ -79,7 +96,7 @@ static void write_tree(nqx_text_out *t, xmlNode *root)
             }
         } else if ((node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) &&
                    node->content) {
-            nqx_text_add(t, (const char *)node->content, strlen((const char *)node->content));
+            add_text(t, (const char *)node->content);
         }
         if (descend) {
             node = node->children;
