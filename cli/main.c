@@ -281,7 +281,7 @@ static int convert_one(const struct convert_args *a, const char *input, const nq
 {
     nqx_doc *doc = nqx_doc_new(input);
     nqx_error err = {0};
-    nqx_normalize_opts nopts = {nqx_rules_starts_block, matcher};
+    nqx_normalize_opts nopts = {nqx_rules_starts_block, matcher, nqx_rules_furniture};
     nqx_status st = nqx_extract_file(doc, input, &err);
     if (!st)
         st = nqx_normalize(doc, &nopts, &err);
@@ -403,7 +403,7 @@ static int cmd_rules(int argc, char **argv)
     if (rc)
         return rc;
     nqx_matcher *matcher = nqx_matcher_new(rules);
-    nqx_normalize_opts nopts = {nqx_rules_starts_block, matcher};
+    nqx_normalize_opts nopts = {nqx_rules_starts_block, matcher, NULL};
     size_t n = nqx_rules_example_count(rules), failed = 0;
     for (size_t i = 0; i < n; i++) {
         const nqx_example *ex = nqx_rules_example(rules, i);

@@ -8,6 +8,7 @@
 #define NQX_RULES_H
 
 #include "model/document.h"
+#include "normalize/normalize.h"
 
 /* A loaded, compiled set of rules. Read-only once loaded. */
 typedef struct nqx_rules nqx_rules;
@@ -33,6 +34,10 @@ void nqx_matcher_free(nqx_matcher *matcher);
  * article, a place-date line...)? For nqx_normalize_opts, with an
  * nqx_matcher as ctx. */
 bool nqx_rules_starts_block(const char *line, size_t len, void *ctx);
+
+/* Is this line (white space trimmed) page furniture, by the rules of role
+ * `furniture`? For nqx_normalize_opts, with an nqx_matcher as ctx. */
+nqx_furniture nqx_rules_furniture(const char *line, size_t len, void *ctx);
 
 /* Fills doc->targets from doc->norm. Problems that do not stop the work
  * (a pattern that hit its match limit) become warnings on the document. */

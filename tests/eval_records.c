@@ -445,7 +445,7 @@ int main(int argc, char **argv)
     struct totals t = {0};
     for (int i = first; i < argc; i++) {
         nqx_doc *doc = nqx_doc_new(argv[i]);
-        nqx_normalize_opts opts = {nqx_rules_starts_block, matcher};
+        nqx_normalize_opts opts = {nqx_rules_starts_block, matcher, nqx_rules_furniture};
         if (nqx_extract_file(doc, argv[i], &err) || nqx_normalize(doc, &opts, &err) ||
             nqx_rules_apply(rules, doc, &err)) {
             fprintf(stderr, "%s: %s\n", argv[i], err.message);

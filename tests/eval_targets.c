@@ -93,7 +93,7 @@ static bool eval_doc(const char *txt, const nqx_rules *rules, nqx_matcher *match
     }
     nqx_doc *doc = nqx_doc_new(txt);
     nqx_error err = {0};
-    nqx_normalize_opts opts = {nqx_rules_starts_block, matcher};
+    nqx_normalize_opts opts = {nqx_rules_starts_block, matcher, nqx_rules_furniture};
     if (nqx_extract_file(doc, txt, &err) || nqx_normalize(doc, &opts, &err) ||
         nqx_rules_apply(rules, doc, &err)) {
         fprintf(stderr, "%s: %s\n", txt, err.message);

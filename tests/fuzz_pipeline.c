@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     nqx_doc *doc = nqx_doc_new("fuzz");
     nqx_error err = {0};
-    nqx_normalize_opts opts = {nqx_rules_starts_block, matcher};
+    nqx_normalize_opts opts = {nqx_rules_starts_block, matcher, nqx_rules_furniture};
     if (!nqx_extract_bytes(doc, (const char *)data, size, &err) &&
         !nqx_normalize(doc, &opts, &err) && !nqx_rules_apply(rules, doc, &err)) {
         size_t len;

@@ -56,7 +56,7 @@ static inline nqx_doc *normalize_text(const char *text, size_t len, bool with_ru
 {
     nqx_doc *doc = nqx_doc_new("test.txt");
     nqx_error err = {0};
-    nqx_normalize_opts opts = {nqx_rules_starts_block, test_matcher};
+    nqx_normalize_opts opts = {nqx_rules_starts_block, test_matcher, nqx_rules_furniture};
     if (nqx_extract_bytes(doc, text, len, &err) ||
         nqx_normalize(doc, with_rules ? &opts : NULL, &err)) {
         fprintf(stderr, "pipeline failed: %s\n", err.message);

@@ -1,7 +1,8 @@
-/* Containers: HTML (Word's export too), DOCX and Word 97-2003 .doc go
+/* Input formats: HTML (Word's export too), DOCX and Word 97-2003 .doc go
  * through the same pipeline as text, recognised by their content. A
  * document in a container gives the same record as its text; damaged,
- * truncated or hostile containers give errors naming the file. */
+ * truncated or hostile containers give errors naming the file. Text of the
+ * official gazette loses its page furniture. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,7 +31,7 @@ static int teardown(void **state)
 static nqx_doc *convert_bytes(const char *name, const char *data, size_t len, nqx_error *err)
 {
     nqx_doc *doc = nqx_doc_new(name);
-    nqx_normalize_opts opts = {nqx_rules_starts_block, test_matcher};
+    nqx_normalize_opts opts = {nqx_rules_starts_block, test_matcher, nqx_rules_furniture};
     memset(err, 0, sizeof *err);
     if (nqx_extract_bytes(doc, data, len, err) || nqx_normalize(doc, &opts, err) ||
         nqx_rules_apply(test_rules, doc, err)) {
@@ -456,6 +457,39 @@ static void damaged_doc_files_are_refused(void **state)
     free(bin);
 }
 
+/* ---- Official gazette text -------------------------------------------- */
+
+static void gazette_furniture_is_dropped(void **state)
+{
+    (void)state;
+    /* A page of Công báo text as pulled from its PDF: the signature stamp
+     * and the next page's running header and number interrupt a sentence. */
+    const char *text = "Tỷ lệ lao động qua đào tạo đạt\n"
+                       "Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                       "Cơ quan: VĂN PHÒNG CHÍNH PHỦ\n"
+                       "Ngày ký: 2026-05-29 08:10:56 +07:00\n"
+                       "\n"
+                       "CÔNG BÁO/Số 45 + 46/Ngày 15-01-2024 \n"
+                       "11\n"
+                       " \n"
+                       "75% trong năm 2025.\n"
+                       "Cơ quan: Sở Tài chính\n"
+                       "12\n";
+    nqx_doc *doc = convert_ok("hrm.txt", text, strlen(text));
+    assert_int_equal(doc->ntargets, 1);
+    assert_string_equal(doc->targets[0].value, "75");
+    assert_int_equal(doc->targets[0].line, 9);
+    assert_non_null(strstr(doc->norm, "qua đào tạo đạt 75% trong năm 2025."));
+    assert_int_equal(doc->ndates, 1);
+    assert_string_equal(doc->dates[0].value, "2025");
+    assert_null(strstr(doc->norm, "CÔNG BÁO"));
+    assert_null(strstr(doc->norm, "Ký bởi"));
+    /* A stamp field alone, and a number alone, are text. */
+    assert_non_null(strstr(doc->norm, "Cơ quan: Sở Tài chính"));
+    assert_non_null(strstr(doc->norm, " 12\n"));
+    nqx_doc_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -470,6 +504,7 @@ int main(void)
         cmocka_unit_test(xml_entities_are_not_expanded),
         cmocka_unit_test(doc_gives_the_record_of_its_text),
         cmocka_unit_test(damaged_doc_files_are_refused),
+        cmocka_unit_test(gazette_furniture_is_dropped),
     };
     return cmocka_run_group_tests_name("containers", tests, setup, teardown);
 }

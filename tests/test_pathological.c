@@ -52,7 +52,7 @@ static nqx_doc *convert_limited(const char *name, const nqx_buf *buf)
     alarm(LIMIT_SECONDS);
     nqx_doc *doc = nqx_doc_new(name);
     nqx_error err = {0};
-    nqx_normalize_opts opts = {nqx_rules_starts_block, test_matcher};
+    nqx_normalize_opts opts = {nqx_rules_starts_block, test_matcher, nqx_rules_furniture};
     nqx_status st = nqx_extract_bytes(doc, buf->data, buf->len, &err);
     if (!st)
         st = nqx_normalize(doc, &opts, &err);
