@@ -137,7 +137,7 @@ bench: deps all
 
 leakcheck: all
 	@command -v valgrind >/dev/null || { echo "valgrind is not installed"; exit 2; }
-	@for txt in corpus/*.txt; do \
+	@for txt in corpus/*.txt tests/fixtures/*.doc; do \
 	    valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	        --error-exitcode=1 $(BUILD)/nqx convert -q $$txt > /dev/null || exit 1; \
 	done
