@@ -22,7 +22,7 @@ VERSION := 0.1.0
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS     = icu-uc icu-i18n libpcre2-8 libxml-2.0 nettle
+PKGS     = icu-uc icu-i18n libpcre2-8 libxml-2.0 nettle libzip libgsf-1
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -39,7 +39,7 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  = $(BUILD)/obj/cli/main.o
 HEADERS  = $(wildcard model/*.h extract/*.h normalize/*.h rules/*.h output/*.h tests/*.h)
 
-TESTS    = number normalize extract rules targets dates bodies output variants pathological cli
+TESTS    = number normalize extract containers rules targets dates bodies output variants pathological cli
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/test_%) $(BUILD)/tests/eval_targets \
             $(BUILD)/tests/eval_records
 
@@ -137,7 +137,7 @@ bench: deps all
 
 leakcheck: all
 	@command -v valgrind >/dev/null || { echo "valgrind is not installed"; exit 2; }
-	@for txt in corpus/*.txt; do \
+	@for txt in corpus/*.txt tests/fixtures/*.doc; do \
 	    valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	        --error-exitcode=1 $(BUILD)/nqx convert -q $$txt > /dev/null || exit 1; \
 	done

@@ -404,6 +404,7 @@ static int cmd_rules(int argc, char **argv)
         return rc;
     nqx_matcher *matcher = nqx_matcher_new(rules);
     nqx_normalize_opts nopts = nqx_rules_normalize_opts(matcher);
+    nopts.furniture = NULL; /* an example is a line of text, never a page's furniture */
     size_t n = nqx_rules_example_count(rules), failed = 0;
     for (size_t i = 0; i < n; i++) {
         const nqx_example *ex = nqx_rules_example(rules, i);

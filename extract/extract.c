@@ -1,5 +1,6 @@
 /* Reading an input and turning its bytes into the document's text. */
 #include "extract/extract.h"
+#include "extract/container.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -163,15 +164,57 @@ static void add_line_start(nqx_doc *doc, size_t *cap, size_t off)
     doc->line_starts[doc->nlines++] = off;
 }
 
+/* The text of a container (HTML, DOCX, ODT, .doc), through its reader and
+ * then the plain-text path. */
+static nqx_status extract_container(nqx_doc *doc, nqx_container kind, const char *data,
+                                    size_t len, nqx_error *err);
+
+static nqx_status extract_text(nqx_doc *doc, const char *data, size_t len, nqx_error *err);
+
 nqx_status nqx_extract_bytes(nqx_doc *doc, const char *data, size_t len, nqx_error *err)
 {
-    const char *name = doc->source;
     if (len > NQX_EXTRACT_MAX_BYTES)
-        return nqx_error_set(err, NQX_E_INPUT, name, 0, 0, -1,
+        return nqx_error_set(err, NQX_E_INPUT, doc->source, 0, 0, -1,
                              "file is larger than %zu bytes; split it",
                              NQX_EXTRACT_MAX_BYTES);
     hash_bytes(doc, data, len);
     snprintf(doc->encoding, sizeof doc->encoding, "UTF-8");
+    doc->lines_are_paragraphs = false;
+    nqx_container kind = nqx_container_sniff(data, len);
+    if (kind != NQX_CONTAINER_TEXT)
+        return extract_container(doc, kind, data, len, err);
+    return extract_text(doc, data, len, err);
+}
+
+static nqx_status extract_container(nqx_doc *doc, nqx_container kind, const char *data,
+                                    size_t len, nqx_error *err)
+{
+    nqx_buf text = {0};
+    nqx_status s = NQX_OK;
+    switch (kind) {
+    case NQX_CONTAINER_HTML:
+        s = nqx_read_html(doc, data, len, &text, err);
+        break;
+    case NQX_CONTAINER_ZIP:
+        s = nqx_read_zip(doc, data, len, &text, err);
+        break;
+    case NQX_CONTAINER_OLE:
+        s = nqx_read_doc(doc, data, len, &text, err);
+        break;
+    case NQX_CONTAINER_TEXT:
+        break;
+    }
+    if (s == NQX_OK)
+        s = extract_text(doc, text.data ? text.data : "", text.len, err);
+    doc->lines_are_paragraphs = true;
+    nqx_buf_free(&text);
+    return s;
+}
+
+/* UTF-8 bytes become the document's text and lines. */
+static nqx_status extract_text(nqx_doc *doc, const char *data, size_t len, nqx_error *err)
+{
+    const char *name = doc->source;
 
     const uint8_t *s = (const uint8_t *)data;
     int32_t i = 0, n = (int32_t)len;

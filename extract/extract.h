@@ -5,7 +5,12 @@
  * LF all become LF. NUL and other control characters inside otherwise valid
  * text (PDF leftovers), and the characters XML 1.0 forbids, are dropped with
  * a warning naming the line; a form feed becomes a space. Invalid UTF-8 and
- * binary data are errors naming the byte offset, line and column. */
+ * binary data are errors naming the byte offset, line and column.
+ *
+ * HTML, DOCX, ODT and Word 97-2003 files, recognised by their content, are
+ * read by extract/container.h's readers into one line per paragraph (a
+ * table row per line); their line numbers are those paragraph lines, and
+ * doc->lines_are_paragraphs is set. */
 #ifndef NQX_EXTRACT_H
 #define NQX_EXTRACT_H
 

@@ -205,6 +205,9 @@ typedef struct nqx_doc {
     size_t text_len;
     size_t *line_starts;
     size_t nlines;
+    /* Each line is a paragraph of its own (HTML, DOCX, .doc input): never
+     * joined to the line before, as hard-wrapped plain text is. */
+    bool lines_are_paragraphs;
 
     /* normalize: one logical line (paragraph, list item, heading) per line. */
     char *norm;

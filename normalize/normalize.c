@@ -714,6 +714,95 @@ static bool joins(const struct prev_line *p, const struct line_info *l, bool blo
     return true;
 }
 
+/* ---- Page furniture ---------------------------------------------------- */
+
+/* Marks a blank line among the classes of furniture_lines. */
+#define LINE_BLANK 0xFF
+
+static bool is_blank_byte(const uint8_t *s, size_t i, size_t end, size_t *len)
+{
+    *len = 1;
+    if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')
+        return true;
+    *len = 2;
+    return s[i] == 0xC2 && i + 1 < end && s[i + 1] == 0xA0; /* no-break space */
+}
+
+/* The class of each line: LINE_BLANK, or what opts->furniture says. */
+static uint8_t *classify_lines(const nqx_doc *doc, const nqx_normalize_opts *opts)
+{
+    const uint8_t *s = (const uint8_t *)doc->text;
+    uint8_t *cls = nqx_xcalloc(doc->nlines ? doc->nlines : 1, 1);
+    for (size_t ln = 0; ln < doc->nlines; ln++) {
+        size_t start = doc->line_starts[ln], len;
+        size_t end = ln + 1 < doc->nlines ? doc->line_starts[ln + 1] - 1 : doc->text_len;
+        while (start < end && is_blank_byte(s, start, end, &len))
+            start += len;
+        while (end > start && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+            end--;
+        if (start == end)
+            cls[ln] = LINE_BLANK;
+        else if (end - start <= NQX_FURNITURE_MAX_BYTES)
+            cls[ln] = (uint8_t)opts->furniture(doc->text + start, end - start, opts->ctx);
+    }
+    return cls;
+}
+
+/* The class of the nearest non-blank line from ln in direction step (at
+ * most a few lines away), or NONE. */
+static uint8_t neighbour(const uint8_t *cls, size_t n, size_t ln, int step)
+{
+    for (int k = 1; k <= 3; k++) {
+        size_t at = ln + (size_t)(step * k);
+        if (at >= n)
+            return NQX_FURNITURE_NONE;
+        if (cls[at] != LINE_BLANK)
+            return cls[at];
+    }
+    return NQX_FURNITURE_NONE;
+}
+
+/* Which lines are page furniture to drop; NULL when there are none. A page
+ * number or a stamp field alone is ordinary text (a table cell, a form):
+ * only its neighbours make it furniture. */
+static bool *furniture_lines(const nqx_doc *doc, const nqx_normalize_opts *opts)
+{
+    if (!opts || !opts->furniture || !doc->nlines)
+        return NULL;
+    size_t n = doc->nlines;
+    uint8_t *cls = classify_lines(doc, opts);
+    bool *drop = NULL;
+    for (size_t ln = 0; ln < n; ln++) {
+        bool d = false;
+        switch (cls[ln]) {
+        case NQX_FURNITURE_HEADER:
+        case NQX_FURNITURE_STAMP:
+            d = true;
+            break;
+        case NQX_FURNITURE_PAGE_NUMBER:
+            d = neighbour(cls, n, ln, -1) == NQX_FURNITURE_HEADER ||
+                neighbour(cls, n, ln, 1) == NQX_FURNITURE_HEADER;
+            break;
+        case NQX_FURNITURE_STAMP_FIELD:
+            /* Within a stamp: back over its other fields to its signer line. */
+            for (size_t k = ln; k-- > 0 && cls[k] >= NQX_FURNITURE_STAMP && cls[k] != LINE_BLANK;)
+                if (cls[k] == NQX_FURNITURE_STAMP) {
+                    d = true;
+                    break;
+                }
+            break;
+        default:
+            break;
+        }
+        if (d && !drop)
+            drop = nqx_xcalloc(n, sizeof *drop);
+        if (d)
+            drop[ln] = true;
+    }
+    free(cls);
+    return drop;
+}
+
 nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error *err)
 {
     if (!init())
@@ -728,9 +817,16 @@ nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error
     struct prev_line prev = {0};
     size_t blanks = 0, max_width = 0;
 
+    /* Dropped furniture counts as blank lines: a sentence that a page break
+     * interrupted is joined across it as across any page break. */
+    bool *furniture = furniture_lines(doc, opts);
     for (size_t ln = 0; ln < doc->nlines; ln++) {
         size_t start = doc->line_starts[ln];
         size_t end = ln + 1 < doc->nlines ? doc->line_starts[ln + 1] - 1 : doc->text_len;
+        if (furniture && furniture[ln]) {
+            blanks++;
+            continue;
+        }
         struct line_info info;
         clean_line(&c, s, start, end, &info);
         if (info.empty) {
@@ -745,7 +841,8 @@ nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error
             max_width = width;
         bool join = false;
         if (prev.exists) {
-            join = joins(&prev, &info, block, classify_start(&c.e.out), blanks, max_width);
+            join = !doc->lines_are_paragraphs &&
+                   joins(&prev, &info, block, classify_start(&c.e.out), blanks, max_width);
             push_anchor(&anchors, norm.len, prev.end_text);
             nqx_buf_addc(&norm, join ? ' ' : '\n');
         }
@@ -770,6 +867,7 @@ nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error
     }
     nqx_buf_free(&c.e.out);
     free(c.e.anchors.v);
+    free(furniture);
 
     free(doc->norm);
     free(doc->anchors);

@@ -27,6 +27,19 @@
  * before it. Provided by the rules stage, which knows the layout words. */
 typedef bool (*nqx_line_test)(const char *line, size_t len, void *ctx);
 
+/* Page furniture: lines a printed page repeats or a signing tool stamps,
+ * which are not text of the document (an official gazette's running header
+ * "CÔNG BÁO/Số …/Ngày …", its page numbers, a digital-signature stamp). */
+typedef enum nqx_furniture {
+    NQX_FURNITURE_NONE,
+    NQX_FURNITURE_HEADER,      /* always dropped */
+    NQX_FURNITURE_PAGE_NUMBER, /* dropped next to a running header */
+    NQX_FURNITURE_STAMP,       /* the signer line that opens a signature stamp */
+    NQX_FURNITURE_STAMP_FIELD, /* a field of a stamp: dropped only in one */
+} nqx_furniture;
+
+typedef nqx_furniture (*nqx_furniture_test)(const char *line, size_t len, void *ctx);
+
 typedef struct nqx_normalize_opts {
     nqx_line_test starts_block; /* NULL: only bullets and tables */
     /* Does this cleaned line end with a word that needs the next line
@@ -34,7 +47,12 @@ typedef struct nqx_normalize_opts {
      * when it looks like a heading. NULL: no such words. */
     nqx_line_test ends_open;
     void *ctx;
+    /* NULL: no line is furniture. Asked about each extracted line of plain
+     * text (trimmed, at most NQX_FURNITURE_MAX_BYTES), with ctx. */
+    nqx_furniture_test furniture;
 } nqx_normalize_opts;
+
+#define NQX_FURNITURE_MAX_BYTES 200
 
 /* Fills doc->norm and doc->anchors from doc->text. opts may be NULL. */
 nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error *err);

@@ -431,6 +431,9 @@ static bool check_layout(struct matcher *m, const struct rule *ru, const nqx_exa
     const char *nl = strchr(line, '\n');
     size_t len = nl ? (size_t)(nl - line) : strlen(line);
     bool hit = pattern_match(m, &ru->pattern, line, len, 0, 0);
+    /* Furniture is a whole line, never the start of one. */
+    if (hit && ru->role == ROLE_FURNITURE)
+        hit = pcre2_get_ovector_pointer(m->md)[1] == len;
     if (ex->counter) {
         if (hit)
             snprintf(why, size, "the pattern matches a counter-example");
@@ -460,7 +463,7 @@ bool nqx_rules_check_example(const nqx_rules *rules, const nqx_example *ex, nqx_
     struct matcher m;
     matcher_init(&m, rules, doc);
     bool ok;
-    if (ru->role == ROLE_SECTION || ru->role == ROLE_BLOCK) {
+    if (ru->role == ROLE_SECTION || ru->role == ROLE_BLOCK || ru->role == ROLE_FURNITURE) {
         ok = check_layout(&m, ru, ex, doc, why, why_size);
     } else {
         struct fired f = {idx, false};

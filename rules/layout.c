@@ -83,6 +83,20 @@ void nqx_matcher_free(nqx_matcher *matcher)
     free(matcher);
 }
 
+nqx_furniture nqx_rules_furniture(const char *line, size_t len, void *ctx)
+{
+    struct matcher *m = ctx;
+    const nqx_rules *r = m->rules;
+    for (size_t i = 0; i < r->nby_role[ROLE_FURNITURE]; i++) {
+        const struct rule *ru = &r->rules[r->by_role[ROLE_FURNITURE][i]];
+        /* The pattern must cover the whole line. */
+        if (pattern_match(m, &ru->pattern, line, len, 0, 0) &&
+            pcre2_get_ovector_pointer(m->md)[1] == len)
+            return (nqx_furniture)(ru->furniture + 1);
+    }
+    return NQX_FURNITURE_NONE;
+}
+
 bool nqx_rules_starts_block(const char *line, size_t len, void *ctx)
 {
     struct matcher *m = ctx;
@@ -115,5 +129,6 @@ nqx_normalize_opts nqx_rules_normalize_opts(nqx_matcher *matcher)
 {
     return (nqx_normalize_opts){.starts_block = nqx_rules_starts_block,
                                 .ends_open = nqx_rules_ends_open,
+                                .furniture = nqx_rules_furniture,
                                 .ctx = matcher};
 }

@@ -31,8 +31,10 @@
 const char *const rule_role_names[ROLE_COUNT] = {
     "skip", "quantity", "comparator", "predicate", "kind",
     "frame", "children", "tail", "section", "block", "column",
-    "date", "date-role", "reference", "ref-issuer", "meta", "body", "task",
+    "date", "date-role", "reference", "ref-issuer", "meta", "body", "task", "furniture",
 };
+
+const char *const furniture_names[4] = {"header", "page-number", "stamp", "stamp-field"};
 
 const char *const task_rule_names[4] = {"assign", "subject", "support", "delegate"};
 
@@ -239,7 +241,7 @@ static nqx_status start_block(struct parser *p, struct raw_rules *raw, const cha
         ru->file = nqx_xstrdup(p->file);
         ru->line = line;
         ru->comparator = ru->change = ru->kind = ru->column = -1;
-        ru->date_role = ru->part = ru->field = ru->task = -1;
+        ru->date_role = ru->part = ru->field = ru->task = ru->furniture = -1;
         ru->scope = SCOPE_CLAUSE;
         ru->window = WINDOW_BEFORE;
         ru->first_example = r->nexamples;
@@ -781,6 +783,8 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
             slot = &baseline, val = parse_enum(v, vl, yesno, 2);
         else if (kl == 4 && !strncmp(s, "task", 4))
             slot = &ru->task, val = parse_enum(v, vl, task_rule_names, 4);
+        else if (kl == 9 && !strncmp(s, "furniture", 9))
+            slot = &ru->furniture, val = parse_enum(v, vl, furniture_names, 4);
         else if (kl == 5 && !strncmp(s, "field", 5))
             slot = &ru->field, val = parse_enum(v, vl, meta_field_names, META_COUNT);
         else if (kl == 6 && !strncmp(s, "window", 6)) {
@@ -795,7 +799,8 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
         if (!slot)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
                                  "set: unknown key '%.*s' (baseline, column, comparator, "
-                                 "change, date-role, field, kind, part, scope, task, weak, window)",
+                                 "change, date-role, field, furniture, kind, part, scope, task, "
+                                 "weak, window)",
                                  (int)kl, s);
         if (val < 0)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
@@ -856,6 +861,7 @@ static nqx_status finish_rule(nqx_rules *r, struct rule *ru, struct raw_rule *rr
     case ROLE_QUANTITY:
     case ROLE_SECTION:
     case ROLE_BLOCK:
+    case ROLE_FURNITURE:
     case ROLE_FRAME:
     case ROLE_COLUMN:
     case ROLE_REF_ISSUER:
@@ -920,6 +926,12 @@ static nqx_status finish_rule(nqx_rules *r, struct rule *ru, struct raw_rule *rr
             missing = "'pattern:'";
         else if (ru->task < 0)
             missing = "'set: task=…'";
+        break;
+    case ROLE_FURNITURE:
+        if (!has_pattern)
+            missing = "'pattern:'";
+        else if (ru->furniture < 0)
+            missing = "'set: furniture=…'";
         break;
     default:
         if (!has_pattern)

@@ -35,11 +35,15 @@ void nqx_matcher_free(nqx_matcher *matcher);
  * nqx_matcher as ctx. */
 bool nqx_rules_starts_block(const char *line, size_t len, void *ctx);
 
+/* Is this line (white space trimmed) page furniture, by the rules of role
+ * `furniture`? For nqx_normalize_opts, with an nqx_matcher as ctx. */
+nqx_furniture nqx_rules_furniture(const char *line, size_t len, void *ctx);
+
 /* Does this cleaned line end with a word of the list "open-end" ("với",
  * "của"), one that needs the next line? With an nqx_matcher as ctx. */
 bool nqx_rules_ends_open(const char *line, size_t len, void *ctx);
 
-/* The options the normalize stage takes from the rules: both tests above,
+/* The options the normalize stage takes from the rules: the tests above,
  * with matcher as their context. */
 nqx_normalize_opts nqx_rules_normalize_opts(nqx_matcher *matcher);
 

@@ -37,6 +37,7 @@ typedef enum rule_role {
     ROLE_META,       /* a part of the document's header or signature block */
     ROLE_BODY,       /* a mention of a responsible body */
     ROLE_TASK,       /* what makes a sentence a task: "Giao X", X + verb, "phối hợp" */
+    ROLE_FURNITURE,  /* a line of page furniture: running header, page number, stamp */
     ROLE_COUNT
 } rule_role;
 
@@ -77,6 +78,9 @@ extern const char *const meta_field_names[META_COUNT];
  * directive verb after the subject, the bodies that support. */
 enum { TASK_ASSIGN, TASK_SUBJECT, TASK_SUPPORT, TASK_DELEGATE };
 extern const char *const task_rule_names[4];
+
+/* Names of set: furniture=..., indexed by nqx_furniture - 1. */
+extern const char *const furniture_names[4];
 
 /* A compiled pattern; code is NULL when the rule has none. */
 /* Named groups of a pattern, read once when it is compiled (a name may
@@ -119,6 +123,7 @@ struct rule {
     bool baseline;          /* a date-role rule: the date is a comparison base */
     int field;              /* META_* for a meta rule, or -1 */
     int task;               /* TASK_* for a task rule, or -1 */
+    int furniture;          /* nqx_furniture - 1 for a furniture rule, or -1 */
     char *groups;           /* documentation of the named groups */
     size_t first_example, nexamples;
 };

@@ -19,8 +19,11 @@ if command -v pkg-config >/dev/null 2>&1; then
     check_pc libxml-2.0 libxml2-dev
     check_pc cmocka libcmocka-dev
     check_pc nettle nettle-dev
+    check_pc libzip libzip-dev
+    check_pc libgsf-1 libgsf-1-dev
 else
-    need="$need libicu-dev libpcre2-dev libxml2-dev libcmocka-dev nettle-dev"
+    need="$need libicu-dev libpcre2-dev libxml2-dev libcmocka-dev nettle-dev libzip-dev"
+    need="$need libgsf-1-dev"
 fi
 check_cmd uconv icu-devtools
 

@@ -1,0 +1,141 @@
+/* HTML input, Word's "Save as HTML" included: libxml2's HTML parser (which
+ * recovers from broken nesting and honours the declared charset, such as
+ * Word's windows-1252) builds a tree; its text is written one line per block
+ * element, a table row per line with its cells joined by " | ". Scripts,
+ * styles, the head and comments (Word's conditional comments among them)
+ * give no text. */
+#include "extract/container.h"
+
+#include <libxml/HTMLparser.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* Elements whose start and end end a line. */
+static const char *const block_elements[] = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+    "table", "caption", "blockquote", "pre", "address", "center", "section", "article",
+    "header", "footer", "nav", "aside", "main", "form", "fieldset", "figure", "figcaption",
+    "hr", "body", "html",
+};
+
+/* Elements whose content is not text of the document. */
+static const char *const skipped_elements[] = {
+    "head", "script", "style", "title", "noscript", "template", "object", "iframe",
+    "select", "textarea", "svg", "math", "xml",
+};
+
+static bool name_in(const xmlChar *name, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcasecmp((const char *)name, names[i]))
+            return true;
+    return false;
+}
+
+#define IN(name, list) name_in(name, list, sizeof list / sizeof *list)
+
+static bool is_named(const xmlNode *node, const char *name)
+{
+    return !strcasecmp((const char *)node->name, name);
+}
+
+/* What an element does to the text when the walk enters it. */
+static void enter_element(nqx_text_out *t, const xmlNode *node)
+{
+    if (is_named(node, "tr"))
+        nqx_text_row_begin(t);
+    else if (is_named(node, "td") || is_named(node, "th"))
+        nqx_text_cell_begin(t);
+    else if (is_named(node, "br"))
+        nqx_text_break(t);
+    else if (IN(node->name, block_elements))
+        nqx_text_break(t);
+}
+
+static void leave_element(nqx_text_out *t, const xmlNode *node)
+{
+    if (is_named(node, "tr"))
+        nqx_text_row_end(t);
+    else if (is_named(node, "td") || is_named(node, "th"))
+        nqx_text_space(t);
+    else if (IN(node->name, block_elements))
+        nqx_text_break(t);
+}
+
+/* Adds a text node. Word's downlevel-revealed conditionals
+ * ("<![if !supportLists]>1.<![endif]>") reach the tree as text: the
+ * markers go, what they enclose stays. */
+static void add_text(nqx_text_out *t, const char *s)
+{
+    for (;;) {
+        const char *open = strstr(s, "<![");
+        const char *close = open ? strstr(open, "]>") : NULL;
+        if (!close) {
+            nqx_text_add(t, s, strlen(s));
+            return;
+        }
+        nqx_text_add(t, s, (size_t)(open - s));
+        s = close + 2;
+    }
+}
+
+/* Walks the tree without recursion: a deeply nested page cannot exhaust
+ * the stack. */
+static void write_tree(nqx_text_out *t, xmlNode *root)
+{
+    xmlNode *node = root;
+    while (node) {
+        bool descend = false;
+        if (node->type == XML_ELEMENT_NODE && node->name) {
+            if (!IN(node->name, skipped_elements)) {
+                enter_element(t, node);
+                descend = node->children != NULL;
+                if (!descend)
+                    leave_element(t, node);
+            }
+        } else if ((node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) &&
+                   node->content) {
+            add_text(t, (const char *)node->content);
+        }
+        if (descend) {
+            node = node->children;
+            continue;
+        }
+        /* Up until a node has a next sibling, leaving each element passed. */
+        while (node && node != root && !node->next) {
+            node = node->parent;
+            if (node && node->type == XML_ELEMENT_NODE)
+                leave_element(t, node);
+        }
+        node = node && node != root ? node->next : NULL;
+    }
+}
+
+nqx_status nqx_read_html(nqx_doc *doc, const char *data, size_t len, nqx_buf *out,
+                         nqx_error *err)
+{
+    if (len > INT32_MAX)
+        return nqx_error_set(err, NQX_E_INPUT, doc->source, 0, 0, -1,
+                             "HTML file too large; split it");
+    /* No encoding given: libxml2 takes the byte-order mark or the charset of
+     * a <meta> tag, else UTF-8. NONET: a page never makes the parser fetch
+     * anything. */
+    htmlDocPtr html = htmlReadMemory(data, (int)len, NULL, NULL,
+                                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+                                         HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                         HTML_PARSE_NOIMPLIED);
+    if (!html)
+        return nqx_error_set(err, NQX_E_INPUT, doc->source, 0, 0, -1,
+                             "cannot parse as HTML; give a text, HTML or Word file");
+    if (html->encoding)
+        snprintf(doc->encoding, sizeof doc->encoding, "%s", (const char *)html->encoding);
+    nqx_text_out t = {0};
+    for (xmlNode *top = html->children; top; top = top->next)
+        if (top->type == XML_ELEMENT_NODE || top->type == XML_TEXT_NODE)
+            write_tree(&t, top);
+    nqx_text_break(&t);
+    xmlFreeDoc(html);
+    *out = t.buf;
+    return NQX_OK;
+}

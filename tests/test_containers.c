@@ -1,0 +1,510 @@
+/* Input formats: HTML (Word's export too), DOCX and Word 97-2003 .doc go
+ * through the same pipeline as text, recognised by their content. A
+ * document in a container gives the same record as its text; damaged,
+ * truncated or hostile containers give errors naming the file. Text of the
+ * official gazette loses its page furniture. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <zip.h>
+
+#include <cmocka.h>
+
+#include "tests/helpers.h"
+
+static nqx_schema *schema;
+
+static int setup(void **state)
+{
+    return load_test_rules(state) || load_test_schema(&schema) ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+    nqx_schema_free(schema);
+    return free_test_rules(state);
+}
+
+/* The whole pipeline on bytes named name; NULL (with err filled) when
+ * extraction fails. */
+static nqx_doc *convert_bytes(const char *name, const char *data, size_t len, nqx_error *err)
+{
+    nqx_doc *doc = nqx_doc_new(name);
+    nqx_normalize_opts opts = nqx_rules_normalize_opts(test_matcher);
+    memset(err, 0, sizeof *err);
+    if (nqx_extract_bytes(doc, data, len, err) || nqx_normalize(doc, &opts, err) ||
+        nqx_rules_apply(test_rules, doc, err)) {
+        nqx_doc_free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* The record without its first two lines (declaration; source, hash and
+ * encoding), checked against the schema. */
+static char *record_body(nqx_doc *doc)
+{
+    size_t len;
+    char *xml = nqx_record_xml(doc, &len);
+    nqx_error err = {0};
+    if (nqx_schema_validate(schema, xml, len, doc->source, &err))
+        fail_msg("%s: invalid record: %s", doc->source, err.message);
+    char *body = strchr(strchr(xml, '\n') + 1, '\n');
+    char *copy = nqx_xstrdup(body ? body : "");
+    free(xml);
+    return copy;
+}
+
+static void assert_same_record(nqx_doc *a, nqx_doc *b)
+{
+    char *ra = record_body(a), *rb = record_body(b);
+    if (strcmp(ra, rb)) {
+        size_t k = 0;
+        while (ra[k] && ra[k] == rb[k])
+            k++;
+        fail_msg("%s and %s differ at byte %zu:\n  %.160s\n  %.160s", a->source, b->source, k,
+                 ra + k, rb + k);
+    }
+    free(ra);
+    free(rb);
+}
+
+static nqx_doc *convert_ok(const char *name, const char *data, size_t len)
+{
+    nqx_error err;
+    nqx_doc *doc = convert_bytes(name, data, len, &err);
+    if (!doc)
+        fail_msg("%s: %s", name, err.message);
+    return doc;
+}
+
+/* Extraction must fail with an input error naming the file and saying
+ * what (a word of the message). */
+static void assert_refused(const char *name, const char *data, size_t len, const char *why)
+{
+    nqx_error err;
+    nqx_doc *doc = convert_bytes(name, data, len, &err);
+    if (doc)
+        fail_msg("%s: converted, expected an error about '%s'", name, why);
+    assert_int_equal(err.status, NQX_E_INPUT);
+    assert_string_equal(err.file, name);
+    if (!strstr(err.message, why))
+        fail_msg("%s: message '%s' does not say '%s'", name, err.message, why);
+}
+
+/* ---- HTML ------------------------------------------------------------- */
+
+static void html_entities_blocks_and_scripts(void **state)
+{
+    (void)state;
+    const char *html =
+        "<!DOCTYPE html>\n<html><head><title>Chỉ tiêu 77%</title>"
+        "<style>p { margin: 0 }</style></head><body>\n"
+        "<h1>NGH&#7882; QUY&#7870;T</h1>\n"
+        "<p>T&#7893;ng s&#7843;n l&#432;&#7907;ng l&#432;&#417;ng th&#7921;c\n"
+        "c&oacute; h&#7841;t &#273;&#7841;t 115.500 t&#7845;n tr&#7903; l&ecirc;n.</p>"
+        "<script>var s = 'Tỷ lệ hộ nghèo giảm 99%';</script>"
+        "<!-- Tỷ lệ che phủ rừng đạt 88% -->"
+        "<div>Dòng một<br>dòng hai</div>"
+        "<table><tr><th>STT</th><th>Chỉ tiêu</th></tr><tr><td>1</td><td><p>a</p><p>b</p>"
+        "</td></tr></table></body></html>";
+    nqx_doc *doc = convert_ok("page.html", html, strlen(html));
+    assert_string_equal(doc->text, "NGHỊ QUYẾT\n"
+                                   "Tổng sản lượng lương thực có hạt đạt 115.500 tấn trở lên.\n"
+                                   "Dòng một\ndòng hai\n"
+                                   "STT | Chỉ tiêu\n1 | a b\n");
+    assert_true(doc->lines_are_paragraphs);
+    assert_int_equal(doc->ntargets, 1);
+    assert_string_equal(doc->targets[0].value, "115500");
+    assert_int_equal(doc->targets[0].line, 2);
+    assert_null(strstr(doc->text, "99"));
+    assert_null(strstr(doc->text, "88"));
+    assert_null(strstr(doc->text, "77"));
+    nqx_doc_free(doc);
+}
+
+static void broken_html_gives_a_valid_record(void **state)
+{
+    (void)state;
+    const char *html = "<body><p>Tỷ lệ <b>đạt <i>90%</b> trở lên</i><div><p>không đóng"
+                       "<table><tr><td>x<td>y<tr><td>z</table></table></td></div></span>"
+                       "<p>&bogus; &#xZZ; &#99999999; <<<>>></p>";
+    nqx_doc *doc = convert_ok("broken.htm", html, strlen(html));
+    assert_non_null(strstr(doc->text, "x | y\nz\n"));
+    free(record_body(doc));
+    nqx_doc_free(doc);
+    /* Deep nesting is walked without recursion. */
+    nqx_buf b = {0};
+    nqx_buf_adds(&b, "<html><body>");
+    for (int i = 0; i < 20000; i++)
+        nqx_buf_adds(&b, "<div><span>");
+    nqx_buf_adds(&b, "sâu");
+    doc = convert_ok("deep.html", b.data, b.len);
+    free(record_body(doc));
+    nqx_doc_free(doc);
+    nqx_buf_free(&b);
+}
+
+static void word_html_export(void **state)
+{
+    (void)state;
+    /* As Word saves it: windows-1252 bytes (0xE0 is à) with every other
+     * Vietnamese letter as a numeric entity, Office namespaces, conditional
+     * comments, and a header table with drawn rules under the names. */
+    const char *html =
+        "<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"\n"
+        "xmlns:w=\"urn:schemas-microsoft-com:office:word\">\n<head>\n"
+        "<meta http-equiv=Content-Type content=\"text/html; charset=windows-1252\">\n"
+        "<!--[if gte mso 9]><xml>\n <w:WordDocument><w:Zoom>150</w:Zoom>"
+        "</w:WordDocument>\n</xml><![endif]-->\n</head>\n<body lang=EN-US>\n"
+        "<div class=WordSection1>\n<table class=MsoNormalTable><tr>\n"
+        "<td><p class=MsoNormal align=center><b>H&#7896;I &#272;&#7890;NG NH\xC2N D\xC2N<br>\n"
+        "-------</b></p></td>\n<td><p class=MsoNormal><b>C&#7896;NG H\xD2"
+        "A X\xC3 H&#7896;I<br>---------------</b></p></td></tr></table>\n"
+        "<p class=MsoNormal><i>Qu&#7843;ng\nNinh, ng\xE0y 16 th\xE1ng 12 n&#259;m 2025"
+        "<o:p></o:p></i></p>\n"
+        "<p class=MsoNormal><![if !supportLists]>1.<![endif]> T&#7927; l&#7879; "
+        "&#273;&#7841;t 95%.<o:p>&nbsp;</o:p></p>\n</div></body></html>";
+    nqx_doc *doc = convert_ok("word.htm", html, strlen(html));
+    assert_string_equal(doc->encoding, "windows-1252");
+    assert_non_null(strstr(doc->text, "HỘI ĐỒNG NHÂN DÂN | CỘNG HÒA XÃ HỘI\n"));
+    assert_non_null(strstr(doc->text, "Quảng Ninh, ngày 16 tháng 12 năm 2025\n"));
+    assert_null(strstr(doc->text, "WordDocument"));
+    assert_null(strstr(doc->text, "150"));
+    assert_null(strstr(doc->text, "supportLists"));
+    assert_int_equal(doc->ntargets, 1);
+    assert_string_equal(doc->targets[0].value, "95");
+    nqx_doc_free(doc);
+}
+
+static void content_decides_the_format(void **state)
+{
+    (void)state;
+    nqx_error err;
+    const char *text = "<3 là con số; Tỷ lệ đạt 90%.\n";
+    nqx_doc *doc = convert_bytes("a.html", text, strlen(text), &err);
+    assert_non_null(doc);
+    assert_false(doc->lines_are_paragraphs);
+    assert_string_equal(doc->text, text);
+    nqx_doc_free(doc);
+    const char *html = "\xEF\xBB\xBF  \n<P>Tỷ lệ đạt 90%.</P>";
+    doc = convert_bytes("a.txt", html, strlen(html), &err);
+    assert_non_null(doc);
+    assert_string_equal(doc->text, "Tỷ lệ đạt 90%.\n");
+    nqx_doc_free(doc);
+}
+
+/* ---- DOCX --------------------------------------------------------------- */
+
+static void add_escaped(nqx_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '&': nqx_buf_adds(b, "&amp;"); break;
+        case '<': nqx_buf_adds(b, "&lt;"); break;
+        case '>': nqx_buf_adds(b, "&gt;"); break;
+        default: nqx_buf_addc(b, s[i]);
+        }
+    }
+}
+
+/* word/document.xml for text: one w:p per line, each line's text split
+ * into runs after every '.', so that "115.500" is written "115." + "500"
+ * as Word does after an edit. The first paragraph also carries what must
+ * give no text: deleted text, a field's instruction, a footnote mark. */
+static char *document_xml(const char *text, size_t len)
+{
+    nqx_buf b = {0};
+    nqx_buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+                     "<w:document xmlns:w=\"http://schemas.openxmlformats.org/"
+                     "wordprocessingml/2006/main\"><w:body>");
+    bool first = true;
+    for (size_t s = 0; s < len;) {
+        const char *nl = memchr(text + s, '\n', len - s);
+        size_t e = nl ? (size_t)(nl - text) : len;
+        nqx_buf_adds(&b, "<w:p><w:pPr><w:jc w:val=\"both\"/></w:pPr>");
+        if (first)
+            nqx_buf_adds(&b, "<w:del w:id=\"1\"><w:r><w:delText>Đạt 999 tấn</w:delText>"
+                             "</w:r></w:del><w:r><w:fldChar w:fldCharType=\"begin\"/>"
+                             "</w:r><w:r><w:instrText> PAGE 777 </w:instrText></w:r>"
+                             "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>");
+        size_t k = s;
+        while (k < e) {
+            const char *dot = memchr(text + k, '.', e - k);
+            size_t r = dot ? (size_t)(dot - text) + 1 : e;
+            nqx_buf_adds(&b, "<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">");
+            add_escaped(&b, text + k, r - k);
+            nqx_buf_adds(&b, "</w:t></w:r>");
+            k = r;
+        }
+        if (first)
+            nqx_buf_adds(&b, "<w:r><w:footnoteReference w:id=\"2\"/></w:r>");
+        nqx_buf_adds(&b, "</w:p>");
+        first = false;
+        s = e + 1;
+    }
+    nqx_buf_adds(&b, "<w:sectPr/></w:body></w:document>");
+    return nqx_buf_steal(&b);
+}
+
+/* A ZIP archive in memory with the given entries (name, content pairs). */
+static char *make_zip(const char *const *entries, size_t n, size_t *len)
+{
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+    assert_non_null(src);
+    zip_source_keep(src);
+    zip_t *z = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+    assert_non_null(z);
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        zip_source_t *e = zip_source_buffer(z, entries[i + 1], strlen(entries[i + 1]), 0);
+        assert_true(zip_file_add(z, entries[i], e, ZIP_FL_ENC_UTF_8) >= 0);
+    }
+    assert_int_equal(zip_close(z), 0);
+    zip_stat_t st;
+    assert_int_equal(zip_source_stat(src, &st), 0);
+    assert_int_equal(zip_source_open(src), 0);
+    char *data = nqx_xmalloc(st.size + 1);
+    assert_int_equal(zip_source_read(src, data, st.size), (zip_int64_t)st.size);
+    zip_source_close(src);
+    zip_source_free(src);
+    zip_error_fini(&ze);
+    *len = (size_t)st.size;
+    return data;
+}
+
+static const char content_types[] =
+    "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+    "content-types\"/>";
+
+static char *make_docx(const char *document, size_t *len)
+{
+    const char *entries[] = {"[Content_Types].xml", content_types, "word/document.xml",
+                             document};
+    return make_zip(entries, 4, len);
+}
+
+static const char corpus_doc[] = NQX_SRCDIR "/corpus/hdnd-xa-nq-2026.txt";
+
+static void docx_gives_the_record_of_its_text(void **state)
+{
+    (void)state;
+    size_t len, zlen;
+    char *text = read_file(corpus_doc, &len);
+    assert_non_null(text);
+    char *xml = document_xml(text, len);
+    assert_non_null(strstr(xml, " 1.</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t "
+                                "xml:space=\"preserve\">708")); /* 1.708 in two runs */
+    char *docx = make_docx(xml, &zlen);
+    nqx_doc *a = convert_ok("hdnd-xa-nq-2026.txt", text, len);
+    nqx_doc *b = convert_ok("hdnd-xa-nq-2026.docx", docx, zlen);
+    assert_true(a->ntargets > 3);
+    assert_same_record(a, b);
+    assert_null(strstr(b->text, "999"));
+    assert_null(strstr(b->text, "777"));
+    nqx_doc_free(a);
+    nqx_doc_free(b);
+    free(docx);
+    free(xml);
+    free(text);
+}
+
+static void docx_tables_tabs_and_breaks(void **state)
+{
+    (void)state;
+    const char *xml =
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+        "<w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>STT</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:t>Chỉ tiêu</w:t></w:r></w:p><w:p><w:r><w:t>chủ yếu</w:t></w:r>"
+        "</w:p></w:tc></w:tr><w:tr><w:tc><w:p/></w:tc><w:tc><w:p><w:r><w:t>x</w:t></w:r>"
+        "</w:p></w:tc></w:tr></w:tbl>"
+        "<w:p><w:r><w:t>Số:</w:t><w:tab/><w:t>12</w:t><w:br/><w:t>Dòng &amp; hai</w:t>"
+        "</w:r></w:p><w:p/><w:p><w:r><w:t>cuối</w:t></w:r></w:p></w:body></w:document>";
+    size_t zlen;
+    char *docx = make_docx(xml, &zlen);
+    nqx_doc *doc = convert_ok("t.docx", docx, zlen);
+    assert_string_equal(doc->text, "STT | Chỉ tiêu chủ yếu\n| x\nSố: 12\nDòng & hai\n\ncuối\n");
+    nqx_doc_free(doc);
+    free(docx);
+}
+
+static void damaged_zip_files_are_refused(void **state)
+{
+    (void)state;
+    size_t zlen;
+    char *docx = make_docx("<w:document/>", &zlen);
+    assert_refused("cut.docx", docx, zlen / 2, "ZIP");
+    free(docx);
+    const char junk[] = "PK\x03\x04 this is not a zip archive at all";
+    assert_refused("junk.docx", junk, sizeof junk - 1, "not a readable ZIP archive");
+    const char *other[] = {"readme.txt", "Tỷ lệ đạt 90%."};
+    char *zip = make_zip(other, 2, &zlen);
+    assert_refused("other.zip", zip, zlen, "word/document.xml");
+    free(zip);
+    docx = make_docx("<w:document><w:body><w:p>", &zlen);
+    assert_refused("bad.docx", docx, zlen, "not well-formed");
+    free(docx);
+}
+
+static void zip_bomb_is_refused(void **state)
+{
+    (void)state;
+    /* 8 MiB of spaces deflate to a few kilobytes: far past the ratio a
+     * real document has. */
+    size_t big = (size_t)8 << 20, zlen;
+    char *xml = nqx_xmalloc(big + 1);
+    memset(xml, ' ', big);
+    xml[big] = '\0';
+    memcpy(xml, "<w:document>", 12);
+    char *docx = make_docx(xml, &zlen);
+    assert_true(zlen < big / 200);
+    assert_refused("bomb.docx", docx, zlen, "ZIP bomb");
+    free(docx);
+    free(xml);
+}
+
+static void xml_entities_are_not_expanded(void **state)
+{
+    (void)state;
+    /* An external entity is never read. */
+    const char *xxe = "<?xml version=\"1.0\"?><!DOCTYPE w:document ["
+                      "<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
+                      "<w:document xmlns:w=\"http://schemas.openxmlformats.org/"
+                      "wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>x&xxe;y"
+                      "</w:t></w:r></w:p></w:body></w:document>";
+    size_t zlen;
+    char *docx = make_docx(xxe, &zlen);
+    nqx_doc *doc = convert_ok("xxe.docx", docx, zlen);
+    assert_string_equal(doc->text, "xy\n");
+    nqx_doc_free(doc);
+    free(docx);
+    /* Entities that multiply ("billion laughs") are refused by libxml2. */
+    const char *laughs = "<?xml version=\"1.0\"?><!DOCTYPE w:document ["
+                         "<!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">"
+                         "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
+                         "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]>"
+                         "<w:document><w:body><w:p><w:r><w:t>&c;&c;&c;&c;</w:t></w:r></w:p>"
+                         "</w:body></w:document>";
+    docx = make_docx(laughs, &zlen);
+    nqx_error err;
+    doc = convert_bytes("laughs.docx", docx, zlen, &err);
+    if (doc)
+        assert_null(strstr(doc->text, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+    else
+        assert_string_equal(err.file, "laughs.docx");
+    nqx_doc_free(doc);
+    free(docx);
+}
+
+/* ---- Word 97-2003 ------------------------------------------------------- */
+
+/* tests/fixtures/hdnd-xa-nq-2026.doc was made once from the corpus text
+ * with LibreOffice (soffice --headless --convert-to 'doc:MS Word 97'). */
+static const char doc_fixture[] = NQX_SRCDIR "/tests/fixtures/hdnd-xa-nq-2026.doc";
+
+static void doc_gives_the_record_of_its_text(void **state)
+{
+    (void)state;
+    size_t len, dlen;
+    char *text = read_file(corpus_doc, &len);
+    char *bin = read_file(doc_fixture, &dlen);
+    assert_non_null(text);
+    assert_non_null(bin);
+    nqx_doc *a = convert_ok("hdnd-xa-nq-2026.txt", text, len);
+    nqx_doc *b = convert_ok("hdnd-xa-nq-2026.doc", bin, dlen);
+    assert_string_equal(b->encoding, "UTF-16LE");
+    assert_same_record(a, b);
+    nqx_doc_free(a);
+    nqx_doc_free(b);
+    free(bin);
+    free(text);
+}
+
+static void damaged_doc_files_are_refused(void **state)
+{
+    (void)state;
+    size_t dlen;
+    char *bin = read_file(doc_fixture, &dlen);
+    assert_non_null(bin);
+    /* Cut anywhere, flipped anywhere: an error naming the file, or a
+     * record; never a crash. */
+    for (size_t cut = 0; cut < dlen; cut += 1531) {
+        nqx_error err;
+        nqx_doc *doc = convert_bytes("cut.doc", bin, cut < 8 ? 8 : cut, &err);
+        if (doc)
+            free(record_body(doc));
+        else
+            assert_string_equal(err.file, "cut.doc");
+        nqx_doc_free(doc);
+    }
+    char *copy = nqx_xmalloc(dlen);
+    for (size_t at = 512; at < dlen; at += 97) {
+        memcpy(copy, bin, dlen);
+        copy[at] = (char)(copy[at] ^ 0x5A);
+        nqx_error err;
+        nqx_doc *doc = convert_bytes("flip.doc", copy, dlen, &err);
+        if (doc)
+            free(record_body(doc));
+        else
+            assert_string_equal(err.file, "flip.doc");
+        nqx_doc_free(doc);
+    }
+    free(copy);
+    const char ole[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 and nothing else";
+    assert_refused("short.doc", ole, sizeof ole - 1, "OLE");
+    free(bin);
+}
+
+/* ---- Official gazette text -------------------------------------------- */
+
+static void gazette_furniture_is_dropped(void **state)
+{
+    (void)state;
+    /* A page of Công báo text as pulled from its PDF: the signature stamp
+     * and the next page's running header and number interrupt a sentence. */
+    const char *text = "Tỷ lệ lao động qua đào tạo đạt\n"
+                       "Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                       "Cơ quan: VĂN PHÒNG CHÍNH PHỦ\n"
+                       "Ngày ký: 2026-05-29 08:10:56 +07:00\n"
+                       "\n"
+                       "CÔNG BÁO/Số 45 + 46/Ngày 15-01-2024 \n"
+                       "11\n"
+                       " \n"
+                       "75% trong năm 2025.\n"
+                       "Cơ quan: Sở Tài chính\n"
+                       "12\n";
+    nqx_doc *doc = convert_ok("hrm.txt", text, strlen(text));
+    assert_int_equal(doc->ntargets, 1);
+    assert_string_equal(doc->targets[0].value, "75");
+    assert_int_equal(doc->targets[0].line, 9);
+    assert_non_null(strstr(doc->norm, "qua đào tạo đạt 75% trong năm 2025."));
+    assert_int_equal(doc->ndates, 1);
+    assert_string_equal(doc->dates[0].value, "2025");
+    assert_null(strstr(doc->norm, "CÔNG BÁO"));
+    assert_null(strstr(doc->norm, "Ký bởi"));
+    /* A stamp field alone, and a number alone, are text. */
+    assert_non_null(strstr(doc->norm, "Cơ quan: Sở Tài chính"));
+    assert_non_null(strstr(doc->norm, " 12\n"));
+    nqx_doc_free(doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(html_entities_blocks_and_scripts),
+        cmocka_unit_test(broken_html_gives_a_valid_record),
+        cmocka_unit_test(word_html_export),
+        cmocka_unit_test(content_decides_the_format),
+        cmocka_unit_test(docx_gives_the_record_of_its_text),
+        cmocka_unit_test(docx_tables_tabs_and_breaks),
+        cmocka_unit_test(damaged_zip_files_are_refused),
+        cmocka_unit_test(zip_bomb_is_refused),
+        cmocka_unit_test(xml_entities_are_not_expanded),
+        cmocka_unit_test(doc_gives_the_record_of_its_text),
+        cmocka_unit_test(damaged_doc_files_are_refused),
+        cmocka_unit_test(gazette_furniture_is_dropped),
+    };
+    return cmocka_run_group_tests_name("containers", tests, setup, teardown);
+}
