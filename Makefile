@@ -159,14 +159,15 @@ fuzz:
 # ---- Install, format, clean ----------------------------------------------------
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/charmaps
 	install -m 755 $(BUILD)/nqx $(DESTDIR)$(BINDIR)/nqx
 	install -m 644 rules/*.rules $(DESTDIR)$(DATADIR)/rules/
+	install -m 644 extract/charmaps/*.map $(DESTDIR)$(DATADIR)/charmaps/
 	install -m 644 output/nqx-record-1.xsd $(DESTDIR)$(DATADIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nqx $(DESTDIR)$(DATADIR)/nqx-record-1.xsd
-	rm -rf $(DESTDIR)$(DATADIR)/rules
+	rm -rf $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/charmaps
 
 format:
 	clang-format -i $(wildcard */*.c */*.h)
