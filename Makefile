@@ -39,7 +39,7 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  = $(BUILD)/obj/cli/main.o
 HEADERS  = $(wildcard model/*.h extract/*.h normalize/*.h rules/*.h output/*.h tests/*.h)
 
-TESTS    = number normalize extract rules targets dates bodies output variants pathological cli
+TESTS    = number normalize extract encoding rules targets dates bodies output variants pathological cli
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/test_%) $(BUILD)/tests/eval_targets \
             $(BUILD)/tests/eval_records
 
