@@ -39,7 +39,7 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  = $(BUILD)/obj/cli/main.o
 HEADERS  = $(wildcard model/*.h extract/*.h normalize/*.h rules/*.h output/*.h tests/*.h)
 
-TESTS    = number normalize extract containers rules targets dates bodies output variants pathological cli
+TESTS    = number normalize extract encoding containers rules targets dates bodies output variants pathological cli
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/test_%) $(BUILD)/tests/eval_targets \
             $(BUILD)/tests/eval_records
 
@@ -159,14 +159,15 @@ fuzz:
 # ---- Install, format, clean ----------------------------------------------------
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/charmaps
 	install -m 755 $(BUILD)/nqx $(DESTDIR)$(BINDIR)/nqx
 	install -m 644 rules/*.rules $(DESTDIR)$(DATADIR)/rules/
+	install -m 644 extract/charmaps/*.map $(DESTDIR)$(DATADIR)/charmaps/
 	install -m 644 output/nqx-record-1.xsd $(DESTDIR)$(DATADIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nqx $(DESTDIR)$(DATADIR)/nqx-record-1.xsd
-	rm -rf $(DESTDIR)$(DATADIR)/rules
+	rm -rf $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/charmaps
 
 format:
 	clang-format -i $(wildcard */*.c */*.h)

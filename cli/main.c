@@ -20,7 +20,16 @@ enum exit_status { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
 
 /* ---- Options: one table drives both parsing and --help ------------------- */
 
-enum opt_id { OPT_OUTPUT, OPT_RULES, OPT_TEXT, OPT_VALIDATE, OPT_QUIET, OPT_HELP };
+enum opt_id {
+    OPT_OUTPUT,
+    OPT_RULES,
+    OPT_ENCODING,
+    OPT_CHARMAPS,
+    OPT_TEXT,
+    OPT_VALIDATE,
+    OPT_QUIET,
+    OPT_HELP
+};
 
 struct option_spec {
     enum opt_id id;
@@ -36,6 +45,14 @@ static const struct option_spec convert_options[] = {
      "required when there is more than one input"},
     {OPT_RULES, 0, "rules", "DIR", "read the rule files from DIR (default: $NQX_RULES, then\n"
                                    "the installed rules, then rules/ in the source tree)"},
+    {OPT_ENCODING, 0, "encoding", "NAME",
+     "read the inputs in encoding NAME instead of detecting it:\n"
+     "UTF-8, UTF-16LE, UTF-16BE, windows-1258, VISCII, TCVN3,\n"
+     "VNI-Windows (aliases such as cp1258, tcvn5712-1, vni work)"},
+    {OPT_CHARMAPS, 0, "charmaps", "DIR",
+     "read the 8-bit character maps from DIR (default:\n"
+     "$NQX_CHARMAPS, then the installed maps, then\n"
+     "extract/charmaps in the source tree)"},
     {OPT_TEXT, 0, "text", NULL,
      "print the normalized text the rules read, each logical line\n"
      "prefixed with its original line number, instead of the record"},
@@ -49,6 +66,8 @@ static const struct option_spec convert_options[] = {
 struct convert_args {
     const char *output;
     const char *rules;
+    const char *encoding;
+    const char *charmaps;
     bool text;
     bool validate;
     bool quiet;
@@ -59,8 +78,9 @@ struct convert_args {
 static const char *const exit_help =
     "Exit status:\n"
     "  0  every input converted\n"
-    "  1  an input was read but could not be converted (invalid UTF-8, binary data),\n"
-    "     or a record failed --validate; the other inputs are still converted\n"
+    "  1  an input was read but could not be converted (invalid bytes for its\n"
+    "     encoding, an encoding that cannot be told, binary data), or a record\n"
+    "     failed --validate; the other inputs are still converted\n"
     "  2  usage or environment error: bad option, missing or unreadable file or\n"
     "     directory, unreadable or broken rule files\n";
 
@@ -171,6 +191,12 @@ static int parse_convert_args(int argc, char **argv, struct convert_args *a)
         case OPT_RULES:
             a->rules = value;
             break;
+        case OPT_ENCODING:
+            a->encoding = value;
+            break;
+        case OPT_CHARMAPS:
+            a->charmaps = value;
+            break;
         case OPT_TEXT:
             a->text = true;
             break;
@@ -276,13 +302,14 @@ static void print_text(const nqx_doc *doc)
     }
 }
 
-static int convert_one(const struct convert_args *a, const char *input, const nqx_rules *rules,
+static int convert_one(const struct convert_args *a, const char *input,
+                       const nqx_extract_opts *xopts, const nqx_rules *rules,
                        nqx_matcher *matcher, const nqx_schema *schema)
 {
     nqx_doc *doc = nqx_doc_new(input);
     nqx_error err = {0};
     nqx_normalize_opts nopts = nqx_rules_normalize_opts(matcher);
-    nqx_status st = nqx_extract_file(doc, input, &err);
+    nqx_status st = nqx_extract_file_opts(doc, input, xopts, &err);
     if (!st)
         st = nqx_normalize(doc, &nopts, &err);
     if (!st)
@@ -348,6 +375,33 @@ static int load_rules(const char *explicit_dir, nqx_rules **rules)
     return EXIT_OK;
 }
 
+/* The character maps, and the forced encoding checked against them, so
+ * that a wrong name stops before any input is read. */
+static int load_charmaps(const struct convert_args *a, nqx_charmaps **maps)
+{
+    char *dir = nqx_charmaps_locate(a->charmaps);
+    if (!dir) {
+        fprintf(stderr, "nqx: error: cannot find the character maps; give --charmaps DIR or "
+                        "set NQX_CHARMAPS\n");
+        return EXIT_USAGE;
+    }
+    nqx_error err = {0};
+    nqx_status st = nqx_charmaps_load(dir, maps, &err);
+    free(dir);
+    if (st) {
+        report_error(&err);
+        return EXIT_USAGE;
+    }
+    if (a->encoding && !nqx_encoding_name(a->encoding, *maps)) {
+        fprintf(stderr, "nqx: error: unknown encoding '%s'; give one of %s\n", a->encoding,
+                nqx_encoding_list(*maps));
+        nqx_charmaps_free(*maps);
+        *maps = NULL;
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
 static int cmd_convert(int argc, char **argv)
 {
     struct convert_args a = {0};
@@ -356,8 +410,14 @@ static int cmd_convert(int argc, char **argv)
         free(a.inputs);
         return rc;
     }
+    nqx_charmaps *charmaps = NULL;
+    if ((rc = load_charmaps(&a, &charmaps))) {
+        free(a.inputs);
+        return rc;
+    }
     nqx_rules *rules = NULL;
     if ((rc = load_rules(a.rules, &rules))) {
+        nqx_charmaps_free(charmaps);
         free(a.inputs);
         return rc;
     }
@@ -373,21 +433,24 @@ static int cmd_convert(int argc, char **argv)
                 report_error(&err);
             free(path);
             nqx_rules_free(rules);
+            nqx_charmaps_free(charmaps);
             free(a.inputs);
             return EXIT_USAGE;
         }
         free(path);
     }
     nqx_matcher *matcher = nqx_matcher_new(rules);
+    nqx_extract_opts xopts = {a.encoding, charmaps};
     int worst = EXIT_OK;
     for (size_t i = 0; i < a.ninputs; i++) {
-        int r = convert_one(&a, a.inputs[i], rules, matcher, schema);
+        int r = convert_one(&a, a.inputs[i], &xopts, rules, matcher, schema);
         if (r > worst)
             worst = r;
     }
     nqx_matcher_free(matcher);
     nqx_schema_free(schema);
     nqx_rules_free(rules);
+    nqx_charmaps_free(charmaps);
     free(a.inputs);
     return worst;
 }

@@ -1,6 +1,6 @@
 /* Reading an input and turning its bytes into the document's text. */
-#include "extract/extract.h"
 #include "extract/container.h"
+#include "extract/encoding.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,6 +49,12 @@ static nqx_status read_all(int fd, const char *name, nqx_buf *out, nqx_error *er
 
 nqx_status nqx_extract_file(nqx_doc *doc, const char *path, nqx_error *err)
 {
+    return nqx_extract_file_opts(doc, path, NULL, err);
+}
+
+nqx_status nqx_extract_file_opts(nqx_doc *doc, const char *path, const nqx_extract_opts *opts,
+                                 nqx_error *err)
+{
     const char *name = doc->source;
     int fd = 0;
     if (strcmp(path, "-") != 0) {
@@ -69,7 +75,7 @@ nqx_status nqx_extract_file(nqx_doc *doc, const char *path, nqx_error *err)
     if (fd)
         close(fd);
     if (s == NQX_OK)
-        s = nqx_extract_bytes(doc, raw.data ? raw.data : "", raw.len, err);
+        s = nqx_extract_bytes_opts(doc, raw.data ? raw.data : "", raw.len, opts, err);
     nqx_buf_free(&raw);
     return s;
 }
@@ -164,64 +170,17 @@ static void add_line_start(nqx_doc *doc, size_t *cap, size_t off)
     doc->line_starts[doc->nlines++] = off;
 }
 
-/* The text of a container (HTML, DOCX, ODT, .doc), through its reader and
- * then the plain-text path. */
-static nqx_status extract_container(nqx_doc *doc, nqx_container kind, const char *data,
-                                    size_t len, nqx_error *err);
-
-static nqx_status extract_text(nqx_doc *doc, const char *data, size_t len, nqx_error *err);
-
-nqx_status nqx_extract_bytes(nqx_doc *doc, const char *data, size_t len, nqx_error *err)
-{
-    if (len > NQX_EXTRACT_MAX_BYTES)
-        return nqx_error_set(err, NQX_E_INPUT, doc->source, 0, 0, -1,
-                             "file is larger than %zu bytes; split it",
-                             NQX_EXTRACT_MAX_BYTES);
-    hash_bytes(doc, data, len);
-    snprintf(doc->encoding, sizeof doc->encoding, "UTF-8");
-    doc->lines_are_paragraphs = false;
-    nqx_container kind = nqx_container_sniff(data, len);
-    if (kind != NQX_CONTAINER_TEXT)
-        return extract_container(doc, kind, data, len, err);
-    return extract_text(doc, data, len, err);
-}
-
-static nqx_status extract_container(nqx_doc *doc, nqx_container kind, const char *data,
-                                    size_t len, nqx_error *err)
-{
-    nqx_buf text = {0};
-    nqx_status s = NQX_OK;
-    switch (kind) {
-    case NQX_CONTAINER_HTML:
-        s = nqx_read_html(doc, data, len, &text, err);
-        break;
-    case NQX_CONTAINER_ZIP:
-        s = nqx_read_zip(doc, data, len, &text, err);
-        break;
-    case NQX_CONTAINER_OLE:
-        s = nqx_read_doc(doc, data, len, &text, err);
-        break;
-    case NQX_CONTAINER_TEXT:
-        break;
-    }
-    if (s == NQX_OK)
-        s = extract_text(doc, text.data ? text.data : "", text.len, err);
-    doc->lines_are_paragraphs = true;
-    nqx_buf_free(&text);
-    return s;
-}
-
-/* UTF-8 bytes become the document's text and lines. */
-static nqx_status extract_text(nqx_doc *doc, const char *data, size_t len, nqx_error *err)
+/* The text of UTF-8 bytes data[start..len) (a decoded input, or the input
+ * itself): line ends unified, control characters dropped. raw_len is the
+ * size of the original input, for the binary-data test. */
+static nqx_status clean_utf8(nqx_doc *doc, const char *data, size_t len, size_t start,
+                             size_t raw_len, nqx_error *err)
 {
     const char *name = doc->source;
-
     const uint8_t *s = (const uint8_t *)data;
-    int32_t i = 0, n = (int32_t)len;
+    int32_t i = (int32_t)start, n = (int32_t)len;
     if (len > INT32_MAX)
         n = INT32_MAX; /* unreachable with NQX_EXTRACT_MAX_BYTES = 1 GiB */
-    if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
-        i = 3;
 
     nqx_buf out = {0};
     nqx_buf_reserve(&out, len);
@@ -255,7 +214,8 @@ static nqx_status extract_text(nqx_doc *doc, const char *data, size_t len, nqx_e
             nqx_buf_free(&out);
             return nqx_error_set(err, NQX_E_INPUT, name, line, col, at,
                                  "invalid UTF-8 (byte 0x%02X); the file is not UTF-8: "
-                                 "convert it to UTF-8 (for example with iconv)",
+                                 "give its encoding with --encoding NAME, or convert it "
+                                 "to UTF-8 (for example with iconv)",
                                  s[at]);
         }
         if (c == '\n' || c == '\r') {
@@ -279,22 +239,195 @@ static nqx_status extract_text(nqx_doc *doc, const char *data, size_t len, nqx_e
     }
     end_line(doc, &d, line);
 
-    if (d.total >= BINARY_MIN_DROPS && d.total * BINARY_RATIO > len) {
+    if (d.total >= BINARY_MIN_DROPS && d.total * BINARY_RATIO > raw_len) {
         nqx_buf_free(&out);
         return nqx_error_set(err, NQX_E_INPUT, name, 0, 0, -1,
                              "binary data (%zu of %zu bytes are NUL or control "
-                             "characters); give a text file (a UTF-16 file must be "
-                             "converted to UTF-8 first)",
-                             d.total, len);
+                             "characters); give a text file (a UTF-16 file without a "
+                             "byte-order mark needs --encoding UTF-16LE or UTF-16BE)",
+                             d.total, raw_len);
     }
     if (d.lines_unwarned)
         nqx_doc_warn(doc, 0, "dropped control characters on %zu more line%s",
                      d.lines_unwarned, d.lines_unwarned == 1 ? "" : "s");
-    if (len == 0)
+    if (raw_len == 0)
         nqx_doc_warn(doc, 0, "the file is empty");
 
     free(doc->text);
     doc->text_len = out.len;
     doc->text = nqx_buf_steal(&out);
     return NQX_OK;
+}
+
+/* The 1-based line of byte offset at in an 8-bit or UTF-8 input (CRLF, CR
+ * and LF each end a line). */
+static size_t line_of_offset(const uint8_t *s, size_t at)
+{
+    size_t line = 1;
+    for (size_t i = 0; i < at; i++)
+        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= at || s[i + 1] != '\n')))
+            line++;
+    return line;
+}
+
+/* The 1-based line and column (in characters) of byte offset at, in bytes
+ * that are valid UTF-8 before it. */
+static void locate_utf8(const uint8_t *s, size_t at, size_t *line, size_t *column)
+{
+    size_t start = 0;
+    *line = line_of_offset(s, at);
+    for (size_t i = at; i > 0; i--)
+        if (s[i - 1] == '\n' || s[i - 1] == '\r') {
+            start = i;
+            break;
+        }
+    *column = 1;
+    for (size_t i = start; i < at; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            (*column)++;
+}
+
+/* The line a UTF-16 decoder stopped on: counted in the text decoded so
+ * far, whose lines are the input's. */
+static size_t line_in_text(const nqx_buf *decoded)
+{
+    return decoded->data ? line_of_offset((const uint8_t *)decoded->data, decoded->len) : 1;
+}
+
+static const struct charmap *find_map(const nqx_charmaps *maps, const char *name)
+{
+    for (size_t i = 0; maps && i < maps->nmaps; i++)
+        if (!strcmp(maps->maps[i].name, name))
+            return &maps->maps[i];
+    return NULL;
+}
+
+/* The encoding a byte-order mark names, with the mark's length; NULL when
+ * there is none. */
+static const char *bom_encoding(const uint8_t *s, size_t len, size_t *bom_len)
+{
+    if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+        return *bom_len = 3, "UTF-8";
+    if (len >= 2 && s[0] == 0xFF && s[1] == 0xFE)
+        return *bom_len = 2, "UTF-16LE";
+    if (len >= 2 && s[0] == 0xFE && s[1] == 0xFF)
+        return *bom_len = 2, "UTF-16BE";
+    return *bom_len = 0, NULL;
+}
+
+/* Decodes s[0..len) from encoding (not UTF-8) into out. */
+static nqx_status decode_input(const nqx_doc *doc, const char *encoding,
+                               const nqx_charmaps *maps, const uint8_t *s, size_t len,
+                               size_t skip, nqx_buf *out, nqx_error *err)
+{
+    size_t bad = 0;
+    if (!strncmp(encoding, "UTF-16", 6)) {
+        const char *why = "";
+        if (utf16_decode(s + skip, len - skip, encoding[6] == 'L', out, &bad, &why))
+            return NQX_OK;
+        return nqx_error_set(err, NQX_E_INPUT, doc->source, line_in_text(out), 0,
+                             (long long)(bad + skip), "invalid %s: %s; give the right "
+                             "--encoding or repair the file", encoding, why);
+    }
+    const struct charmap *map = find_map(maps, encoding);
+    if (charmap_decode(map, s, len, out, &bad))
+        return NQX_OK;
+    return nqx_error_set(err, NQX_E_INPUT, doc->source, line_of_offset(s, bad), 0,
+                         (long long)bad, "byte 0x%02X is not a character in %s; the file "
+                         "is in another encoding: give the right --encoding NAME (one of %s)",
+                         s[bad], encoding, nqx_encoding_list(maps));
+}
+
+/* The encoding to read s in: forced, named by a byte-order mark, or
+ * detected. *skip is the length of a byte-order mark to leave out. */
+static nqx_status choose_encoding(const nqx_doc *doc, const uint8_t *s, size_t len,
+                                  const nqx_extract_opts *opts, const char **encoding,
+                                  size_t *skip, nqx_error *err)
+{
+    const nqx_charmaps *maps = opts ? opts->charmaps : NULL;
+    const char *bom = bom_encoding(s, len, skip);
+    if (opts && opts->encoding) {
+        *encoding = nqx_encoding_name(opts->encoding, maps);
+        if (!*encoding)
+            return nqx_error_set(err, NQX_E_ENV, doc->source, 0, 0, -1,
+                                 "unknown encoding '%s'; give one of %s", opts->encoding,
+                                 nqx_encoding_list(maps));
+        if (!bom || strcmp(bom, *encoding))
+            *skip = 0; /* a mark of another encoding is text of this one */
+        return NQX_OK;
+    }
+    if (bom) {
+        *encoding = bom;
+        return NQX_OK;
+    }
+    if (!maps) {
+        *encoding = "UTF-8"; /* nothing else to choose from: UTF-8's errors apply */
+        return NQX_OK;
+    }
+    nqx_status st = detect_encoding(s, len, maps, doc->source, encoding, err);
+    if (st && err && err->offset >= 0)
+        locate_utf8(s, (size_t)err->offset, &err->line, &err->column);
+    return st;
+}
+
+nqx_status nqx_extract_bytes(nqx_doc *doc, const char *data, size_t len, nqx_error *err)
+{
+    return nqx_extract_bytes_opts(doc, data, len, NULL, err);
+}
+
+/* The text of a container (HTML, DOCX, ODT, .doc): its reader gives UTF-8
+ * (and names the encoding it read), then the plain-text path cleans it. */
+static nqx_status extract_container(nqx_doc *doc, nqx_container kind, const char *data,
+                                    size_t len, nqx_error *err)
+{
+    nqx_buf text = {0};
+    nqx_status s = NQX_OK;
+    snprintf(doc->encoding, sizeof doc->encoding, "UTF-8");
+    switch (kind) {
+    case NQX_CONTAINER_HTML:
+        s = nqx_read_html(doc, data, len, &text, err);
+        break;
+    case NQX_CONTAINER_ZIP:
+        s = nqx_read_zip(doc, data, len, &text, err);
+        break;
+    case NQX_CONTAINER_OLE:
+        s = nqx_read_doc(doc, data, len, &text, err);
+        break;
+    case NQX_CONTAINER_TEXT:
+        break;
+    }
+    if (s == NQX_OK)
+        s = clean_utf8(doc, text.data ? text.data : "", text.len, 0, len, err);
+    doc->lines_are_paragraphs = true;
+    nqx_buf_free(&text);
+    return s;
+}
+
+nqx_status nqx_extract_bytes_opts(nqx_doc *doc, const char *data, size_t len,
+                                  const nqx_extract_opts *opts, nqx_error *err)
+{
+    if (len > NQX_EXTRACT_MAX_BYTES)
+        return nqx_error_set(err, NQX_E_INPUT, doc->source, 0, 0, -1,
+                             "file is larger than %zu bytes; split it",
+                             NQX_EXTRACT_MAX_BYTES);
+    hash_bytes(doc, data, len);
+    doc->lines_are_paragraphs = false;
+    nqx_container kind = nqx_container_sniff(data, len);
+    if (kind != NQX_CONTAINER_TEXT)
+        return extract_container(doc, kind, data, len, err);
+    const uint8_t *s = (const uint8_t *)data;
+    const char *encoding;
+    size_t skip;
+    nqx_status st = choose_encoding(doc, s, len, opts, &encoding, &skip, err);
+    if (st)
+        return st;
+    snprintf(doc->encoding, sizeof doc->encoding, "%s", encoding);
+    if (!strcmp(encoding, "UTF-8"))
+        return clean_utf8(doc, data, len, skip, len, err);
+    nqx_buf decoded = {0};
+    st = decode_input(doc, encoding, opts ? opts->charmaps : NULL, s, len, skip, &decoded, err);
+    if (!st)
+        st = clean_utf8(doc, decoded.data ? decoded.data : "", decoded.len, 0, len, err);
+    nqx_buf_free(&decoded);
+    return st;
 }

@@ -13,6 +13,7 @@
 static nqx_rules *rules;
 static nqx_matcher *matcher;
 static nqx_schema *schema;
+static nqx_charmaps *charmaps;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -30,6 +31,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     }
     free(dir);
     free(xsd);
+    dir = nqx_charmaps_locate(NULL);
+    if (!dir || nqx_charmaps_load(dir, &charmaps, &err)) {
+        fprintf(stderr, "fuzz: cannot load the character maps: %s\n", err.message);
+        abort();
+    }
+    free(dir);
     matcher = nqx_matcher_new(rules);
     return 0;
 }
@@ -39,7 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     nqx_doc *doc = nqx_doc_new("fuzz");
     nqx_error err = {0};
     nqx_normalize_opts opts = nqx_rules_normalize_opts(matcher);
-    if (!nqx_extract_bytes(doc, (const char *)data, size, &err) &&
+    nqx_extract_opts xopts = {NULL, charmaps}; /* detection, as the CLI does */
+    if (!nqx_extract_bytes_opts(doc, (const char *)data, size, &xopts, &err) &&
         !nqx_normalize(doc, &opts, &err) && !nqx_rules_apply(rules, doc, &err)) {
         size_t len;
         char *xml = nqx_record_xml(doc, &len);

@@ -184,6 +184,31 @@ static void bad_inputs(void **state)
     }
 }
 
+/* A VNI-Windows file is detected, --encoding forces, a wrong name stops. */
+static void encodings(void **state)
+{
+    (void)state;
+    /* "Tổng sản lượng đạt 5 tấn." in VNI-Windows. */
+    const char vni[] = "To\xE5ng sa\xFBn l\xF6\xF4\xF8ng \xF1" "a\xEFt 5 ta\xE1n.\n";
+    write_tmp("vni.txt", vni, sizeof vni - 1);
+    struct run r = run_nqx(NULL, (const char *[]){"convert", "--validate", tmp_path("vni.txt"),
+                                                  NULL});
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "encoding=\"VNI-Windows\""));
+    assert_non_null(strstr(r.out, "unit=\"tấn\""));
+    free_run(&r);
+    r = run_nqx(NULL, (const char *[]){"convert", "--text", "--encoding", "windows-1258",
+                                       tmp_path("vni.txt"), NULL});
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "1\tToå"));
+    free_run(&r);
+    r = run_nqx(NULL, (const char *[]){"convert", "--encoding=KOI8-R", tmp_path("vni.txt"),
+                                       NULL});
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unknown encoding 'KOI8-R'"));
+    free_run(&r);
+}
+
 static void damaged_but_convertible(void **state)
 {
     (void)state;
@@ -254,6 +279,7 @@ int main(void)
         cmocka_unit_test(usage_errors_exit_2),
         cmocka_unit_test(a_good_file),
         cmocka_unit_test(bad_inputs),
+        cmocka_unit_test(encodings),
         cmocka_unit_test(damaged_but_convertible),
         cmocka_unit_test(a_batch_goes_on_past_a_bad_file),
         cmocka_unit_test(broken_rules),
