@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <unicode/ucnv.h>
+
 /* Elements whose start and end end a line. */
 static const char *const block_elements[] = {
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
@@ -112,6 +114,15 @@ static void write_tree(nqx_text_out *t, xmlNode *root)
     }
 }
 
+/* The encoding's name as the record gives it: its MIME name ("utf-8" as
+ * declared is "UTF-8"), else as declared. */
+static const char *standard_name(const char *declared)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const char *name = ucnv_getStandardName(declared, "MIME", &st);
+    return name && U_SUCCESS(st) ? name : declared;
+}
+
 nqx_status nqx_read_html(nqx_doc *doc, const char *data, size_t len, nqx_buf *out,
                          nqx_error *err)
 {
@@ -129,7 +140,8 @@ nqx_status nqx_read_html(nqx_doc *doc, const char *data, size_t len, nqx_buf *ou
         return nqx_error_set(err, NQX_E_INPUT, doc->source, 0, 0, -1,
                              "cannot parse as HTML; give a text, HTML or Word file");
     if (html->encoding)
-        snprintf(doc->encoding, sizeof doc->encoding, "%s", (const char *)html->encoding);
+        snprintf(doc->encoding, sizeof doc->encoding, "%s",
+                 standard_name((const char *)html->encoding));
     nqx_text_out t = {0};
     for (xmlNode *top = html->children; top; top = top->next)
         if (top->type == XML_ELEMENT_NODE || top->type == XML_TEXT_NODE)
