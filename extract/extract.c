@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unicode/ucnv.h>
+#include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
 /* Warnings for dropped characters name at most this many lines; the rest
@@ -375,10 +377,75 @@ nqx_status nqx_extract_bytes(nqx_doc *doc, const char *data, size_t len, nqx_err
     return nqx_extract_bytes_opts(doc, data, len, NULL, err);
 }
 
+/* The windows-1252 bytes of UTF-8 text into out; false when a character
+ * of it has none. */
+static bool to_windows_1252(const nqx_buf *text, nqx_buf *out)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UConverter *cnv = ucnv_open("windows-1252", &st);
+    if (U_FAILURE(st))
+        return false;
+    ucnv_setFromUCallBack(cnv, UCNV_FROM_U_CALLBACK_STOP, NULL, NULL, NULL, &st);
+    int32_t n16 = 0;
+    UErrorCode st16 = U_ZERO_ERROR;
+    u_strFromUTF8(NULL, 0, &n16, text->data, (int32_t)text->len, &st16);
+    UChar *u = nqx_xmalloc(((size_t)n16 + 1) * sizeof *u);
+    st16 = U_ZERO_ERROR;
+    u_strFromUTF8(u, n16 + 1, NULL, text->data, (int32_t)text->len, &st16);
+    nqx_buf_reserve(out, (size_t)n16 + 1);
+    int32_t n = ucnv_fromUChars(cnv, out->data, (int32_t)out->cap, u, n16, &st);
+    free(u);
+    ucnv_close(cnv);
+    if (U_FAILURE(st) || U_FAILURE(st16) || n < 0)
+        return false;
+    out->len = (size_t)n;
+    return true;
+}
+
+/* Text a container decoded as windows-1252 (Word's HTML export, the 8-bit
+ * pieces of a .doc) is often typed in an old Vietnamese font's code
+ * (TCVN3's .VnTime, VNI-Times): the bytes are right, the code the file
+ * declares is not. When every character of the text has a windows-1252
+ * byte, and those bytes are detected as a Vietnamese code that reads
+ * clearly better than the text, the text is decoded again from them. */
+static void redecode_font_text(nqx_doc *doc, nqx_buf *text, const nqx_charmaps *maps)
+{
+    if (!maps || !text->len || text->len > INT32_MAX / 2)
+        return;
+    nqx_buf bytes = {0};
+    const char *name;
+    nqx_error quiet = {0};
+    bool high = false;
+    for (size_t i = 0; i < text->len && !high; i++)
+        high = (unsigned char)text->data[i] >= 0x80;
+    if (!high || !to_windows_1252(text, &bytes) ||
+        detect_encoding((const uint8_t *)bytes.data, bytes.len, maps, doc->source, &name,
+                        &quiet) ||
+        !strcmp(name, "UTF-8")) {
+        nqx_buf_free(&bytes);
+        return;
+    }
+    nqx_buf decoded = {0};
+    size_t bad;
+    struct vn_score before = vn_score_text(text->data, text->len);
+    if (charmap_decode(find_map(maps, name), (const uint8_t *)bytes.data, bytes.len, &decoded,
+                       &bad)) {
+        struct vn_score after = vn_score_text(decoded.data, decoded.len);
+        if (after.good > 2 * before.good && after.bad < before.bad) {
+            nqx_buf_free(text);
+            *text = decoded;
+            decoded = (nqx_buf){0};
+            snprintf(doc->encoding, sizeof doc->encoding, "%s", name);
+        }
+    }
+    nqx_buf_free(&decoded);
+    nqx_buf_free(&bytes);
+}
+
 /* The text of a container (HTML, DOCX, ODT, .doc): its reader gives UTF-8
  * (and names the encoding it read), then the plain-text path cleans it. */
 static nqx_status extract_container(nqx_doc *doc, nqx_container kind, const char *data,
-                                    size_t len, nqx_error *err)
+                                    size_t len, const nqx_extract_opts *opts, nqx_error *err)
 {
     nqx_buf text = {0};
     nqx_status s = NQX_OK;
@@ -396,6 +463,8 @@ static nqx_status extract_container(nqx_doc *doc, nqx_container kind, const char
     case NQX_CONTAINER_TEXT:
         break;
     }
+    if (s == NQX_OK && !(opts && opts->encoding))
+        redecode_font_text(doc, &text, opts ? opts->charmaps : NULL);
     if (s == NQX_OK)
         s = clean_utf8(doc, text.data ? text.data : "", text.len, 0, len, err);
     doc->lines_are_paragraphs = true;
@@ -414,7 +483,7 @@ nqx_status nqx_extract_bytes_opts(nqx_doc *doc, const char *data, size_t len,
     doc->lines_are_paragraphs = false;
     nqx_container kind = nqx_container_sniff(data, len);
     if (kind != NQX_CONTAINER_TEXT)
-        return extract_container(doc, kind, data, len, err);
+        return extract_container(doc, kind, data, len, opts, err);
     const uint8_t *s = (const uint8_t *)data;
     const char *encoding;
     size_t skip;

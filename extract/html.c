@@ -123,25 +123,72 @@ static const char *standard_name(const char *declared)
     return name && U_SUCCESS(st) ? name : declared;
 }
 
-nqx_status nqx_read_html(nqx_doc *doc, const char *data, size_t len, nqx_buf *out,
-                         nqx_error *err)
+/* libxml2 reports encoding errors through its generic handler, whatever
+ * the parse options say; a library stage prints nothing. */
+static void quiet(void *ctx, const char *msg, ...)
 {
-    if (len > INT32_MAX)
-        return nqx_error_set(err, NQX_E_INPUT, doc->source, 0, 0, -1,
-                             "HTML file too large; split it");
-    /* No encoding given: libxml2 takes the byte-order mark or the charset of
-     * a <meta> tag, else UTF-8. NONET: a page never makes the parser fetch
-     * anything. */
-    htmlDocPtr html = htmlReadMemory(data, (int)len, NULL, NULL,
+    (void)ctx;
+    (void)msg;
+}
+
+/* encoding NULL: libxml2 takes the byte-order mark or the charset of a
+ * <meta> tag, else UTF-8. NONET: a page never makes the parser fetch
+ * anything. */
+static htmlDocPtr parse(const char *data, size_t len, const char *encoding)
+{
+    void *saved_ctx = xmlGenericErrorContext;
+    xmlGenericErrorFunc saved = xmlGenericError;
+    xmlSetGenericErrorFunc(NULL, quiet);
+    htmlDocPtr html = htmlReadMemory(data, (int)len, NULL, encoding,
                                      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
                                          HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
                                          HTML_PARSE_NOIMPLIED);
+    xmlSetGenericErrorFunc(saved_ctx, saved);
+    return html;
+}
+
+/* A page declared windows-1252 (as Word saves it) may hold bytes that code
+ * leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D): an old Vietnamese font's
+ * code typed under the declaration. libxml2 stops at the first of them and
+ * drops the rest of the page; ICU keeps each as the control character of
+ * its value, so the page is decoded by ICU and parsed as UTF-8, and the
+ * font's code can be told later from the bytes. */
+static htmlDocPtr parse_windows_1252(const char *data, size_t len)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = ucnv_convert("UTF-8", "windows-1252", NULL, 0, data, (int32_t)len, &st);
+    if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+        return NULL;
+    char *utf8 = nqx_xmalloc((size_t)n + 1);
+    st = U_ZERO_ERROR;
+    ucnv_convert("UTF-8", "windows-1252", utf8, n + 1, data, (int32_t)len, &st);
+    htmlDocPtr html = U_SUCCESS(st) ? parse(utf8, (size_t)n, "UTF-8") : NULL;
+    free(utf8);
+    return html;
+}
+
+nqx_status nqx_read_html(nqx_doc *doc, const char *data, size_t len, nqx_buf *out,
+                         nqx_error *err)
+{
+    if (len > INT32_MAX / 4)
+        return nqx_error_set(err, NQX_E_INPUT, doc->source, 0, 0, -1,
+                             "HTML file too large; split it");
+    htmlDocPtr html = parse(data, len, NULL);
     if (!html)
         return nqx_error_set(err, NQX_E_INPUT, doc->source, 0, 0, -1,
                              "cannot parse as HTML; give a text, HTML or Word file");
+    char declared[sizeof doc->encoding] = "";
     if (html->encoding)
-        snprintf(doc->encoding, sizeof doc->encoding, "%s",
-                 standard_name((const char *)html->encoding));
+        snprintf(declared, sizeof declared, "%s", standard_name((const char *)html->encoding));
+    if (!strcmp(declared, "windows-1252") || !strcmp(declared, "ISO-8859-1")) {
+        htmlDocPtr again = parse_windows_1252(data, len);
+        if (again) {
+            xmlFreeDoc(html);
+            html = again;
+        }
+    }
+    if (declared[0])
+        snprintf(doc->encoding, sizeof doc->encoding, "%s", declared);
     nqx_text_out t = {0};
     for (xmlNode *top = html->children; top; top = top->next)
         if (top->type == XML_ELEMENT_NODE || top->type == XML_TEXT_NODE)

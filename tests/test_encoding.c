@@ -424,6 +424,72 @@ static void every_encoding_gives_the_same_record(void **state)
     globfree(&g);
 }
 
+/* The targets of bytes, one line each (value, unit, comparator, kind,
+ * indicator), and the encoding the record names. */
+static char *targets_of(const char *bytes, size_t len, const nqx_extract_opts *opts,
+                        char *encoding, size_t esize)
+{
+    nqx_doc *doc = nqx_doc_new("doc");
+    nqx_error err = {0};
+    nqx_normalize_opts nopts = nqx_rules_normalize_opts(test_matcher);
+    if (nqx_extract_bytes_opts(doc, bytes, len, opts, &err) || nqx_normalize(doc, &nopts, &err) ||
+        nqx_rules_apply(test_rules, doc, &err))
+        fail_msg("pipeline failed: %s", err.message);
+    nqx_buf b = {0};
+    for (size_t i = 0; i < doc->ntargets; i++) {
+        const nqx_target *t = &doc->targets[i];
+        nqx_buf_printf(&b, "%s %s %d %d %s\n", t->value ? t->value : "-",
+                       t->unit ? t->unit : "-", (int)t->comparator, (int)t->kind,
+                       t->indicator ? t->indicator : "-");
+    }
+    snprintf(encoding, esize, "%s", doc->encoding);
+    nqx_doc_free(doc);
+    nqx_buf_reserve(&b, 0);
+    return nqx_buf_steal(&b);
+}
+
+/* A page saved from a word processor with an old Vietnamese font (.VnTime,
+ * VNI-Times) declares windows-1252 but holds the font's code: the bytes are
+ * read again in the code they are detected in. */
+static void font_code_inside_html(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = read_file(NQX_SRCDIR "/corpus/hdnd-xa-nq-2026.txt", &len);
+    nqx_extract_opts opts = {NULL, maps};
+    const int encs[] = {E_TCVN3, E_VNI};
+    for (size_t k = 0; k < sizeof encs / sizeof *encs; k++) {
+        nqx_buf folded = {0}, bytes = {0}, html = {0};
+        encode_as(encs[k], text, len, &folded, &bytes);
+        nqx_buf_adds(&html, "<html><head><meta http-equiv=Content-Type content=\"text/html; "
+                            "charset=windows-1252\"></head><body>\n<p>");
+        for (size_t i = 0; i < bytes.len; i++) {
+            char c = bytes.data[i];
+            if (c == '\n')
+                nqx_buf_adds(&html, "</p>\n<p>");
+            else if (c == '&')
+                nqx_buf_adds(&html, "&amp;");
+            else if (c == '<')
+                nqx_buf_adds(&html, "&lt;");
+            else
+                nqx_buf_addc(&html, c);
+        }
+        nqx_buf_adds(&html, "</p></body></html>\n");
+        char want_enc[64], got_enc[64];
+        char *want = targets_of(folded.data, folded.len, &opts, want_enc, sizeof want_enc);
+        char *got = targets_of(html.data, html.len, &opts, got_enc, sizeof got_enc);
+        assert_true(strlen(want) > 40);
+        assert_string_equal(got, want);
+        assert_string_equal(got_enc, enc_labels[encs[k]]);
+        free(want);
+        free(got);
+        nqx_buf_free(&folded);
+        nqx_buf_free(&bytes);
+        nqx_buf_free(&html);
+    }
+    free(text);
+}
+
 /* ---- Short, ambiguous, forced, broken ------------------------------------- */
 
 static nqx_status extract_as(const char *bytes, size_t len, const char *encoding, nqx_doc **doc,
@@ -568,6 +634,7 @@ int main(void)
         cmocka_unit_test(short_inputs_decode_right_or_ask),
         cmocka_unit_test(detection_accuracy),
         cmocka_unit_test(every_encoding_gives_the_same_record),
+        cmocka_unit_test(font_code_inside_html),
     };
     return cmocka_run_group_tests_name("encoding", tests, setup, teardown);
 }
