@@ -159,6 +159,8 @@ eval: all $(BUILD)/tests/eval_targets $(BUILD)/tests/eval_records
 	@echo "== held-out documents (never tuned on)"
 	@$(BUILD)/tests/eval_targets -v $(HELDOUT)
 	@$(BUILD)/tests/eval_records $(HELDOUT)
+	@echo "== nqx check on drafts with planted problems (never tuned on)"
+	@NQX=$(BUILD)/nqx ./tests/measure-planted.sh
 
 bench: deps all
 	@./scripts/bench.sh $(BUILD)/nqx
@@ -168,7 +170,11 @@ leakcheck: all
 	@for txt in corpus/*.txt; do \
 	    valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	        --error-exitcode=1 $(BUILD)/nqx convert -q $$txt > /dev/null || exit 1; \
+	    valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	        --error-exitcode=1 $(BUILD)/nqx convert -q --format html $$txt > /dev/null || exit 1; \
 	done
+	@valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --error-exitcode=1 $(BUILD)/nqx check --lang vi corpus/*.txt tests/drafts/*.txt > /dev/null
 	@valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    --error-exitcode=1 $(BUILD)/nqx rules test > /dev/null
 	@echo "leakcheck: no leaks, no errors"

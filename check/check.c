@@ -403,7 +403,10 @@ static void check_parts(struct checker *c)
     if (!m->type)
         return;
     size_t type_line = m->title_start || m->title ? nqx_doc_line(doc, m->title_start, NULL) : 1;
+    /* The last line with text: the end of the document in an editor. */
     size_t last_line = doc->nlines ? doc->nlines : 1;
+    while (last_line > 1 && doc->line_starts[last_line - 1] >= doc->text_len - 1)
+        last_line--;
     /* Without any header (issuer, number, place and date), the text is a
      * published excerpt rather than a draft: what the header lacks is a
      * warning then. */
