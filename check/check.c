@@ -278,37 +278,67 @@ static bool apart(const nqx_doc *doc, const nqx_target *a, const nqx_target *b)
     return true;
 }
 
+/* How many earlier statements of one indicator a target is compared with:
+ * keeps the check linear when a text repeats one indicator thousands of
+ * times (a table, a generated file). */
+#define MAX_COMPARED 64
+
+static char **sort_keys; /* for by_key: qsort has no context argument */
+
+static int by_key(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(sort_keys[x], sort_keys[y]);
+    return c ? c : (x > y) - (x < y);
+}
+
 /* The same indicator (normalized), unit, kind, period, change and parent
- * indicator, given two different values, in two places. */
+ * indicator, given two different values, in two places. Targets are
+ * grouped by indicator first, so that only statements of one indicator
+ * are compared. */
 static void check_target_conflicts(struct checker *c, char **keys)
 {
     const nqx_doc *doc = c->doc;
-    for (size_t j = 0; j < doc->ntargets; j++) {
-        const nqx_target *b = &doc->targets[j];
-        if (words(keys[j]) < MIN_INDICATOR_WORDS)
-            continue;
-        for (size_t i = 0; i < j; i++) {
-            const nqx_target *a = &doc->targets[i];
-            if (strcmp(keys[i], keys[j]) || a->kind != b->kind || a->change != b->change ||
-                strcmp(or_empty(a->unit), or_empty(b->unit)) ||
-                strcmp(or_empty(a->period), or_empty(b->period)) || same_value(a, b))
-                continue;
-            const char *pa = a->parent ? keys[a->parent - 1] : "";
-            const char *pb = b->parent ? keys[b->parent - 1] : "";
-            if (strcmp(pa, pb) || !apart(doc, a, b))
-                continue;
-            char qa[128], qb[128];
-            quantity_text(a, qa, sizeof qa);
-            quantity_text(b, qb, sizeof qb);
-            size_t ca, cb;
-            size_t la = nqx_doc_line(doc, a->start, &ca), lb = nqx_doc_line(doc, b->start, &cb);
-            nqx_finding *f = check_report(
-                c, "target.conflict", NQX_ERROR, lb, cb,
-                _("'%s' is %s here but %s on line %zu"), b->indicator, qb, qa, la);
-            check_note(f, la, ca, _("'%s' is first given as %s here"), a->indicator, qa);
-            break;
+    size_t *order = nqx_xcalloc(doc->ntargets, sizeof *order);
+    for (size_t i = 0; i < doc->ntargets; i++)
+        order[i] = i;
+    sort_keys = keys;
+    qsort(order, doc->ntargets, sizeof *order, by_key);
+    sort_keys = NULL;
+    for (size_t g = 0; g < doc->ntargets;) {
+        size_t ge = g + 1;
+        while (ge < doc->ntargets && !strcmp(keys[order[g]], keys[order[ge]]))
+            ge++;
+        for (size_t jj = g + 1; jj < ge && words(keys[order[g]]) >= MIN_INDICATOR_WORDS; jj++) {
+            size_t j = order[jj];
+            const nqx_target *b = &doc->targets[j];
+            for (size_t ii = jj > g + MAX_COMPARED ? jj - MAX_COMPARED : g; ii < jj; ii++) {
+                size_t i = order[ii];
+                const nqx_target *a = &doc->targets[i];
+                if (a->kind != b->kind || a->change != b->change ||
+                    strcmp(or_empty(a->unit), or_empty(b->unit)) ||
+                    strcmp(or_empty(a->period), or_empty(b->period)) || same_value(a, b))
+                    continue;
+                const char *pa = a->parent ? keys[a->parent - 1] : "";
+                const char *pb = b->parent ? keys[b->parent - 1] : "";
+                if (strcmp(pa, pb) || !apart(doc, a, b))
+                    continue;
+                char qa[128], qb[128];
+                quantity_text(a, qa, sizeof qa);
+                quantity_text(b, qb, sizeof qb);
+                size_t ca, cb;
+                size_t la = nqx_doc_line(doc, a->start, &ca);
+                size_t lb = nqx_doc_line(doc, b->start, &cb);
+                nqx_finding *f = check_report(
+                    c, "target.conflict", NQX_ERROR, lb, cb,
+                    _("'%s' is %s here but %s on line %zu"), b->indicator, qb, qa, la);
+                check_note(f, la, ca, _("'%s' is first given as %s here"), a->indicator, qa);
+                break;
+            }
         }
+        g = ge;
     }
+    free(order);
 }
 
 static bool has_rate_word(const struct checker *c, const char *folded)
