@@ -10,12 +10,15 @@
 #   make eval       precision/recall on corpus/heldout (never tuned on)
 #   make bench      MB/s on a large input built from the corpus, next to uconv
 #   make leakcheck  the CLI over the corpus under valgrind
+#   make browser    the HTML view of the corpus in headless chromium
+#   make po         refresh po/nqx.pot and merge it into po/*.po
 #   make fuzz       libFuzzer on the whole pipeline (clang; FUZZ_SECONDS=60)
 #   make asan | format | install | uninstall | clean
 
 PREFIX  ?= /usr/local
 DATADIR ?= $(PREFIX)/share/nqx
 BINDIR  ?= $(PREFIX)/bin
+LOCALEDIR ?= $(PREFIX)/share/locale
 DESTDIR ?=
 BUILD   ?= build
 VERSION := 0.1.0
@@ -30,16 +33,19 @@ CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN     = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 DEFS     = -D_POSIX_C_SOURCE=200809L -DNQX_VERSION='"$(VERSION)"' \
-           -DNQX_DATADIR='"$(DATADIR)"' -DNQX_SRCDIR='"$(CURDIR)"'
+           -DNQX_DATADIR='"$(DATADIR)"' -DNQX_SRCDIR='"$(CURDIR)"' \
+           -DNQX_LOCALEDIR='"$(LOCALEDIR)"' -DNQX_BUILD_LOCALEDIR='"$(abspath $(BUILD))/locale"'
 ALL_CFLAGS = $(WARN) $(DEFS) -I. $(PKG_CFLAGS) $(CFLAGS)
 LIBS     = $(PKG_LIBS) -lpthread
 
-LIB_SRC  = $(wildcard model/*.c extract/*.c normalize/*.c rules/*.c output/*.c)
+LIB_SRC  = $(wildcard model/*.c extract/*.c normalize/*.c rules/*.c output/*.c check/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  = $(BUILD)/obj/cli/main.o
-HEADERS  = $(wildcard model/*.h extract/*.h normalize/*.h rules/*.h output/*.h tests/*.h)
+HEADERS  = $(wildcard model/*.h extract/*.h normalize/*.h rules/*.h output/*.h check/*.h \
+             tests/*.h)
 
-TESTS    = number normalize extract encoding containers rules targets dates bodies output variants pathological cli
+TESTS    = number normalize extract encoding containers rules targets dates bodies output \
+           variants pathological cli check
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/test_%) $(BUILD)/tests/eval_targets \
             $(BUILD)/tests/eval_records
 
@@ -48,10 +54,26 @@ SANITIZE = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 export ASAN_OPTIONS  = detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps run check test corpus golden eval bench asan leakcheck fuzz format \
-        install uninstall clean
+.PHONY: all deps run check test corpus browser golden eval bench asan leakcheck fuzz format \
+        install uninstall clean po
 
-all: $(BUILD)/nqx $(BUILD)/libnqx.a
+# Message catalogs (gettext): po/LANG.po -> $(BUILD)/locale/LANG/LC_MESSAGES/nqx.mo,
+# where an uninstalled build/nqx finds them.
+LINGUAS  = vi
+MO_FILES = $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/nqx.mo)
+
+all: $(BUILD)/nqx $(BUILD)/libnqx.a $(MO_FILES)
+
+$(BUILD)/locale/%/LC_MESSAGES/nqx.mo: po/%.po
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  MSGFMT  $@")
+	$(Q)msgfmt --check -o $@ $<
+
+# Refreshes po/nqx.pot from the sources and merges it into each po/LANG.po.
+po:
+	xgettext --keyword=_ --from-code=UTF-8 --language=C --add-comments \
+	    --package-name=nqx --package-version=$(VERSION) -o po/nqx.pot check/*.c
+	for l in $(LINGUAS); do msgmerge -q -U --backup=none po/$$l.po po/nqx.pot; done
 
 # V=1 shows the commands.
 Q = $(if $(V),,@)
@@ -89,6 +111,7 @@ run: deps
 ifeq ($(CASES),)
 check: deps
 	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory browser
 	@echo "== again under ASan+UBSan"
 	@$(MAKE) --no-print-directory test BUILD=build/asan CFLAGS="$(SANITIZE)" \
 	    LDFLAGS="$(SANITIZE)"
@@ -109,6 +132,11 @@ test: all $(TEST_BINS)
 corpus: all $(BUILD)/tests/eval_targets
 	@echo "== corpus"
 	@NQX=$(BUILD)/nqx EVAL=$(BUILD)/tests/eval_targets CASES="$(CASES)" ./tests/run-corpus.sh
+
+# The HTML view of every corpus document, rendered by a headless browser.
+browser: all
+	@echo "== HTML view in a browser"
+	@NQX=$(BUILD)/nqx ./tests/run-browser.sh
 
 asan:
 	@$(MAKE) --no-print-directory test BUILD=build/asan CFLAGS="$(SANITIZE)" \
@@ -131,6 +159,8 @@ eval: all $(BUILD)/tests/eval_targets $(BUILD)/tests/eval_records
 	@echo "== held-out documents (never tuned on)"
 	@$(BUILD)/tests/eval_targets -v $(HELDOUT)
 	@$(BUILD)/tests/eval_records $(HELDOUT)
+	@echo "== nqx check on drafts with planted problems (never tuned on)"
+	@NQX=$(BUILD)/nqx ./tests/measure-planted.sh
 
 bench: deps all
 	@./scripts/bench.sh $(BUILD)/nqx
@@ -140,7 +170,11 @@ leakcheck: all
 	@for txt in corpus/*.txt tests/fixtures/*.doc; do \
 	    valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	        --error-exitcode=1 $(BUILD)/nqx convert -q $$txt > /dev/null || exit 1; \
+	    valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	        --error-exitcode=1 $(BUILD)/nqx convert -q --format html $$txt > /dev/null || exit 1; \
 	done
+	@valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --error-exitcode=1 $(BUILD)/nqx check --lang vi corpus/*.txt tests/drafts/*.txt > /dev/null
 	@valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    --error-exitcode=1 $(BUILD)/nqx rules test > /dev/null
 	@echo "leakcheck: no leaks, no errors"
@@ -164,10 +198,15 @@ install: all
 	install -m 644 rules/*.rules $(DESTDIR)$(DATADIR)/rules/
 	install -m 644 extract/charmaps/*.map $(DESTDIR)$(DATADIR)/charmaps/
 	install -m 644 output/nqx-record-1.xsd $(DESTDIR)$(DATADIR)/
+	for l in $(LINGUAS); do \
+	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
+	    install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/nqx.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nqx $(DESTDIR)$(DATADIR)/nqx-record-1.xsd
 	rm -rf $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/charmaps
+	for l in $(LINGUAS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/nqx.mo; done
 
 format:
 	clang-format -i $(wildcard */*.c */*.h)

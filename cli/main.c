@@ -1,12 +1,15 @@
 /* nqx: the command line (SPEC §1). The only code that prints to the
  * terminal or exits; everything else returns a status and an error. */
 #include <errno.h>
+#include <libintl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check/check.h"
 #include "extract/extract.h"
 #include "normalize/normalize.h"
 #include "output/output.h"
@@ -28,7 +31,10 @@ enum opt_id {
     OPT_TEXT,
     OPT_VALIDATE,
     OPT_QUIET,
-    OPT_HELP
+    OPT_HELP,
+    OPT_FORMAT,
+    OPT_DISABLE,
+    OPT_LANG,
 };
 
 struct option_spec {
@@ -58,52 +64,79 @@ static const struct option_spec convert_options[] = {
      "prefixed with its original line number, instead of the record"},
     {OPT_VALIDATE, 0, "validate", NULL, "check each record against the record schema before\n"
                                         "writing it"},
+    {OPT_FORMAT, 0, "format", "FMT",
+     "xml (the record, default) or html (one self-contained page:\n"
+     "the text with its findings highlighted, the targets, and\n"
+     "the diagnostics of 'nqx check')"},
     {OPT_QUIET, 'q', "quiet", NULL, "do not print warnings"},
     {OPT_HELP, 'h', "help", NULL, "show this help"},
+    {0, 0, NULL, NULL, NULL},
 };
-#define NOPTIONS (sizeof convert_options / sizeof *convert_options)
+
+static const struct option_spec check_options[] = {
+    {OPT_FORMAT, 0, "format", "FMT",
+     "gcc (default: FILE:LINE:COL: error: message [id]), json, or\n"
+     "sarif (SARIF 2.1.0)"},
+    {OPT_DISABLE, 0, "disable", "ID", "do not run check ID (repeatable; ids in the README)"},
+    {OPT_LANG, 0, "lang", "LANG", "messages in vi or en (default: from LANGUAGE, LC_ALL,\n"
+                                  "LC_MESSAGES, LANG)"},
+    {OPT_RULES, 0, "rules", "DIR", "read the rule files from DIR"},
+    {OPT_ENCODING, 0, "encoding", "NAME",
+     "read the inputs in encoding NAME instead of detecting it:\n"
+     "UTF-8, UTF-16LE, UTF-16BE, windows-1258, VISCII, TCVN3,\n"
+     "VNI-Windows (aliases such as cp1258, tcvn5712-1, vni work)"},
+    {OPT_CHARMAPS, 0, "charmaps", "DIR",
+     "read the 8-bit character maps from DIR (default:\n"
+     "$NQX_CHARMAPS, then the installed maps, then\n"
+     "extract/charmaps in the source tree)"},
+    {OPT_HELP, 'h', "help", NULL, "show this help"},
+    {0, 0, NULL, NULL, NULL},
+};
 
 struct convert_args {
     const char *output;
     const char *rules;
     const char *encoding;
     const char *charmaps;
+    const char *format; /* convert: xml, html; check: gcc, json, sarif */
+    const char *lang;
     bool text;
     bool validate;
     bool quiet;
+    bool check; /* the check command */
     const char **inputs;
     size_t ninputs;
+    const char **disabled;
+    size_t ndisabled;
 };
+
+static const char *const check_exit_help =
+    "Exit status of check:\n"
+    "  0  no error (there may be warnings and notes)\n"
+    "  1  an input has an error, or could not be read as text\n"
+    "  2  usage or environment error: bad option, unknown check id, missing file,\n"
+    "     broken rule files\n";
 
 static const char *const exit_help =
     "Exit status:\n"
     "  0  every input converted\n"
     "  1  an input was read but could not be converted (invalid bytes for its\n"
-    "     encoding, an encoding that cannot be told, binary data), or a record\n"
-    "     failed --validate; the other inputs are still converted\n"
+    "     encoding, an encoding that cannot be told, a damaged container, binary\n"
+    "     data), or a record failed --validate; the other inputs are still converted\n"
     "  2  usage or environment error: bad option, missing or unreadable file or\n"
     "     directory, unreadable or broken rule files\n";
 
 static void print_usage(FILE *f)
 {
     fprintf(f, "Usage: nqx convert [OPTIONS] [FILE...|-]\n"
+               "       nqx check [OPTIONS] FILE...\n"
                "       nqx rules test [DIR]\n"
                "       nqx --help | --version\n");
 }
 
-static void print_help(void)
+static void print_options(const struct option_spec *table)
 {
-    print_usage(stdout);
-    printf("\nTurns Vietnamese resolution documents (nghị quyết, kế hoạch, thông báo kết\n"
-           "luận, báo cáo) into XML records of their numeric targets (namespace\n"
-           "urn:nqx:1; schema in output/nqx-record-1.xsd).\n\n"
-           "Commands:\n"
-           "  convert     one record per input; a single input's record goes to standard\n"
-           "              output; FILE '-' or no FILE reads standard input\n"
-           "  rules test  run every example embedded in the rule files\n\n"
-           "Options of convert:\n");
-    for (size_t i = 0; i < NOPTIONS; i++) {
-        const struct option_spec *o = &convert_options[i];
+    for (const struct option_spec *o = table; o->long_name; o++) {
         char head[48];
         if (o->short_name)
             snprintf(head, sizeof head, "-%c, --%s%s%s", o->short_name, o->long_name,
@@ -119,7 +152,28 @@ static void print_help(void)
             h += n + (nl ? 1 : 0);
         }
     }
-    printf("\n%s", exit_help);
+}
+
+static void print_help(void)
+{
+    print_usage(stdout);
+    printf("\nTurns Vietnamese resolution documents (nghị quyết, kế hoạch, thông báo kết\n"
+           "luận, báo cáo) into XML records of their numeric targets (namespace\n"
+           "urn:nqx:1; schema in output/nqx-record-1.xsd).\n\n"
+           "Commands:\n"
+           "  convert     one record per input; a single input's record goes to standard\n"
+           "              output; FILE '-' or no FILE reads standard input\n"
+           "  check       read drafts like a reviewer: one diagnostic per line,\n"
+           "              FILE:LINE:COL: error|warning|note: message [check-id]\n"
+           "  rules test  run every example embedded in the rule files\n\n"
+           "Options of convert:\n");
+    print_options(convert_options);
+    printf("\nOptions of check:\n");
+    print_options(check_options);
+    printf("\nChecks:");
+    for (size_t i = 0; nqx_check_ids[i]; i++)
+        printf("%s%s", i % 5 ? " " : "\n  ", nqx_check_ids[i]);
+    printf("\n\n%s\n%s", exit_help, check_exit_help);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -132,11 +186,11 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-static const struct option_spec *find_option(const char *arg, const char **value)
+static const struct option_spec *find_option(const struct option_spec *table, const char *arg,
+                                             const char **value)
 {
     *value = NULL;
-    for (size_t i = 0; i < NOPTIONS; i++) {
-        const struct option_spec *o = &convert_options[i];
+    for (const struct option_spec *o = table; o->long_name; o++) {
         if (arg[1] == '-') {
             size_t n = strlen(o->long_name);
             if (strncmp(arg + 2, o->long_name, n))
@@ -161,9 +215,9 @@ static const struct option_spec *find_option(const char *arg, const char **value
 /* Returns -1 on success, an exit status to stop with otherwise. */
 static int parse_convert_args(int argc, char **argv, struct convert_args *a)
 {
-    a->inputs = calloc((size_t)argc + 1, sizeof *a->inputs);
-    if (!a->inputs)
-        abort();
+    const struct option_spec *table = a->check ? check_options : convert_options;
+    a->inputs = nqx_xcalloc((size_t)argc + 1, sizeof *a->inputs);
+    a->disabled = nqx_xcalloc((size_t)argc + 1, sizeof *a->disabled);
     bool only_files = false;
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
@@ -176,7 +230,7 @@ static int parse_convert_args(int argc, char **argv, struct convert_args *a)
             continue;
         }
         const char *value;
-        const struct option_spec *o = find_option(arg, &value);
+        const struct option_spec *o = find_option(table, arg, &value);
         if (!o)
             return usage_error("unknown option '%s'", arg);
         if (o->arg && !value) {
@@ -206,11 +260,37 @@ static int parse_convert_args(int argc, char **argv, struct convert_args *a)
         case OPT_QUIET:
             a->quiet = true;
             break;
+        case OPT_FORMAT:
+            a->format = value;
+            break;
+        case OPT_DISABLE:
+            if (!nqx_check_known(value))
+                return usage_error("unknown check '%s' (see 'nqx --help' for the ids)", value);
+            a->disabled[a->ndisabled++] = value;
+            break;
+        case OPT_LANG:
+            if (strcmp(value, "vi") && strcmp(value, "en"))
+                return usage_error("--lang takes vi or en, not '%s'", value);
+            a->lang = value;
+            break;
         case OPT_HELP:
             print_help();
             return EXIT_OK;
         }
     }
+    if (a->check) {
+        if (!a->format)
+            a->format = "gcc";
+        if (strcmp(a->format, "gcc") && strcmp(a->format, "json") && strcmp(a->format, "sarif"))
+            return usage_error("--format takes gcc, json or sarif, not '%s'", a->format);
+        if (!a->ninputs)
+            return usage_error("%s", "no input: give the FILE... to check");
+        return -1;
+    }
+    if (!a->format)
+        a->format = "xml";
+    if (strcmp(a->format, "xml") && strcmp(a->format, "html"))
+        return usage_error("--format takes xml or html, not '%s'", a->format);
     if (!a->ninputs) {
         if (isatty(STDIN_FILENO))
             return usage_error("%s", "no input: give FILE... or '-' for standard input");
@@ -220,6 +300,8 @@ static int parse_convert_args(int argc, char **argv, struct convert_args *a)
         return usage_error("%s", "several inputs need -o DIR (one record per input)");
     return -1;
 }
+
+static void setup_messages(const char *lang);
 
 /* ---- Reporting ------------------------------------------------------------ */
 
@@ -253,9 +335,9 @@ static void report_warnings(const nqx_doc *doc)
 
 /* ---- convert ----------------------------------------------------------------- */
 
-/* DIR/PATH with PATH's extension replaced by .xml; an absolute PATH or one
+/* DIR/PATH with PATH's extension replaced by ext (".xml"); an absolute PATH or one
  * that climbs out with ".." keeps only its file name. */
-static char *output_path(const char *dir, const char *input)
+static char *output_path(const char *dir, const char *input, const char *ext)
 {
     nqx_buf b = {0};
     const char *rel = input;
@@ -272,7 +354,7 @@ static char *output_path(const char *dir, const char *input)
     char *dot = strrchr(b.data, '.');
     if (dot && dot > slash)
         b.len = (size_t)(dot - b.data), b.data[b.len] = '\0';
-    nqx_buf_adds(&b, ".xml");
+    nqx_buf_adds(&b, ext);
     return nqx_buf_steal(&b);
 }
 
@@ -302,6 +384,22 @@ static void print_text(const nqx_doc *doc)
     }
 }
 
+/* The HTML view of doc, with the diagnostics of every check. */
+static char *html_page(const nqx_rules *rules, const nqx_doc *doc, size_t *len)
+{
+    nqx_findings found = {0};
+    nqx_check(rules, doc, NULL, 0, &found);
+    nqx_html_note *notes = nqx_xcalloc(found.n + 1, sizeof *notes);
+    for (size_t i = 0; i < found.n; i++) {
+        const nqx_finding *f = &found.items[i];
+        notes[i] = (nqx_html_note){f->line, nqx_severity_names[f->severity], f->id, f->message};
+    }
+    char *page = nqx_record_html(doc, notes, found.n, len);
+    free(notes);
+    nqx_findings_free(&found);
+    return page;
+}
+
 static int convert_one(const struct convert_args *a, const char *input,
                        const nqx_extract_opts *xopts, const nqx_rules *rules,
                        nqx_matcher *matcher, const nqx_schema *schema)
@@ -326,12 +424,13 @@ static int convert_one(const struct convert_args *a, const char *input,
         print_text(doc);
     } else {
         size_t len;
-        char *xml = nqx_record_xml(doc, &len);
-        if (schema && nqx_schema_validate(schema, xml, len, input, &err)) {
+        bool html = !strcmp(a->format, "html");
+        char *xml = html ? html_page(rules, doc, &len) : nqx_record_xml(doc, &len);
+        if (!html && schema && nqx_schema_validate(schema, xml, len, input, &err)) {
             report_error(&err);
             rc = EXIT_PROBLEMS;
         } else if (a->output) {
-            char *path = output_path(a->output, input);
+            char *path = output_path(a->output, input, html ? ".html" : ".xml");
             char why[600];
             FILE *f = NULL;
             if (!make_parents(path, why, sizeof why)) {
@@ -407,18 +506,20 @@ static int cmd_convert(int argc, char **argv)
     struct convert_args a = {0};
     int rc = parse_convert_args(argc, argv, &a);
     if (rc >= 0) {
-        free(a.inputs);
+        free(a.inputs), free(a.disabled);
         return rc;
     }
+    if (!strcmp(a.format, "html"))
+        setup_messages(NULL);
     nqx_charmaps *charmaps = NULL;
     if ((rc = load_charmaps(&a, &charmaps))) {
-        free(a.inputs);
+        free(a.inputs), free(a.disabled);
         return rc;
     }
     nqx_rules *rules = NULL;
     if ((rc = load_rules(a.rules, &rules))) {
         nqx_charmaps_free(charmaps);
-        free(a.inputs);
+        free(a.inputs), free(a.disabled);
         return rc;
     }
     nqx_schema *schema = NULL;
@@ -434,7 +535,7 @@ static int cmd_convert(int argc, char **argv)
             free(path);
             nqx_rules_free(rules);
             nqx_charmaps_free(charmaps);
-            free(a.inputs);
+            free(a.inputs), free(a.disabled);
             return EXIT_USAGE;
         }
         free(path);
@@ -451,7 +552,218 @@ static int cmd_convert(int argc, char **argv)
     nqx_schema_free(schema);
     nqx_rules_free(rules);
     nqx_charmaps_free(charmaps);
-    free(a.inputs);
+    free(a.inputs), free(a.disabled);
+    return worst;
+}
+
+/* ---- check ------------------------------------------------------------------- */
+
+#ifndef NQX_LOCALEDIR
+#define NQX_LOCALEDIR "/usr/local/share/locale"
+#endif
+
+/* Where the message catalogs are: $NQX_LOCALEDIR, else the installed
+ * locale directory when it holds ours, else the build tree's (an
+ * uninstalled binary run from the source tree). */
+static const char *locale_dir(void)
+{
+    const char *env = getenv("NQX_LOCALEDIR");
+    if (env && *env)
+        return env;
+    struct stat st;
+    if (!stat(NQX_LOCALEDIR "/vi/LC_MESSAGES/nqx.mo", &st))
+        return NQX_LOCALEDIR;
+#ifdef NQX_BUILD_LOCALEDIR
+    return NQX_BUILD_LOCALEDIR;
+#else
+    return NQX_LOCALEDIR;
+#endif
+}
+
+/* Messages in lang ("vi", "en"), else in the language of the environment.
+ * Only LC_MESSAGES changes: numbers are read and written the C way. */
+static void setup_messages(const char *lang)
+{
+    const char *want = lang;
+    static const char *const vars[] = {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t i = 0; !want && i < sizeof vars / sizeof *vars; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v)
+            want = v;
+    }
+    bool vi = want && !strncmp(want, "vi", 2);
+    /* gettext ignores LANGUAGE in the C locale, and a machine may lack a
+     * vi_VN locale: C.UTF-8 (always there in glibc) lets LANGUAGE choose. */
+    const char *cur = setlocale(LC_MESSAGES, "");
+    if (vi && (!cur || !strcmp(cur, "C") || !strcmp(cur, "POSIX")))
+        setlocale(LC_MESSAGES, "C.UTF-8");
+    if (lang || vi)
+        setenv("LANGUAGE", vi ? "vi" : "en", 1);
+    bindtextdomain("nqx", locale_dir());
+    bind_textdomain_codeset("nqx", "UTF-8");
+}
+
+static void json_string(const char *s)
+{
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            printf("\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", stdout);
+        else if (*p < 0x20)
+            printf("\\u%04x", *p);
+        else
+            putchar(*p);
+    }
+    putchar('"');
+}
+
+static void print_gcc(const char *file, size_t line, size_t column, const char *severity,
+                      const char *message, const char *id)
+{
+    printf("%s:%zu:", file, line);
+    if (column)
+        printf("%zu:", column);
+    printf(" %s: %s [%s]\n", severity, message, id);
+}
+
+static void print_findings_gcc(const char *file, const nqx_findings *found)
+{
+    for (size_t i = 0; i < found->n; i++) {
+        const nqx_finding *f = &found->items[i];
+        print_gcc(file, f->line, f->column, nqx_severity_names[f->severity], f->message, f->id);
+        if (f->note)
+            print_gcc(file, f->note_line, f->note_column, "note", f->note, f->id);
+    }
+}
+
+static void print_findings_json(const char *file, const nqx_findings *found, bool first)
+{
+    printf("%s\n  {\"file\": ", first ? "" : ",");
+    json_string(file);
+    printf(", \"errors\": %zu, \"warnings\": %zu, \"diagnostics\": [",
+           nqx_findings_count(found, NQX_ERROR), nqx_findings_count(found, NQX_WARNING));
+    for (size_t i = 0; i < found->n; i++) {
+        const nqx_finding *f = &found->items[i];
+        printf("%s\n    {\"id\": \"%s\", \"severity\": \"%s\", \"line\": %zu, "
+               "\"column\": %zu, \"message\": ",
+               i ? "," : "", f->id, nqx_severity_names[f->severity], f->line, f->column);
+        json_string(f->message);
+        if (f->note) {
+            printf(", \"related\": [{\"line\": %zu, \"column\": %zu, \"message\": ",
+                   f->note_line, f->note_column);
+            json_string(f->note);
+            printf("}]");
+        }
+        printf("}");
+    }
+    printf("%s]}", found->n ? "\n  " : "");
+}
+
+static void sarif_location(const char *file, size_t line, size_t column)
+{
+    printf("{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
+    json_string(file);
+    printf("}, \"region\": {\"startLine\": %zu", line ? line : 1);
+    if (column)
+        printf(", \"startColumn\": %zu", column);
+    printf("}}");
+}
+
+static void print_findings_sarif(const char *file, const nqx_findings *found, bool *first)
+{
+    for (size_t i = 0; i < found->n; i++) {
+        const nqx_finding *f = &found->items[i];
+        printf("%s\n        {\"ruleId\": \"%s\", \"level\": \"%s\", \"message\": {\"text\": ",
+               *first ? "" : ",", f->id, nqx_severity_names[f->severity]);
+        *first = false;
+        json_string(f->message);
+        printf("}, \"locations\": [");
+        sarif_location(file, f->line, f->column);
+        printf("}]");
+        if (f->note) {
+            printf(", \"relatedLocations\": [");
+            sarif_location(file, f->note_line, f->note_column);
+            printf(", \"id\": 1, \"message\": {\"text\": ");
+            json_string(f->note);
+            printf("}}]");
+        }
+        printf("}");
+    }
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    struct convert_args a = {.check = true};
+    int rc = parse_convert_args(argc, argv, &a);
+    if (rc >= 0) {
+        free(a.inputs), free(a.disabled);
+        return rc;
+    }
+    setup_messages(a.lang);
+    nqx_charmaps *charmaps = NULL;
+    if ((rc = load_charmaps(&a, &charmaps))) {
+        free(a.inputs), free(a.disabled);
+        return rc;
+    }
+    nqx_rules *rules = NULL;
+    if ((rc = load_rules(a.rules, &rules))) {
+        nqx_charmaps_free(charmaps);
+        free(a.inputs), free(a.disabled);
+        return rc;
+    }
+    nqx_matcher *matcher = nqx_matcher_new(rules);
+    nqx_normalize_opts nopts = nqx_rules_normalize_opts(matcher);
+    nqx_extract_opts xopts = {a.encoding, charmaps};
+    bool json = !strcmp(a.format, "json"), sarif = !strcmp(a.format, "sarif"), first = true;
+    if (json)
+        printf("{\"version\": 1, \"files\": [");
+    if (sarif)
+        printf("{\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\", "
+               "\"version\": \"2.1.0\",\n  \"runs\": [{\"tool\": {\"driver\": {\"name\": "
+               "\"nqx\", \"version\": \"%s\", \"rules\": [",
+               NQX_VERSION);
+    for (size_t i = 0; sarif && nqx_check_ids[i]; i++)
+        printf("%s{\"id\": \"%s\"}", i ? ", " : "", nqx_check_ids[i]);
+    if (sarif)
+        printf("]}},\n      \"results\": [");
+    int worst = EXIT_OK;
+    for (size_t i = 0; i < a.ninputs; i++) {
+        nqx_doc *doc = nqx_doc_new(a.inputs[i]);
+        nqx_error err = {0};
+        nqx_status st = nqx_extract_file_opts(doc, a.inputs[i], &xopts, &err);
+        if (!st)
+            st = nqx_normalize(doc, &nopts, &err);
+        if (!st)
+            st = nqx_rules_apply(rules, doc, &err);
+        if (st) {
+            report_error(&err);
+            worst = (int)st > worst ? (int)st : worst;
+            nqx_doc_free(doc);
+            continue;
+        }
+        nqx_findings found = {0};
+        nqx_check(rules, doc, a.disabled, a.ndisabled, &found);
+        if (json)
+            print_findings_json(a.inputs[i], &found, first), first = false;
+        else if (sarif)
+            print_findings_sarif(a.inputs[i], &found, &first);
+        else
+            print_findings_gcc(a.inputs[i], &found);
+        if (nqx_findings_count(&found, NQX_ERROR) && worst < EXIT_PROBLEMS)
+            worst = EXIT_PROBLEMS;
+        nqx_findings_free(&found);
+        nqx_doc_free(doc);
+    }
+    if (json)
+        printf("\n]}\n");
+    if (sarif)
+        printf("\n      ]}]}\n");
+    nqx_matcher_free(matcher);
+    nqx_rules_free(rules);
+    nqx_charmaps_free(charmaps);
+    free(a.inputs), free(a.disabled);
     return worst;
 }
 
@@ -508,6 +820,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "convert"))
         return cmd_convert(argc - 2, argv + 2);
+    if (!strcmp(cmd, "check"))
+        return cmd_check(argc - 2, argv + 2);
     if (!strcmp(cmd, "rules"))
         return cmd_rules(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);

@@ -80,25 +80,46 @@ void nqx_doc_free(nqx_doc *doc)
     free(doc->refs);
     free(doc->meta.recipients);
     for (size_t i = 0; i < doc->ndiags; i++)
-        free(doc->diags[i].message);
+        free(doc->diags[i].message), free(doc->diags[i].subject);
     free(doc->diags);
     nqx_arena_free(&doc->arena);
     free(doc);
 }
 
-void nqx_doc_warn(nqx_doc *doc, size_t line, const char *fmt, ...)
+static nqx_diag *add_diag(nqx_doc *doc, size_t line, const char *fmt, va_list ap)
 {
     void *p = doc->diags;
     nqx_grow(&p, &doc->diags_cap, doc->ndiags + 1, sizeof *doc->diags);
     doc->diags = p;
     char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    nqx_diag *d = &doc->diags[doc->ndiags++];
+    memset(d, 0, sizeof *d);
+    d->line = line;
+    d->message = nqx_xstrdup(msg);
+    return d;
+}
+
+void nqx_doc_warn(nqx_doc *doc, size_t line, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    add_diag(doc, line, fmt, ap);
     va_end(ap);
-    doc->diags[doc->ndiags].line = line;
-    doc->diags[doc->ndiags].message = nqx_xstrdup(msg);
-    doc->ndiags++;
+}
+
+void nqx_doc_warn_check(nqx_doc *doc, const char *check, size_t start, size_t end,
+                        const char *fmt, ...)
+{
+    size_t column;
+    size_t line = nqx_doc_line(doc, start, &column);
+    va_list ap;
+    va_start(ap, fmt);
+    nqx_diag *d = add_diag(doc, line, fmt, ap);
+    va_end(ap);
+    d->check = check;
+    d->column = column;
+    d->subject = nqx_xstrndup(doc->norm + start, end > start ? end - start : 0);
 }
 
 /* The array (n elements of size bytes, capacity *cap) with one more,

@@ -46,6 +46,9 @@ void nqx_error_format(const nqx_error *err, char *out, size_t size);
 typedef struct nqx_diag {
     size_t line; /* 1-based line of the original input; 0 for the whole file */
     char *message;
+    const char *check;  /* the draft check (check/) it is also a finding of, or NULL */
+    size_t column;      /* 1-based column of `subject` (with check); 0 when unknown */
+    char *subject;      /* the text it is about (with check), or NULL */
 } nqx_diag;
 
 typedef enum nqx_kind { NQX_KIND_TARGET, NQX_KIND_RESULT, NQX_KIND_ESTIMATE } nqx_kind;
@@ -252,6 +255,11 @@ void nqx_doc_free(nqx_doc *doc);
 /* Records a warning about line (0: the whole file). */
 void nqx_doc_warn(nqx_doc *doc, size_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Records a warning that is also the finding of draft check `check` (a
+ * static string such as "date.invalid") about norm[start, end). */
+void nqx_doc_warn_check(nqx_doc *doc, const char *check, size_t start, size_t end,
+                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Appends a zeroed target and returns it; valid until the next append. */
 nqx_target *nqx_doc_add_target(nqx_doc *doc);

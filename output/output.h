@@ -10,6 +10,22 @@
  * Characters XML 1.0 forbids and invalid UTF-8 in names never reach it. */
 char *nqx_record_xml(const nqx_doc *doc, size_t *len);
 
+/* A diagnostic the HTML view shows at its line (from check/). */
+typedef struct nqx_html_note {
+    size_t line;
+    const char *severity; /* "error", "warning", "note" */
+    const char *id;
+    const char *message;
+} nqx_html_note;
+
+/* One self-contained HTML page (inline CSS, no script, no network): the
+ * original text, line by line (id "L12"), with the targets, dates, bodies
+ * and references highlighted (their record fields in a tooltip shown on
+ * hover and on focus), the notes under their lines, and a table of the
+ * targets linking to their lines. The caller frees the result. */
+char *nqx_record_html(const nqx_doc *doc, const nqx_html_note *notes, size_t nnotes,
+                      size_t *len);
+
 /* Where the schema is: the installed data directory, else output/ in the
  * source tree. Returns a new string, or NULL when neither exists. */
 char *nqx_schema_locate(void);

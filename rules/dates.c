@@ -275,8 +275,9 @@ void dates_extract(struct matcher *m, nqx_doc *doc)
         size_t line = nqx_doc_line(doc, first < e ? first : s, NULL);
         if (v == DATE_INVALID) {
             matcher_trace(m, rule, s);
-            nqx_doc_warn(doc, line, "'%.*s' is not a date that exists; left out of the record",
-                         (int)(e - s < 80 ? e - s : 80), t + s);
+            nqx_doc_warn_check(doc, "date.invalid", first < e ? first : s, e,
+                               "'%.*s' is not a date that exists; left out of the record",
+                               (int)(e - s < 80 ? e - s : 80), t + s);
             continue;
         }
         matcher_trace(m, rule, s);

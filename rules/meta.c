@@ -17,6 +17,7 @@
 #define TAIL_LINES 40
 #define TAIL_SEARCH 400 /* how far from the end "Nơi nhận" is looked for */
 #define TITLE_LINES 5
+#define SIGNER_ABOVE 4 /* lines above "Nơi nhận" a signature may take */
 #define LINE_COPY 600
 
 struct line {
@@ -218,9 +219,9 @@ static void read_header(struct reader *R)
                     meta->date_start = l->s + ws;
                     meta->date_end = l->s + we;
                 } else {
-                    nqx_doc_warn(R->doc, l->first,
-                                 "the date of issue '%.*s' does not exist; left out",
-                                 (int)(we - ws), l->clean + ws);
+                    nqx_doc_warn_check(R->doc, "date.invalid", l->s + ws, l->s + we,
+                                       "the date of issue '%.*s' does not exist; left out",
+                                       (int)(we - ws), l->clean + ws);
                 }
             }
             meta->place = copy_group(R, p, "place", l);
@@ -365,6 +366,8 @@ static void read_recipients(struct reader *R, char *s)
  * appendix), else the last lines. The recipients first, then the signer:
  * authority, position, name, in that order, each on a line or in a cell of
  * its own or at the end of a line (two columns). */
+static void read_signer(struct reader *R);
+
 static void read_tail(struct reader *R)
 {
     nqx_meta *meta = &R->doc->meta;
@@ -416,6 +419,19 @@ static void read_tail(struct reader *R)
         else if (in_list && *s && *s != '(' && meta->nrecipients)
             in_list = false;
     }
+    read_signer(R);
+    /* A signature may stand above "Nơi nhận" rather than beside or after
+     * it: then it is in the few lines before. */
+    if (found && !meta->signer_position && !meta->signer_authority && from > 0) {
+        read_lines(R, from > SIGNER_ABOVE ? from - SIGNER_ABOVE : 0, from, true);
+        read_signer(R);
+    }
+}
+
+/* Authority, position and name, in that order, in the lines read. */
+static void read_signer(struct reader *R)
+{
+    nqx_meta *meta = &R->doc->meta;
     const struct pattern *p;
     for (size_t i = 0; i < R->n; i++) {
         struct line *l = &R->lines[i];

@@ -106,6 +106,19 @@ const struct list *rules_list(const nqx_rules *rules, const char *name)
     return NULL;
 }
 
+const char *nqx_rules_list_entry(const nqx_rules *rules, const char *list, size_t i,
+                                 const char **value)
+{
+    const struct list *l = rules_list(rules, list);
+    if (value)
+        *value = NULL;
+    if (!l || l->is_define || i >= l->n)
+        return NULL;
+    if (value)
+        *value = l->entries[i].value;
+    return l->entries[i].phrase;
+}
+
 static int by_folded(const void *a, const void *b)
 {
     return strcmp((*(const struct entry *const *)a)->folded,

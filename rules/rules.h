@@ -51,6 +51,13 @@ nqx_normalize_opts nqx_rules_normalize_opts(nqx_matcher *matcher);
  * (a pattern that hit its match limit) become warnings on the document. */
 nqx_status nqx_rules_apply(const nqx_rules *rules, nqx_doc *doc, nqx_error *err);
 
+/* Entry i of vocabulary list `list` of the rule files (NFC, new tone
+ * style), or NULL past its end or when there is no such list; *value (when
+ * not NULL) gets what follows "=" or NULL. The strings belong to rules. For
+ * stages that read vocabulary without patterns (check/). */
+const char *nqx_rules_list_entry(const nqx_rules *rules, const char *list, size_t i,
+                                 const char **value);
+
 /* The examples embedded in the rule files. */
 typedef struct nqx_example {
     const char *rule;   /* id of the rule that carries it */
