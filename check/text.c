@@ -70,7 +70,7 @@ static void check_chars(struct checker *c)
     /* extract/ drops control characters, and says so on their line. */
     for (size_t i = 0; inv && i < doc->ndiags; i++) {
         const nqx_diag *d = &doc->diags[i];
-        if (!d->check && d->line && !strncmp(d->message, "dropped ", 8))
+        if (d->check && !strcmp(d->check, "text.invalid-char") && d->line)
             check_report(c, "text.invalid-char", NQX_ERROR, d->line, 0,
                          _("control characters in this line (left over from a conversion): "
                            "delete them"));

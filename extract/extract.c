@@ -116,8 +116,9 @@ static void end_line(nqx_doc *doc, struct drops *d, size_t line)
     if (!d->on_line)
         return;
     if (d->lines_warned < MAX_DROP_WARNINGS) {
-        nqx_doc_warn(doc, line, "dropped %zu control character%s (first U+%04X)",
-                     d->on_line, d->on_line == 1 ? "" : "s", (unsigned)d->first);
+        nqx_doc_warn_line_check(doc, line, "text.invalid-char",
+                                "dropped %zu control character%s (first U+%04X)", d->on_line,
+                                d->on_line == 1 ? "" : "s", (unsigned)d->first);
         d->lines_warned++;
     } else {
         d->lines_unwarned++;

@@ -108,6 +108,15 @@ void nqx_doc_warn(nqx_doc *doc, size_t line, const char *fmt, ...)
     va_end(ap);
 }
 
+void nqx_doc_warn_line_check(nqx_doc *doc, size_t line, const char *check, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nqx_diag *d = add_diag(doc, line, fmt, ap);
+    va_end(ap);
+    d->check = check;
+}
+
 void nqx_doc_warn_check(nqx_doc *doc, const char *check, size_t start, size_t end,
                         const char *fmt, ...)
 {

@@ -256,6 +256,11 @@ void nqx_doc_free(nqx_doc *doc);
 void nqx_doc_warn(nqx_doc *doc, size_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Records a warning about line that is also the finding of draft check
+ * `check` (a static string such as "text.invalid-char"). */
+void nqx_doc_warn_line_check(nqx_doc *doc, size_t line, const char *check, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Records a warning that is also the finding of draft check `check` (a
  * static string such as "date.invalid") about norm[start, end). */
 void nqx_doc_warn_check(nqx_doc *doc, const char *check, size_t start, size_t end,
