@@ -173,8 +173,10 @@ leakcheck: all
 	    valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	        --error-exitcode=1 $(BUILD)/nqx convert -q --format html $$txt > /dev/null || exit 1; \
 	done
+	@# check exits 1 when a draft has an error: valgrind's own status is 99
 	@valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
-	    --error-exitcode=1 $(BUILD)/nqx check --lang vi corpus/*.txt tests/drafts/*.txt > /dev/null
+	    --error-exitcode=99 $(BUILD)/nqx check --lang vi corpus/*.txt tests/drafts/*.txt \
+	    > /dev/null; test $$? -le 1
 	@valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    --error-exitcode=1 $(BUILD)/nqx rules test > /dev/null
 	@echo "leakcheck: no leaks, no errors"
