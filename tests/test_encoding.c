@@ -414,6 +414,16 @@ static void every_encoding_gives_the_same_record(void **state)
             char *got = record_of(bytes.data, bytes.len, &opts);
             if (strcmp(want, got))
                 fail_msg("%s in %s: the record differs", g.gl_pathv[i], enc_labels[enc]);
+            if (enc == E_UTF8) { /* and with a byte-order mark */
+                nqx_buf bom = {0};
+                nqx_buf_adds(&bom, "\xEF\xBB\xBF");
+                nqx_buf_add(&bom, bytes.data, bytes.len);
+                free(got);
+                got = record_of(bom.data, bom.len, &opts);
+                nqx_buf_free(&bom);
+                if (strcmp(want, got))
+                    fail_msg("%s in UTF-8 with a BOM: the record differs", g.gl_pathv[i]);
+            }
             free(want);
             free(got);
             nqx_buf_free(&folded);
