@@ -333,12 +333,29 @@ static bool clearly_best(const struct candidate *cands, size_t ncand, size_t bes
     return true;
 }
 
+/* Valid UTF-8 with this many characters beyond ASCII is UTF-8: the bytes
+ * of an 8-bit code form a valid sequence by chance only now and then, never
+ * that many times in a row. Most inputs stop here, unscored. */
+#define UTF8_SURE 8
+
+static bool surely_utf8(const uint8_t *s, size_t sample)
+{
+    size_t leads = 0;
+    for (size_t i = 0; i < sample && leads < UTF8_SURE; i++)
+        leads += s[i] >= 0xC2;
+    return leads >= UTF8_SURE;
+}
+
 nqx_status detect_encoding(const uint8_t *s, size_t n, const nqx_charmaps *maps,
                            const char *source, const char **name, nqx_error *err)
 {
     size_t sample = sample_length(s, n);
     size_t utf8_bad = utf8_valid_prefix(s, n);
     bool utf8 = utf8_bad == n;
+    if (utf8 && surely_utf8(s, sample)) {
+        *name = "UTF-8";
+        return NQX_OK;
+    }
     struct candidate *cands = nqx_xcalloc((maps ? maps->nmaps : 0) + 1, sizeof *cands);
     size_t ncand = 0;
     if (utf8)
