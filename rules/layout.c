@@ -117,11 +117,12 @@ bool nqx_rules_ends_open(const char *line, size_t len, void *ctx)
         s--;
     if (!l || s == len || len - s > OPEN_WORD_MAX)
         return false;
-    char *word = fold_text(line + s, len - s);
+    /* As written, not folded: a line's last word in capitals ends a
+     * heading, and headings are not joined anyway. */
     bool open = false;
     for (size_t i = 0; i < l->n && !open; i++)
-        open = !strcmp(word, l->entries[i].folded);
-    free(word);
+        open = strlen(l->entries[i].folded) == len - s &&
+               !memcmp(line + s, l->entries[i].folded, len - s);
     return open;
 }
 
