@@ -47,10 +47,12 @@ struct option_spec {
 
 static const struct option_spec convert_options[] = {
     {OPT_OUTPUT, 'o', "output", "DIR",
-     "write each record to DIR/PATH.xml (PATH: the input's path, extension .xml);\n"
+     "write each record to DIR/PATH.xml (PATH: the input's path, extension .xml;\n"
+     "two inputs never share a record: the later keeps its extension, a.docx.xml);\n"
      "required when there is more than one input"},
-    {OPT_RULES, 0, "rules", "DIR", "read the rule files from DIR (default: $NQX_RULES, then\n"
-                                   "the installed rules, then rules/ in the source tree)"},
+    {OPT_RULES, 0, "rules", "DIR",
+     "read the rule files from DIR (default: $NQX_RULES, then\n"
+     "the installed rules, then rules/ in the source tree)"},
     {OPT_ENCODING, 0, "encoding", "NAME",
      "read the inputs in encoding NAME instead of detecting it:\n"
      "UTF-8, UTF-16LE, UTF-16BE, windows-1258, VISCII, TCVN3,\n"
@@ -62,8 +64,9 @@ static const struct option_spec convert_options[] = {
     {OPT_TEXT, 0, "text", NULL,
      "print the normalized text the rules read, each logical line\n"
      "prefixed with its original line number, instead of the record"},
-    {OPT_VALIDATE, 0, "validate", NULL, "check each record against the record schema before\n"
-                                        "writing it"},
+    {OPT_VALIDATE, 0, "validate", NULL,
+     "check each record against the record schema before\n"
+     "writing it"},
     {OPT_FORMAT, 0, "format", "FMT",
      "xml (the record, default) or html (one self-contained page:\n"
      "the text with its findings highlighted, the targets, and\n"
@@ -77,9 +80,11 @@ static const struct option_spec check_options[] = {
     {OPT_FORMAT, 0, "format", "FMT",
      "gcc (default: FILE:LINE:COL: error: message [id]), json, or\n"
      "sarif (SARIF 2.1.0)"},
-    {OPT_DISABLE, 0, "disable", "ID", "do not run check ID (repeatable; ids in the README)"},
-    {OPT_LANG, 0, "lang", "LANG", "messages in vi or en (default: from LANGUAGE, LC_ALL,\n"
-                                  "LC_MESSAGES, LANG)"},
+    {OPT_DISABLE, 0, "disable", "ID",
+     "do not run check ID (repeatable; ids in the README)"},
+    {OPT_LANG, 0, "lang", "LANG",
+     "messages in vi or en (default: from LANGUAGE, LC_ALL,\n"
+     "LC_MESSAGES, LANG)"},
     {OPT_RULES, 0, "rules", "DIR", "read the rule files from DIR"},
     {OPT_ENCODING, 0, "encoding", "NAME",
      "read the inputs in encoding NAME instead of detecting it:\n"
@@ -157,16 +162,17 @@ static void print_options(const struct option_spec *table)
 static void print_help(void)
 {
     print_usage(stdout);
-    printf("\nTurns Vietnamese resolution documents (nghị quyết, kế hoạch, thông báo kết\n"
-           "luận, báo cáo) into XML records of their numeric targets (namespace\n"
-           "urn:nqx:1; schema in output/nqx-record-1.xsd).\n\n"
-           "Commands:\n"
-           "  convert     one record per input; a single input's record goes to standard\n"
-           "              output; FILE '-' or no FILE reads standard input\n"
-           "  check       read drafts like a reviewer: one diagnostic per line,\n"
-           "              FILE:LINE:COL: error|warning|note: message [check-id]\n"
-           "  rules test  run every example embedded in the rule files\n\n"
-           "Options of convert:\n");
+    printf(
+        "\nTurns Vietnamese resolution documents (nghị quyết, kế hoạch, thông báo kết\n"
+        "luận, báo cáo) into XML records of their numeric targets (namespace\n"
+        "urn:nqx:1; schema in output/nqx-record-1.xsd).\n\n"
+        "Commands:\n"
+        "  convert     one record per input; a single input's record goes to standard\n"
+        "              output; FILE '-' or no FILE reads standard input\n"
+        "  check       read drafts like a reviewer: one diagnostic per line,\n"
+        "              FILE:LINE:COL: error|warning|note: message [check-id]\n"
+        "  rules test  run every example embedded in the rule files\n\n"
+        "Options of convert:\n");
     print_options(convert_options);
     printf("\nOptions of check:\n");
     print_options(check_options);
@@ -186,8 +192,8 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-static const struct option_spec *find_option(const struct option_spec *table, const char *arg,
-                                             const char **value)
+static const struct option_spec *find_option(const struct option_spec *table,
+                                             const char *arg, const char **value)
 {
     *value = NULL;
     for (const struct option_spec *o = table; o->long_name; o++) {
@@ -265,7 +271,8 @@ static int parse_convert_args(int argc, char **argv, struct convert_args *a)
             break;
         case OPT_DISABLE:
             if (!nqx_check_known(value))
-                return usage_error("unknown check '%s' (see 'nqx --help' for the ids)", value);
+                return usage_error("unknown check '%s' (see 'nqx --help' for the ids)",
+                                   value);
             a->disabled[a->ndisabled++] = value;
             break;
         case OPT_LANG:
@@ -281,7 +288,8 @@ static int parse_convert_args(int argc, char **argv, struct convert_args *a)
     if (a->check) {
         if (!a->format)
             a->format = "gcc";
-        if (strcmp(a->format, "gcc") && strcmp(a->format, "json") && strcmp(a->format, "sarif"))
+        if (strcmp(a->format, "gcc") && strcmp(a->format, "json") &&
+            strcmp(a->format, "sarif"))
             return usage_error("--format takes gcc, json or sarif, not '%s'", a->format);
         if (!a->ninputs)
             return usage_error("%s", "no input: give the FILE... to check");
@@ -358,6 +366,85 @@ static char *output_path(const char *dir, const char *input, const char *ext)
     return nqx_buf_steal(&b);
 }
 
+/* path with its final extension (ext) replaced by insert + ext:
+ * "out/a.xml", "-2" -> "out/a-2.xml". */
+static char *path_with(const char *path, const char *insert, const char *ext)
+{
+    size_t n = strlen(path) - strlen(ext);
+    nqx_buf b = {0};
+    nqx_buf_printf(&b, "%.*s%s%s", (int)n, path, insert, ext);
+    return nqx_buf_steal(&b);
+}
+
+static const char *const *sort_paths; /* for by_path: qsort has no context */
+
+static int by_path(const void *x, const void *y)
+{
+    size_t i = *(const size_t *)x, j = *(const size_t *)y;
+    int c = strcmp(sort_paths[i], sort_paths[j]);
+    return c ? c : (i > j) - (i < j);
+}
+
+/* Renames the inputs after the first of each group that shares a path
+ * (input order decides): rename(i) gives the new path. Returns how many
+ * were renamed. */
+static size_t separate(char **paths, const char *const *inputs, size_t n, const char *ext,
+                       bool numbered, bool quiet)
+{
+    size_t *order = nqx_xmalloc((n ? n : 1) * sizeof *order), renamed = 0;
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    sort_paths = (const char *const *)paths;
+    qsort(order, n, sizeof *order, by_path);
+    char **old = nqx_xcalloc(n ? n : 1, sizeof *old);
+    for (size_t k = 1; k < n; k++) {
+        size_t first = order[k - 1], i = order[k];
+        if (strcmp(old[first] ? old[first] : paths[first], paths[i]))
+            continue;
+        char *path;
+        if (numbered) {
+            char num[32];
+            snprintf(num, sizeof num, "-%zu", i + 1);
+            path = path_with(paths[i], num, ext);
+        } else {
+            /* "a.docx" beside "a.txt": "a.docx.xml" */
+            const char *slash = strrchr(inputs[i], '/'), *dot = strrchr(inputs[i], '.');
+            path = path_with(paths[i], dot && (!slash || dot > slash) ? dot : "-2", ext);
+        }
+        old[i] = paths[i];
+        paths[i] = path;
+        renamed++;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (old[i]) {
+            if (!quiet)
+                fprintf(stderr,
+                        "%s: note: %s is also the record of an earlier input; this one "
+                        "goes to %s\n",
+                        inputs[i], old[i], paths[i]);
+            free(old[i]);
+        }
+    free(old);
+    free(order);
+    return renamed;
+}
+
+/* The output path of every input. Two inputs must not write one file
+ * ("a.txt" and "a.docx"; "x/a.txt" and "../y/a.txt", which keeps only its
+ * name): a record would be lost. The later ones keep their input's
+ * extension ("a.docx.xml"), then take their input's number ("a-7.xml"),
+ * with a note. */
+static char **output_paths(const char *dir, const char *const *inputs, size_t n,
+                           const char *ext, bool quiet)
+{
+    char **paths = nqx_xcalloc(n ? n : 1, sizeof *paths);
+    for (size_t i = 0; i < n; i++)
+        paths[i] = output_path(dir, inputs[i], ext);
+    if (separate(paths, inputs, n, ext, false, quiet))
+        separate(paths, inputs, n, ext, true, quiet);
+    return paths;
+}
+
 static bool make_parents(const char *path, char *why, size_t size)
 {
     char *p = nqx_xstrdup(path);
@@ -392,7 +479,8 @@ static char *html_page(const nqx_rules *rules, const nqx_doc *doc, size_t *len)
     nqx_html_note *notes = nqx_xcalloc(found.n + 1, sizeof *notes);
     for (size_t i = 0; i < found.n; i++) {
         const nqx_finding *f = &found.items[i];
-        notes[i] = (nqx_html_note){f->line, nqx_severity_names[f->severity], f->id, f->message};
+        notes[i] =
+            (nqx_html_note){f->line, nqx_severity_names[f->severity], f->id, f->message};
     }
     char *page = nqx_record_html(doc, notes, found.n, len);
     free(notes);
@@ -400,7 +488,7 @@ static char *html_page(const nqx_rules *rules, const nqx_doc *doc, size_t *len)
     return page;
 }
 
-static int convert_one(const struct convert_args *a, const char *input,
+static int convert_one(const struct convert_args *a, const char *input, const char *path,
                        const nqx_extract_opts *xopts, const nqx_rules *rules,
                        nqx_matcher *matcher, const nqx_schema *schema)
 {
@@ -429,8 +517,7 @@ static int convert_one(const struct convert_args *a, const char *input,
         if (!html && schema && nqx_schema_validate(schema, xml, len, input, &err)) {
             report_error(&err);
             rc = EXIT_PROBLEMS;
-        } else if (a->output) {
-            char *path = output_path(a->output, input, html ? ".html" : ".xml");
+        } else if (path) {
             char why[600];
             FILE *f = NULL;
             if (!make_parents(path, why, sizeof why)) {
@@ -446,7 +533,6 @@ static int convert_one(const struct convert_args *a, const char *input,
                         strerror(errno));
                 rc = EXIT_USAGE;
             }
-            free(path);
         } else {
             fwrite(xml, 1, len, stdout);
         }
@@ -480,8 +566,9 @@ static int load_charmaps(const struct convert_args *a, nqx_charmaps **maps)
 {
     char *dir = nqx_charmaps_locate(a->charmaps);
     if (!dir) {
-        fprintf(stderr, "nqx: error: cannot find the character maps; give --charmaps DIR or "
-                        "set NQX_CHARMAPS\n");
+        fprintf(stderr,
+                "nqx: error: cannot find the character maps; give --charmaps DIR or "
+                "set NQX_CHARMAPS\n");
         return EXIT_USAGE;
     }
     nqx_error err = {0};
@@ -492,8 +579,8 @@ static int load_charmaps(const struct convert_args *a, nqx_charmaps **maps)
         return EXIT_USAGE;
     }
     if (a->encoding && !nqx_encoding_name(a->encoding, *maps)) {
-        fprintf(stderr, "nqx: error: unknown encoding '%s'; give one of %s\n", a->encoding,
-                nqx_encoding_list(*maps));
+        fprintf(stderr, "nqx: error: unknown encoding '%s'; give one of %s\n",
+                a->encoding, nqx_encoding_list(*maps));
         nqx_charmaps_free(*maps);
         *maps = NULL;
         return EXIT_USAGE;
@@ -542,12 +629,21 @@ static int cmd_convert(int argc, char **argv)
     }
     nqx_matcher *matcher = nqx_matcher_new(rules);
     nqx_extract_opts xopts = {a.encoding, charmaps};
+    char **paths =
+        a.output && !a.text
+            ? output_paths(a.output, a.inputs, a.ninputs,
+                           !strcmp(a.format, "html") ? ".html" : ".xml", a.quiet)
+            : NULL;
     int worst = EXIT_OK;
     for (size_t i = 0; i < a.ninputs; i++) {
-        int r = convert_one(&a, a.inputs[i], &xopts, rules, matcher, schema);
+        int r = convert_one(&a, a.inputs[i], paths ? paths[i] : NULL, &xopts, rules,
+                            matcher, schema);
         if (r > worst)
             worst = r;
     }
+    for (size_t i = 0; paths && i < a.ninputs; i++)
+        free(paths[i]);
+    free(paths);
     nqx_matcher_free(matcher);
     nqx_schema_free(schema);
     nqx_rules_free(rules);
@@ -632,7 +728,8 @@ static void print_findings_gcc(const char *file, const nqx_findings *found)
 {
     for (size_t i = 0; i < found->n; i++) {
         const nqx_finding *f = &found->items[i];
-        print_gcc(file, f->line, f->column, nqx_severity_names[f->severity], f->message, f->id);
+        print_gcc(file, f->line, f->column, nqx_severity_names[f->severity], f->message,
+                  f->id);
         if (f->note)
             print_gcc(file, f->note_line, f->note_column, "note", f->note, f->id);
     }
@@ -675,7 +772,8 @@ static void print_findings_sarif(const char *file, const nqx_findings *found, bo
 {
     for (size_t i = 0; i < found->n; i++) {
         const nqx_finding *f = &found->items[i];
-        printf("%s\n        {\"ruleId\": \"%s\", \"level\": \"%s\", \"message\": {\"text\": ",
+        printf("%s\n        {\"ruleId\": \"%s\", \"level\": \"%s\", \"message\": "
+               "{\"text\": ",
                *first ? "" : ",", f->id, nqx_severity_names[f->severity]);
         *first = false;
         json_string(f->message);
@@ -716,7 +814,8 @@ static int cmd_check(int argc, char **argv)
     nqx_matcher *matcher = nqx_matcher_new(rules);
     nqx_normalize_opts nopts = nqx_rules_normalize_opts(matcher);
     nqx_extract_opts xopts = {a.encoding, charmaps};
-    bool json = !strcmp(a.format, "json"), sarif = !strcmp(a.format, "sarif"), first = true;
+    bool json = !strcmp(a.format, "json"), sarif = !strcmp(a.format, "sarif"),
+         first = true;
     if (json)
         printf("{\"version\": 1, \"files\": [");
     if (sarif)
@@ -794,8 +893,9 @@ static int cmd_rules(int argc, char **argv)
             ok = nqx_rules_check_example(rules, ex, doc, why, sizeof why);
         if (!ok) {
             failed++;
-            fprintf(stderr, "%s:%zu: error: rule %s: %s: %s\n    %s\n", ex->file, ex->line,
-                    ex->rule, ex->counter ? "counter" : "example", why, ex->text);
+            fprintf(stderr, "%s:%zu: error: rule %s: %s: %s\n    %s\n", ex->file,
+                    ex->line, ex->rule, ex->counter ? "counter" : "example", why,
+                    ex->text);
         }
         nqx_doc_free(doc);
     }

@@ -254,6 +254,30 @@ static void a_batch_goes_on_past_a_bad_file(void **state)
     free_run(&r);
 }
 
+/* Two inputs that would write one record ("good.txt" and "good.md"; the
+ * same name in two folders) both keep theirs, with a note. */
+static void records_never_overwrite_each_other(void **state)
+{
+    (void)state;
+    const char *out = tmp_path("out2");
+    const char *good = "Tỷ lệ hộ nghèo giảm còn dưới 2%.\n";
+    write_tmp("good.md", good, strlen(good));
+    struct run r = run_nqx(NULL, (const char *[]){"convert", "-o", out, tmp_path("good.txt"),
+                                                  tmp_path("good.md"), tmp_path("good.txt"),
+                                                  NULL});
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "note:"));
+    const char *names[] = {"good.xml", "good.md.xml", "good.txt.xml"};
+    for (size_t i = 0; i < 3; i++) {
+        char path[256];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", out, names[i]);
+        if (stat(path, &st))
+            fail_msg("no record %s", path);
+    }
+    free_run(&r);
+}
+
 static void broken_rules(void **state)
 {
     (void)state;
@@ -282,6 +306,7 @@ int main(void)
         cmocka_unit_test(encodings),
         cmocka_unit_test(damaged_but_convertible),
         cmocka_unit_test(a_batch_goes_on_past_a_bad_file),
+        cmocka_unit_test(records_never_overwrite_each_other),
         cmocka_unit_test(broken_rules),
     };
     return cmocka_run_group_tests_name("cli", tests, setup, teardown);
