@@ -197,6 +197,22 @@ static void content_decides_the_format(void **state)
     nqx_doc_free(doc);
 }
 
+/* A rule drawn in a row's first cell is dropped; what follows it in the
+ * cell starts the line, even when the table opens the document (the
+ * writer once read the byte before its buffer there). */
+static void rule_in_a_first_cell(void **state)
+{
+    (void)state;
+    const char *first = "<table><tr><td>-----<br>Tỷ lệ đạt 90%</td><td>b</td></tr></table>";
+    nqx_doc *doc = convert_ok("rule.html", first, strlen(first));
+    assert_string_equal(doc->text, "Tỷ lệ đạt 90% | b\n");
+    nqx_doc_free(doc);
+    const char *later = "<p>a</p><table><tr><td><p>___</p><p>c</p></td><td>d</td></tr></table>";
+    doc = convert_ok("rule2.html", later, strlen(later));
+    assert_string_equal(doc->text, "a\nc | d\n");
+    nqx_doc_free(doc);
+}
+
 /* ---- DOCX --------------------------------------------------------------- */
 
 static void add_escaped(nqx_buf *b, const char *s, size_t n)
@@ -578,6 +594,7 @@ int main(void)
         cmocka_unit_test(word_html_export),
         cmocka_unit_test(html_gives_the_targets_of_its_text),
         cmocka_unit_test(content_decides_the_format),
+        cmocka_unit_test(rule_in_a_first_cell),
         cmocka_unit_test(docx_gives_the_record_of_its_text),
         cmocka_unit_test(docx_tables_tabs_and_breaks),
         cmocka_unit_test(damaged_zip_files_are_refused),
