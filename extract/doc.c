@@ -267,16 +267,28 @@ static const char *write_pieces(struct doc_text *d, const uint8_t *w, size_t wle
 {
     size_t n = (plc_len - 4) / 12;
     const uint8_t *pcds = plc + 4 * (n + 1);
+    /* Each character is stored once in the WordDocument stream, so the
+     * pieces together hold at most wlen of them. Without that bound, many
+     * pieces pointing at one stretch of the stream (or CPs that go back)
+     * would repeat it until memory runs out. */
+    uint64_t total = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t cp = u32_at(plc + 4 * i), cp_end = u32_at(plc + 4 * (i + 1));
+        if (cp_end < cp)
+            return "the piece table's character positions are not in order; the file is "
+                   "damaged";
         if (cp >= ccp_text)
             break;
         if (cp_end > ccp_text)
             cp_end = ccp_text;
-        if (cp_end <= cp)
+        if (cp_end == cp)
             continue;
         uint32_t fc = u32_at(pcds + PCD_SIZE * i + 2);
         uint64_t count = cp_end - cp;
+        total += count;
+        if (total > wlen)
+            return "the pieces of text hold more characters than the WordDocument stream; "
+                   "the file is damaged";
         if (fc & FC_COMPRESSED) {
             uint64_t at = (fc & FC_MASK) / 2;
             if (at + count > wlen)

@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <zip.h>
 
+#include <gsf/gsf-outfile-msole.h>
+#include <gsf/gsf-outfile.h>
+#include <gsf/gsf-output-memory.h>
+
 #include <unicode/utf8.h>
 
 #include <cmocka.h>
@@ -553,6 +557,95 @@ static void damaged_doc_files_are_refused(void **state)
     free(bin);
 }
 
+static void put_u16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8); }
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+    put_u16(p, (uint16_t)v);
+    put_u16(p + 2, (uint16_t)(v >> 16));
+}
+
+/* A Word 97 file written here: a FIB, text (8-bit, at TEXT_AT of the
+ * WordDocument stream) and a piece table of npieces pieces, piece i
+ * covering CPs cps[i]..cps[i + 1] and starting at the text's first byte.
+ * The caller frees the bytes. */
+#define TEXT_AT 1024
+static char *make_doc(const char *text, uint32_t ccp_text, const uint32_t *cps, size_t npieces,
+                      size_t *len)
+{
+    size_t wlen = TEXT_AT + strlen(text);
+    uint8_t *w = nqx_xcalloc(wlen, 1);
+    put_u16(w, 0xA5EC);
+    put_u16(w + 32, 0);        /* csw */
+    put_u16(w + 34, 4);        /* cslw: ccpText is the fourth */
+    put_u32(w + 36 + 12, ccp_text);
+    put_u16(w + 52, 34);       /* cbRgFcLcb: fcClx/lcbClx is pair 33 */
+    size_t plc_len = 4 * (npieces + 1) + 8 * npieces;
+    size_t tlen = 5 + plc_len;
+    put_u32(w + 54 + 8 * 33, 0);
+    put_u32(w + 54 + 8 * 33 + 4, (uint32_t)tlen);
+    memcpy(w + TEXT_AT, text, strlen(text));
+    uint8_t *t = nqx_xcalloc(tlen, 1);
+    t[0] = 0x02;
+    put_u32(t + 1, (uint32_t)plc_len);
+    for (size_t i = 0; i <= npieces; i++)
+        put_u32(t + 5 + 4 * i, cps[i]);
+    for (size_t i = 0; i < npieces; i++)
+        put_u32(t + 5 + 4 * (npieces + 1) + 8 * i + 2, 0x40000000u | (2 * TEXT_AT));
+
+    GsfOutput *mem = gsf_output_memory_new();
+    GsfOutfile *ole = gsf_outfile_msole_new(mem);
+    GsfOutput *ws = gsf_outfile_new_child(ole, "WordDocument", FALSE);
+    gsf_output_write(ws, wlen, w);
+    gsf_output_close(ws);
+    g_object_unref(ws);
+    GsfOutput *ts = gsf_outfile_new_child(ole, "0Table", FALSE);
+    gsf_output_write(ts, tlen, t);
+    gsf_output_close(ts);
+    g_object_unref(ts);
+    gsf_output_close(GSF_OUTPUT(ole));
+    g_object_unref(ole);
+    *len = (size_t)gsf_output_size(mem);
+    char *bytes = nqx_xmalloc(*len);
+    memcpy(bytes, gsf_output_memory_get_bytes(GSF_OUTPUT_MEMORY(mem)), *len);
+    g_object_unref(mem);
+    free(w);
+    free(t);
+    return bytes;
+}
+
+/* Pieces that repeat one stretch of the stream (CPs going back, or
+ * ascending CPs all pointing at the same bytes) are refused: read as
+ * given, 4000 pieces of a 60-character text made 240 000 characters, and
+ * a bigger file runs out of memory. */
+static void doc_pieces_cannot_repeat_the_text(void **state)
+{
+    (void)state;
+    const char *text = "Ty le ho ngheo giam 2% moi nam, dat 90% vao nam 2030.\r";
+    uint32_t n = (uint32_t)strlen(text);
+    size_t len;
+    uint32_t one[] = {0, n};
+    char *bytes = make_doc(text, n, one, 1, &len);
+    nqx_doc *doc = convert_ok("one.doc", bytes, len);
+    assert_string_equal(doc->text, "Ty le ho ngheo giam 2% moi nam, dat 90% vao nam 2030.\n");
+    nqx_doc_free(doc);
+    free(bytes);
+
+    enum { PIECES = 4000 };
+    uint32_t *cps = nqx_xcalloc(PIECES + 1, sizeof *cps);
+    for (size_t i = 0; i <= PIECES; i++)
+        cps[i] = i % 2 ? n : 0;
+    bytes = make_doc(text, n, cps, PIECES, &len);
+    assert_refused("back.doc", bytes, len, "not in order");
+    free(bytes);
+    for (size_t i = 0; i <= PIECES; i++)
+        cps[i] = (uint32_t)i * n;
+    bytes = make_doc(text, PIECES * n, cps, PIECES, &len);
+    assert_refused("same.doc", bytes, len, "more characters than");
+    free(bytes);
+    free(cps);
+}
+
 /* ---- Official gazette text -------------------------------------------- */
 
 static void gazette_furniture_is_dropped(void **state)
@@ -602,6 +695,7 @@ int main(void)
         cmocka_unit_test(xml_entities_are_not_expanded),
         cmocka_unit_test(doc_gives_the_record_of_its_text),
         cmocka_unit_test(damaged_doc_files_are_refused),
+        cmocka_unit_test(doc_pieces_cannot_repeat_the_text),
         cmocka_unit_test(gazette_furniture_is_dropped),
     };
     return cmocka_run_group_tests_name("containers", tests, setup, teardown);
