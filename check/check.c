@@ -35,11 +35,14 @@ bool check_enabled(const struct checker *c, const char *id)
     return true;
 }
 
+/* The whole message, however long the text it quotes: cut to a fixed
+ * buffer, it could end inside a UTF-8 character (invalid JSON and SARIF). */
 static char *vformat(const char *fmt, va_list ap)
 {
-    char msg[1024];
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    return nqx_xstrdup(msg);
+    nqx_buf b = {0};
+    nqx_buf_vprintf(&b, fmt, ap);
+    nqx_buf_reserve(&b, 0);
+    return nqx_buf_steal(&b);
 }
 
 bool check_has_room(const struct checker *c, const char *id)

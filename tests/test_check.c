@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <unicode/utf8.h>
 
 #include "check/check.h"
 #include "tests/helpers.h"
@@ -193,6 +194,40 @@ static void text_checks(void **state)
     free(v);
 }
 
+/* A message quotes the text it is about whole, however long: cut to a
+ * fixed buffer it ended inside a character, invalid UTF-8 in JSON. */
+static void long_quotes_stay_whole(void **state)
+{
+    (void)state;
+    nqx_buf token = {0};
+    for (int i = 0; i < 700; i++)
+        nqx_buf_adds(&token, "Đ");
+    nqx_buf to = {0};
+    nqx_buf_printf(&to, "vận động hội viên theo chương trình %s", token.data);
+    for (int i = 0; i < 100; i++) /* a line mostly in lower case: not a heading */
+        nqx_buf_adds(&to, " trong năm nay");
+    char *v = variant("vận động hội viên", to.data);
+    nqx_findings f = check_text_of(v);
+    bool quoted = false;
+    for (size_t i = 0; i < f.n; i++) {
+        if (strcmp(f.items[i].id, "abbr.unknown"))
+            continue;
+        quoted = strstr(f.items[i].message, token.data) != NULL;
+        const uint8_t *m = (const uint8_t *)f.items[i].message;
+        int32_t n = (int32_t)strlen(f.items[i].message);
+        for (int32_t k = 0; k < n;) {
+            UChar32 c;
+            U8_NEXT(m, k, n, c);
+            assert_true(c >= 0);
+        }
+    }
+    assert_true(quoted);
+    nqx_findings_free(&f);
+    free(v);
+    nqx_buf_free(&to);
+    nqx_buf_free(&token);
+}
+
 /* ---- The command line -------------------------------------------------------- */
 
 static char tmp[64];
@@ -362,6 +397,7 @@ int main(void)
         cmocka_unit_test(targets),
         cmocka_unit_test(parts),
         cmocka_unit_test(text_checks),
+        cmocka_unit_test(long_quotes_stay_whole),
         cmocka_unit_test(command_line),
         cmocka_unit_test(html_view),
     };
