@@ -316,6 +316,19 @@ static void command_line(void **state)
     assert_non_null(strstr(r.out, "\"ruleId\": \"numbering.gap\""));
     free(r.out);
 
+    /* A file name is any bytes: JSON gets valid UTF-8 (U+FFFD for a byte
+     * that is not), SARIF a URI with the rest percent-encoded. */
+    char *odd_text = variant("II. NHIỆM VỤ", "IV. NHIỆM VỤ");
+    const char *odd = write_draft("b\"ad \xFF%#.txt", odd_text);
+    free(odd_text);
+    r = run_nqx((const char *[]){"check", "--format", "json", odd, NULL}, NULL);
+    assert_non_null(strstr(r.out, "b\\\"ad \\ufffd%#.txt\""));
+    free(r.out);
+    r = run_nqx((const char *[]){"check", "--format", "sarif", odd, NULL}, NULL);
+    assert_non_null(strstr(r.out, "b%22ad%20%FF%25%23.txt\""));
+    assert_null(strstr(r.out, "\xFF"));
+    free(r.out);
+
     /* Vietnamese by option and by locale, English by option over it. */
     r = run_nqx((const char *[]){"check", "--lang", "vi", bad, NULL}, NULL);
     assert_non_null(strstr(r.out, "đứng sau 'I': thiếu"));
