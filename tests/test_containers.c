@@ -445,6 +445,9 @@ static void damaged_zip_files_are_refused(void **state)
     free(zip);
     docx = make_docx("<w:document><w:body><w:p>", &zlen);
     assert_refused("bad.docx", docx, zlen, "not well-formed");
+    nqx_error err;
+    assert_null(convert_bytes("bad.docx", docx, zlen, &err));
+    assert_null(strchr(err.message, '\n')); /* one line, as every message */
     free(docx);
 }
 
