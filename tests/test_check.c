@@ -379,6 +379,33 @@ static void html_view(void **state)
     free(r.out);
 }
 
+/* The notes of the HTML view stand under their lines whatever their order
+ * in the array, in that order where they share a line; a note of a line
+ * the document does not have stands above the text. */
+static void html_notes_under_their_lines(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text("một\nhai\nba\n");
+    assert_non_null(doc);
+    const nqx_html_note notes[] = {
+        {3, "error", "x.c", "C1"}, {1, "warning", "x.a", "A1"}, {3, "note", "x.d", "C2"},
+        {99, "error", "x.z", "Z"},  {0, "note", "x.y", "Y"},
+    };
+    size_t len;
+    char *page = nqx_record_html(doc, notes, sizeof notes / sizeof *notes, &len);
+    const char *order[] = {": Z [x.z]", ": Y [x.y]", "id=\"L1\"", ": A1 [x.a]", "id=\"L2\"",
+                           "id=\"L3\"", ": C1 [x.c]", ": C2 [x.d]"};
+    const char *at = page;
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+        const char *next = strstr(at, order[i]);
+        if (!next)
+            fail_msg("'%s' missing, or out of order", order[i]);
+        at = next;
+    }
+    free(page);
+    nqx_doc_free(doc);
+}
+
 static int setup(void **state)
 {
     size_t len;
@@ -413,6 +440,7 @@ int main(void)
         cmocka_unit_test(long_quotes_stay_whole),
         cmocka_unit_test(command_line),
         cmocka_unit_test(html_view),
+        cmocka_unit_test(html_notes_under_their_lines),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
