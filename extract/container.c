@@ -156,6 +156,14 @@ void nqx_text_row_begin(nqx_text_out *t)
     }
 }
 
+void nqx_text_row_begin_in_line(nqx_text_out *t)
+{
+    if (t->row_depth++ == 0) {
+        t->cells = 1;
+        t->part_start = t->buf.len;
+    }
+}
+
 void nqx_text_row_end(nqx_text_out *t)
 {
     if (t->row_depth > 0 && --t->row_depth == 0)

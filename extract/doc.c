@@ -123,8 +123,11 @@ static void put_code_point(struct doc_text *d, uint32_t c)
     nqx_text_add(&d->t, u8, n);
 }
 
-/* A cell mark ends a cell; a second one right after ends the row (Word
- * writes the row's own end mark after its last cell's). */
+/* A cell mark ends a cell: the first of a row ends the text of the line
+ * so far, which was that cell's. A second mark right after ends the row
+ * (Word writes the row's own end mark after its last cell's); any other
+ * text after a mark begins the next cell (nqx_text_cell_begin, in
+ * put_char). */
 static void put_cell_mark(struct doc_text *d)
 {
     if (d->after_cell) {
@@ -132,11 +135,8 @@ static void put_cell_mark(struct doc_text *d)
         d->after_cell = false;
         return;
     }
-    if (!d->t.row_depth) {
-        nqx_text_row_begin(&d->t);
-        nqx_text_cell_begin(&d->t);
-    }
-    nqx_text_cell_begin(&d->t);
+    if (!d->t.row_depth)
+        nqx_text_row_begin_in_line(&d->t);
     d->after_cell = true;
 }
 
@@ -158,8 +158,11 @@ static void put_char(struct doc_text *d, uint32_t c)
     if (hidden_by_field(d))
         return;
     bool cell = c == CH_CELL;
-    if (!cell && d->after_cell)
+    if (!cell && d->after_cell) {
         d->after_cell = false;
+        if (d->t.row_depth)
+            nqx_text_cell_begin(&d->t);
+    }
     if (cell)
         put_cell_mark(d);
     else if (c == CH_PARAGRAPH)

@@ -649,6 +649,22 @@ static void doc_pieces_cannot_repeat_the_text(void **state)
     free(cps);
 }
 
+/* A table row of a .doc: each cell's text ends with a cell mark, the row
+ * with one more; the row is one line, its cells joined by " | ". */
+static void doc_table_row_is_one_line(void **state)
+{
+    (void)state;
+    const char *text = "before\rA\x07" "B1\rB2\x07\x07" "C\x07" "D\x07\x07" "after\r";
+    uint32_t n = (uint32_t)strlen(text);
+    uint32_t cps[] = {0, n};
+    size_t len;
+    char *bytes = make_doc(text, n, cps, 1, &len);
+    nqx_doc *doc = convert_ok("row.doc", bytes, len);
+    assert_string_equal(doc->text, "before\nA | B1 B2\nC | D\nafter\n");
+    nqx_doc_free(doc);
+    free(bytes);
+}
+
 /* ---- Official gazette text -------------------------------------------- */
 
 static void gazette_furniture_is_dropped(void **state)
@@ -699,6 +715,7 @@ int main(void)
         cmocka_unit_test(doc_gives_the_record_of_its_text),
         cmocka_unit_test(damaged_doc_files_are_refused),
         cmocka_unit_test(doc_pieces_cannot_repeat_the_text),
+        cmocka_unit_test(doc_table_row_is_one_line),
         cmocka_unit_test(gazette_furniture_is_dropped),
     };
     return cmocka_run_group_tests_name("containers", tests, setup, teardown);
