@@ -162,6 +162,8 @@ static int by_start(const void *a, const void *b)
  * another partly is dropped: HTML elements cannot overlap. */
 static void keep_nesting(struct spans *sp)
 {
+    if (!sp->n)
+        return; /* sp->v is NULL: qsort's pointer must not be, even for none */
     qsort(sp->v, sp->n, sizeof *sp->v, by_start);
     size_t *stack = nqx_xcalloc(sp->n + 1, sizeof *stack), depth = 0, kept = 0;
     for (size_t i = 0; i < sp->n; i++) {
