@@ -35,17 +35,25 @@ bool check_enabled(const struct checker *c, const char *id)
     return true;
 }
 
+/* The whole message, however long the text it quotes: cut to a fixed
+ * buffer, it could end inside a UTF-8 character (invalid JSON and SARIF). */
 static char *vformat(const char *fmt, va_list ap)
 {
-    char msg[1024];
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    return nqx_xstrdup(msg);
+    nqx_buf b = {0};
+    nqx_buf_vprintf(&b, fmt, ap);
+    nqx_buf_reserve(&b, 0);
+    return nqx_buf_steal(&b);
+}
+
+bool check_has_room(const struct checker *c, const char *id)
+{
+    return check_reported(c, id) < MAX_PER_CHECK;
 }
 
 nqx_finding *check_report(struct checker *c, const char *id, nqx_severity sev, size_t line,
                           size_t column, const char *fmt, ...)
 {
-    if (check_reported(c, id) >= MAX_PER_CHECK)
+    if (!check_has_room(c, id))
         return NULL;
     nqx_findings *o = c->out;
     void *p = o->items;
@@ -174,6 +182,8 @@ static void check_date_order(struct checker *c)
         if (d->role == NQX_ROLE_DEADLINE &&
             (!writes_year(d->text) || (strcspn(d->value, "/") < 7 && !task_deadline(doc, d))))
             continue;
+        if (!check_has_room(c, "date.order"))
+            return;
         char first[11], last[11];
         iso_bounds(d->value, first, last);
         size_t col;
@@ -323,6 +333,8 @@ static void check_target_conflicts(struct checker *c, char **keys)
                 const char *pb = b->parent ? keys[b->parent - 1] : "";
                 if (strcmp(pa, pb) || !apart(doc, a, b))
                     continue;
+                if (!check_has_room(c, "target.conflict"))
+                    goto done;
                 char qa[128], qb[128];
                 quantity_text(a, qa, sizeof qa);
                 quantity_text(b, qb, sizeof qb);
@@ -338,6 +350,7 @@ static void check_target_conflicts(struct checker *c, char **keys)
         }
         g = ge;
     }
+done:
     free(order);
 }
 
@@ -361,6 +374,8 @@ static void check_rates(struct checker *c, char **keys)
             continue;
         const char *v = t->value ? t->value : t->max;
         if (v && strtod(v, NULL) > 100) {
+            if (!check_has_room(c, "target.rate-over-100"))
+                return;
             size_t col, line = nqx_doc_line(doc, t->start, &col);
             check_report(c, "target.rate-over-100", NQX_WARNING, line, col,
                          _("the rate '%s' is %s%%, above 100%%"), t->indicator, v);

@@ -33,6 +33,10 @@ void check_note(nqx_finding *f, size_t line, size_t column, const char *fmt, ...
     __attribute__((format(printf, 4, 5)));
 /* How many findings of id so far. */
 size_t check_reported(const struct checker *c, const char *id);
+/* Has id room for another finding? A check asks before it computes a
+ * column (a scan of the line): on a long line with thousands of findings
+ * past the limit, that scan made the check quadratic. */
+bool check_has_room(const struct checker *c, const char *id);
 
 /* check/text.c: checks of the characters and words of the original text. */
 void check_text(struct checker *c);

@@ -3,11 +3,14 @@
 #include <errno.h>
 #include <libintl.h>
 #include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <unicode/utf8.h>
 
 #include "check/check.h"
 #include "extract/extract.h"
@@ -699,18 +702,43 @@ static void setup_messages(const char *lang)
     bind_textdomain_codeset("nqx", "UTF-8");
 }
 
+/* A JSON string: JSON text is UTF-8, and a file name need not be, so a
+ * byte that is not part of a valid UTF-8 character becomes U+FFFD. */
 static void json_string(const char *s)
 {
+    const uint8_t *p = (const uint8_t *)s;
+    int32_t n = (int32_t)strnlen(s, INT32_MAX);
     putchar('"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            printf("\\%c", *p);
-        else if (*p == '\n')
+    for (int32_t i = 0; i < n;) {
+        int32_t at = i;
+        UChar32 c;
+        U8_NEXT(p, i, n, c);
+        if (c < 0)
+            fputs("\\ufffd", stdout);
+        else if (c == '"' || c == '\\')
+            printf("\\%c", (char)c);
+        else if (c == '\n')
             fputs("\\n", stdout);
-        else if (*p < 0x20)
-            printf("\\u%04x", *p);
+        else if (c < 0x20)
+            printf("\\u%04x", (unsigned)c);
         else
+            fwrite(p + at, 1, (size_t)(i - at), stdout);
+    }
+    putchar('"');
+}
+
+/* SARIF's artifactLocation.uri is a URI reference: a path's bytes other
+ * than unreserved characters and '/' are percent-encoded (a space, '%',
+ * '#', '?' and non-ASCII names would otherwise make it invalid). */
+static void sarif_uri(const char *path)
+{
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~/", *p))
             putchar(*p);
+        else
+            printf("%%%02X", *p);
     }
     putchar('"');
 }
@@ -761,7 +789,7 @@ static void print_findings_json(const char *file, const nqx_findings *found, boo
 static void sarif_location(const char *file, size_t line, size_t column)
 {
     printf("{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
-    json_string(file);
+    sarif_uri(file);
     printf("}, \"region\": {\"startLine\": %zu", line ? line : 1);
     if (column)
         printf(", \"startColumn\": %zu", column);

@@ -68,7 +68,11 @@ nqx_container nqx_container_sniff(const char *data, size_t len)
 
 static void put_pending_space(nqx_text_out *t)
 {
-    if (t->space_pending && t->line_open && t->buf.data[t->buf.len - 1] != ' ')
+    /* A rule dropped from a row's first cell (nqx_text_break) leaves the
+     * line open but empty, maybe at the very start of the buffer: no space
+     * at a line's start, and nothing read before the buffer. */
+    char last = t->buf.len ? t->buf.data[t->buf.len - 1] : '\n';
+    if (t->space_pending && t->line_open && last != ' ' && last != '\n')
         nqx_buf_addc(&t->buf, ' ');
     t->space_pending = false;
 }
@@ -149,6 +153,14 @@ void nqx_text_row_begin(nqx_text_out *t)
     if (t->row_depth++ == 0) {
         end_line(t);
         t->cells = 0;
+    }
+}
+
+void nqx_text_row_begin_in_line(nqx_text_out *t)
+{
+    if (t->row_depth++ == 0) {
+        t->cells = 1;
+        t->part_start = t->buf.len;
     }
 }
 

@@ -42,6 +42,9 @@ void nqx_text_break(nqx_text_out *t);
  * document's paragraphs. */
 void nqx_text_paragraph_end(nqx_text_out *t);
 void nqx_text_row_begin(nqx_text_out *t);
+/* Begins a row whose first cell is the text of the current line: a .doc
+ * marks a cell where it ends, so its first cell is known only then. */
+void nqx_text_row_begin_in_line(nqx_text_out *t);
 void nqx_text_row_end(nqx_text_out *t);
 void nqx_text_cell_begin(nqx_text_out *t);
 

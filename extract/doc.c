@@ -123,8 +123,11 @@ static void put_code_point(struct doc_text *d, uint32_t c)
     nqx_text_add(&d->t, u8, n);
 }
 
-/* A cell mark ends a cell; a second one right after ends the row (Word
- * writes the row's own end mark after its last cell's). */
+/* A cell mark ends a cell: the first of a row ends the text of the line
+ * so far, which was that cell's. A second mark right after ends the row
+ * (Word writes the row's own end mark after its last cell's); any other
+ * text after a mark begins the next cell (nqx_text_cell_begin, in
+ * put_char). */
 static void put_cell_mark(struct doc_text *d)
 {
     if (d->after_cell) {
@@ -132,11 +135,8 @@ static void put_cell_mark(struct doc_text *d)
         d->after_cell = false;
         return;
     }
-    if (!d->t.row_depth) {
-        nqx_text_row_begin(&d->t);
-        nqx_text_cell_begin(&d->t);
-    }
-    nqx_text_cell_begin(&d->t);
+    if (!d->t.row_depth)
+        nqx_text_row_begin_in_line(&d->t);
     d->after_cell = true;
 }
 
@@ -158,8 +158,11 @@ static void put_char(struct doc_text *d, uint32_t c)
     if (hidden_by_field(d))
         return;
     bool cell = c == CH_CELL;
-    if (!cell && d->after_cell)
+    if (!cell && d->after_cell) {
         d->after_cell = false;
+        if (d->t.row_depth)
+            nqx_text_cell_begin(&d->t);
+    }
     if (cell)
         put_cell_mark(d);
     else if (c == CH_PARAGRAPH)
@@ -267,16 +270,28 @@ static const char *write_pieces(struct doc_text *d, const uint8_t *w, size_t wle
 {
     size_t n = (plc_len - 4) / 12;
     const uint8_t *pcds = plc + 4 * (n + 1);
+    /* Each character is stored once in the WordDocument stream, so the
+     * pieces together hold at most wlen of them. Without that bound, many
+     * pieces pointing at one stretch of the stream (or CPs that go back)
+     * would repeat it until memory runs out. */
+    uint64_t total = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t cp = u32_at(plc + 4 * i), cp_end = u32_at(plc + 4 * (i + 1));
+        if (cp_end < cp)
+            return "the piece table's character positions are not in order; the file is "
+                   "damaged";
         if (cp >= ccp_text)
             break;
         if (cp_end > ccp_text)
             cp_end = ccp_text;
-        if (cp_end <= cp)
+        if (cp_end == cp)
             continue;
         uint32_t fc = u32_at(pcds + PCD_SIZE * i + 2);
         uint64_t count = cp_end - cp;
+        total += count;
+        if (total > wlen)
+            return "the pieces of text hold more characters than the WordDocument stream; "
+                   "the file is damaged";
         if (fc & FC_COMPRESSED) {
             uint64_t at = (fc & FC_MASK) / 2;
             if (at + count > wlen)

@@ -216,12 +216,15 @@ static nqx_status parse_part(const nqx_doc *doc, const char *part, const nqx_buf
     xmlDocPtr x = xmlReadMemory(xml->data, (int)xml->len, part, NULL,
                                 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!x) {
+        /* libxml2's messages end with a newline; a message of ours is one
+         * line. */
         const xmlError *e = xmlGetLastError();
+        const char *why = e && e->message ? e->message : "parse error";
+        int n = (int)strcspn(why, "\n");
         return nqx_error_set(err, NQX_E_INPUT, doc->source, 0, 0, -1,
-                             "%s in the archive is not well-formed XML (line %d: %s); the "
+                             "%s in the archive is not well-formed XML (line %d: %.*s); the "
                              "file is damaged",
-                             part, e ? e->line : 0,
-                             e && e->message ? e->message : "parse error\n");
+                             part, e ? e->line : 0, n, why);
     }
     nqx_text_out t = {0};
     struct walk w = {&t, d, 0, 0};

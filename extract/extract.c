@@ -180,10 +180,14 @@ static nqx_status clean_utf8(nqx_doc *doc, const char *data, size_t len, size_t 
                              size_t raw_len, nqx_error *err)
 {
     const char *name = doc->source;
+    /* The input is at most 1 GiB, but decoded from an 8-bit code it can be
+     * three times that; ICU's offsets (and the checks') are 32-bit. */
+    if (len > INT32_MAX)
+        return nqx_error_set(err, NQX_E_INPUT, name, 0, 0, -1,
+                             "the text is larger than %d bytes once decoded to UTF-8; split it",
+                             INT32_MAX);
     const uint8_t *s = (const uint8_t *)data;
     int32_t i = (int32_t)start, n = (int32_t)len;
-    if (len > INT32_MAX)
-        n = INT32_MAX; /* unreachable with NQX_EXTRACT_MAX_BYTES = 1 GiB */
 
     nqx_buf out = {0};
     nqx_buf_reserve(&out, len);

@@ -95,20 +95,25 @@ void nqx_buf_adds(nqx_buf *b, const char *s)
     nqx_buf_add(b, s, strlen(s));
 }
 
-void nqx_buf_printf(nqx_buf *b, const char *fmt, ...)
+void nqx_buf_vprintf(nqx_buf *b, const char *fmt, va_list ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
     va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
     if (n > 0) {
         nqx_buf_reserve(b, (size_t)n);
         vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
         b->len += (size_t)n;
     }
     va_end(ap2);
+}
+
+void nqx_buf_printf(nqx_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nqx_buf_vprintf(b, fmt, ap);
+    va_end(ap);
 }
 
 void nqx_buf_clear(nqx_buf *b)

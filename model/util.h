@@ -31,6 +31,8 @@ void nqx_buf_addc(nqx_buf *b, char c);
 void nqx_buf_adds(nqx_buf *b, const char *s);
 void nqx_buf_printf(nqx_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void nqx_buf_vprintf(nqx_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 void nqx_buf_clear(nqx_buf *b);
 /* Hands the buffer's storage to the caller (who frees it) and resets b. */
 char *nqx_buf_steal(nqx_buf *b);

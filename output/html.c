@@ -162,6 +162,8 @@ static int by_start(const void *a, const void *b)
  * another partly is dropped: HTML elements cannot overlap. */
 static void keep_nesting(struct spans *sp)
 {
+    if (!sp->n)
+        return; /* sp->v is NULL: qsort's pointer must not be, even for none */
     qsort(sp->v, sp->n, sizeof *sp->v, by_start);
     size_t *stack = nqx_xcalloc(sp->n + 1, sizeof *stack), depth = 0, kept = 0;
     for (size_t i = 0; i < sp->n; i++) {
@@ -205,14 +207,42 @@ static void text_range(xmlTextWriterPtr w, const char *s, size_t n)
     free(copy);
 }
 
-static void write_notes(xmlTextWriterPtr w, const nqx_html_note *notes, size_t nnotes,
-                        size_t line, size_t nlines)
+/* A note and the line it is shown under (0: above the text, for a line
+ * the document does not have). */
+struct placed_note {
+    size_t line;
+    size_t order; /* its place among the notes: ties keep it */
+    const nqx_html_note *note;
+};
+
+static int by_line(const void *a, const void *b)
 {
+    const struct placed_note *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The notes in the order of their lines, so that the page is written in
+ * one pass over the lines and the notes (looking through every note at
+ * every line took lines times notes). The caller frees the array. */
+static struct placed_note *place_notes(const nqx_html_note *notes, size_t nnotes, size_t nlines)
+{
+    struct placed_note *v = nqx_xcalloc(nnotes + 1, sizeof *v);
     for (size_t i = 0; i < nnotes; i++) {
-        const nqx_html_note *n = &notes[i];
-        size_t at = n->line >= 1 && n->line <= nlines ? n->line : 0;
-        if (at != line)
-            continue;
+        size_t l = notes[i].line;
+        v[i] = (struct placed_note){l >= 1 && l <= nlines ? l : 0, i, &notes[i]};
+    }
+    qsort(v, nnotes, sizeof *v, by_line);
+    return v;
+}
+
+/* Writes the notes of line from *next on, and moves *next past them. */
+static void write_notes(xmlTextWriterPtr w, const struct placed_note *placed, size_t nnotes,
+                        size_t line, size_t *next)
+{
+    for (; *next < nnotes && placed[*next].line == line; (*next)++) {
+        const nqx_html_note *n = placed[*next].note;
         char cls[32];
         snprintf(cls, sizeof cls, "diag %s", n->severity);
         start(w, "div", cls);
@@ -379,12 +409,15 @@ char *nqx_record_html(const nqx_doc *doc, const nqx_html_note *notes, size_t nno
                                    doc->ntargets, doc->ndates, doc->nbodies, doc->nrefs, nnotes);
     end(w);
     start(w, "div", "text");
-    write_notes(w, notes, nnotes, 0, doc->nlines);
+    struct placed_note *placed = place_notes(notes, nnotes, doc->nlines);
+    size_t next_note = 0;
+    write_notes(w, placed, nnotes, 0, &next_note);
     size_t next = 0;
     for (size_t l = 0; l < doc->nlines; l++) {
         write_line(w, doc, l, &sp, &next);
-        write_notes(w, notes, nnotes, l + 1, doc->nlines);
+        write_notes(w, placed, nnotes, l + 1, &next_note);
     }
+    free(placed);
     end(w);
     write_targets(w, doc);
     end(w); /* body */

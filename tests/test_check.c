@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <unicode/utf8.h>
 
 #include "check/check.h"
 #include "tests/helpers.h"
@@ -193,6 +194,40 @@ static void text_checks(void **state)
     free(v);
 }
 
+/* A message quotes the text it is about whole, however long: cut to a
+ * fixed buffer it ended inside a character, invalid UTF-8 in JSON. */
+static void long_quotes_stay_whole(void **state)
+{
+    (void)state;
+    nqx_buf token = {0};
+    for (int i = 0; i < 700; i++)
+        nqx_buf_adds(&token, "Đ");
+    nqx_buf to = {0};
+    nqx_buf_printf(&to, "vận động hội viên theo chương trình %s", token.data);
+    for (int i = 0; i < 100; i++) /* a line mostly in lower case: not a heading */
+        nqx_buf_adds(&to, " trong năm nay");
+    char *v = variant("vận động hội viên", to.data);
+    nqx_findings f = check_text_of(v);
+    bool quoted = false;
+    for (size_t i = 0; i < f.n; i++) {
+        if (strcmp(f.items[i].id, "abbr.unknown"))
+            continue;
+        quoted = strstr(f.items[i].message, token.data) != NULL;
+        const uint8_t *m = (const uint8_t *)f.items[i].message;
+        int32_t n = (int32_t)strlen(f.items[i].message);
+        for (int32_t k = 0; k < n;) {
+            UChar32 c;
+            U8_NEXT(m, k, n, c);
+            assert_true(c >= 0);
+        }
+    }
+    assert_true(quoted);
+    nqx_findings_free(&f);
+    free(v);
+    nqx_buf_free(&to);
+    nqx_buf_free(&token);
+}
+
 /* ---- The command line -------------------------------------------------------- */
 
 static char tmp[64];
@@ -281,6 +316,19 @@ static void command_line(void **state)
     assert_non_null(strstr(r.out, "\"ruleId\": \"numbering.gap\""));
     free(r.out);
 
+    /* A file name is any bytes: JSON gets valid UTF-8 (U+FFFD for a byte
+     * that is not), SARIF a URI with the rest percent-encoded. */
+    char *odd_text = variant("II. NHIỆM VỤ", "IV. NHIỆM VỤ");
+    const char *odd = write_draft("b\"ad \xFF%#.txt", odd_text);
+    free(odd_text);
+    r = run_nqx((const char *[]){"check", "--format", "json", odd, NULL}, NULL);
+    assert_non_null(strstr(r.out, "b\\\"ad \\ufffd%#.txt\""));
+    free(r.out);
+    r = run_nqx((const char *[]){"check", "--format", "sarif", odd, NULL}, NULL);
+    assert_non_null(strstr(r.out, "b%22ad%20%FF%25%23.txt\""));
+    assert_null(strstr(r.out, "\xFF"));
+    free(r.out);
+
     /* Vietnamese by option and by locale, English by option over it. */
     r = run_nqx((const char *[]){"check", "--lang", "vi", bad, NULL}, NULL);
     assert_non_null(strstr(r.out, "đứng sau 'I': thiếu"));
@@ -331,6 +379,33 @@ static void html_view(void **state)
     free(r.out);
 }
 
+/* The notes of the HTML view stand under their lines whatever their order
+ * in the array, in that order where they share a line; a note of a line
+ * the document does not have stands above the text. */
+static void html_notes_under_their_lines(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text("một\nhai\nba\n");
+    assert_non_null(doc);
+    const nqx_html_note notes[] = {
+        {3, "error", "x.c", "C1"}, {1, "warning", "x.a", "A1"}, {3, "note", "x.d", "C2"},
+        {99, "error", "x.z", "Z"},  {0, "note", "x.y", "Y"},
+    };
+    size_t len;
+    char *page = nqx_record_html(doc, notes, sizeof notes / sizeof *notes, &len);
+    const char *order[] = {": Z [x.z]", ": Y [x.y]", "id=\"L1\"", ": A1 [x.a]", "id=\"L2\"",
+                           "id=\"L3\"", ": C1 [x.c]", ": C2 [x.d]"};
+    const char *at = page;
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+        const char *next = strstr(at, order[i]);
+        if (!next)
+            fail_msg("'%s' missing, or out of order", order[i]);
+        at = next;
+    }
+    free(page);
+    nqx_doc_free(doc);
+}
+
 static int setup(void **state)
 {
     size_t len;
@@ -362,8 +437,10 @@ int main(void)
         cmocka_unit_test(targets),
         cmocka_unit_test(parts),
         cmocka_unit_test(text_checks),
+        cmocka_unit_test(long_quotes_stay_whole),
         cmocka_unit_test(command_line),
         cmocka_unit_test(html_view),
+        cmocka_unit_test(html_notes_under_their_lines),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

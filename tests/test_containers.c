@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <zip.h>
 
+#include <gsf/gsf-outfile-msole.h>
+#include <gsf/gsf-outfile.h>
+#include <gsf/gsf-output-memory.h>
+
 #include <unicode/utf8.h>
 
 #include <cmocka.h>
@@ -194,6 +198,22 @@ static void content_decides_the_format(void **state)
     doc = convert_bytes("a.txt", html, strlen(html), &err);
     assert_non_null(doc);
     assert_string_equal(doc->text, "Tỷ lệ đạt 90%.\n");
+    nqx_doc_free(doc);
+}
+
+/* A rule drawn in a row's first cell is dropped; what follows it in the
+ * cell starts the line, even when the table opens the document (the
+ * writer once read the byte before its buffer there). */
+static void rule_in_a_first_cell(void **state)
+{
+    (void)state;
+    const char *first = "<table><tr><td>-----<br>Tỷ lệ đạt 90%</td><td>b</td></tr></table>";
+    nqx_doc *doc = convert_ok("rule.html", first, strlen(first));
+    assert_string_equal(doc->text, "Tỷ lệ đạt 90% | b\n");
+    nqx_doc_free(doc);
+    const char *later = "<p>a</p><table><tr><td><p>___</p><p>c</p></td><td>d</td></tr></table>";
+    doc = convert_ok("rule2.html", later, strlen(later));
+    assert_string_equal(doc->text, "a\nc | d\n");
     nqx_doc_free(doc);
 }
 
@@ -425,6 +445,9 @@ static void damaged_zip_files_are_refused(void **state)
     free(zip);
     docx = make_docx("<w:document><w:body><w:p>", &zlen);
     assert_refused("bad.docx", docx, zlen, "not well-formed");
+    nqx_error err;
+    assert_null(convert_bytes("bad.docx", docx, zlen, &err));
+    assert_null(strchr(err.message, '\n')); /* one line, as every message */
     free(docx);
 }
 
@@ -537,6 +560,111 @@ static void damaged_doc_files_are_refused(void **state)
     free(bin);
 }
 
+static void put_u16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8); }
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+    put_u16(p, (uint16_t)v);
+    put_u16(p + 2, (uint16_t)(v >> 16));
+}
+
+/* A Word 97 file written here: a FIB, text (8-bit, at TEXT_AT of the
+ * WordDocument stream) and a piece table of npieces pieces, piece i
+ * covering CPs cps[i]..cps[i + 1] and starting at the text's first byte.
+ * The caller frees the bytes. */
+#define TEXT_AT 1024
+static char *make_doc(const char *text, uint32_t ccp_text, const uint32_t *cps, size_t npieces,
+                      size_t *len)
+{
+    size_t wlen = TEXT_AT + strlen(text);
+    uint8_t *w = nqx_xcalloc(wlen, 1);
+    put_u16(w, 0xA5EC);
+    put_u16(w + 32, 0);        /* csw */
+    put_u16(w + 34, 4);        /* cslw: ccpText is the fourth */
+    put_u32(w + 36 + 12, ccp_text);
+    put_u16(w + 52, 34);       /* cbRgFcLcb: fcClx/lcbClx is pair 33 */
+    size_t plc_len = 4 * (npieces + 1) + 8 * npieces;
+    size_t tlen = 5 + plc_len;
+    put_u32(w + 54 + 8 * 33, 0);
+    put_u32(w + 54 + 8 * 33 + 4, (uint32_t)tlen);
+    memcpy(w + TEXT_AT, text, strlen(text));
+    uint8_t *t = nqx_xcalloc(tlen, 1);
+    t[0] = 0x02;
+    put_u32(t + 1, (uint32_t)plc_len);
+    for (size_t i = 0; i <= npieces; i++)
+        put_u32(t + 5 + 4 * i, cps[i]);
+    for (size_t i = 0; i < npieces; i++)
+        put_u32(t + 5 + 4 * (npieces + 1) + 8 * i + 2, 0x40000000u | (2 * TEXT_AT));
+
+    GsfOutput *mem = gsf_output_memory_new();
+    GsfOutfile *ole = gsf_outfile_msole_new(mem);
+    GsfOutput *ws = gsf_outfile_new_child(ole, "WordDocument", FALSE);
+    gsf_output_write(ws, wlen, w);
+    gsf_output_close(ws);
+    g_object_unref(ws);
+    GsfOutput *ts = gsf_outfile_new_child(ole, "0Table", FALSE);
+    gsf_output_write(ts, tlen, t);
+    gsf_output_close(ts);
+    g_object_unref(ts);
+    gsf_output_close(GSF_OUTPUT(ole));
+    g_object_unref(ole);
+    *len = (size_t)gsf_output_size(mem);
+    char *bytes = nqx_xmalloc(*len);
+    memcpy(bytes, gsf_output_memory_get_bytes(GSF_OUTPUT_MEMORY(mem)), *len);
+    g_object_unref(mem);
+    free(w);
+    free(t);
+    return bytes;
+}
+
+/* Pieces that repeat one stretch of the stream (CPs going back, or
+ * ascending CPs all pointing at the same bytes) are refused: read as
+ * given, 4000 pieces of a 60-character text made 240 000 characters, and
+ * a bigger file runs out of memory. */
+static void doc_pieces_cannot_repeat_the_text(void **state)
+{
+    (void)state;
+    const char *text = "Ty le ho ngheo giam 2% moi nam, dat 90% vao nam 2030.\r";
+    uint32_t n = (uint32_t)strlen(text);
+    size_t len;
+    uint32_t one[] = {0, n};
+    char *bytes = make_doc(text, n, one, 1, &len);
+    nqx_doc *doc = convert_ok("one.doc", bytes, len);
+    assert_string_equal(doc->text, "Ty le ho ngheo giam 2% moi nam, dat 90% vao nam 2030.\n");
+    nqx_doc_free(doc);
+    free(bytes);
+
+    enum { PIECES = 4000 };
+    uint32_t *cps = nqx_xcalloc(PIECES + 1, sizeof *cps);
+    for (size_t i = 0; i <= PIECES; i++)
+        cps[i] = i % 2 ? n : 0;
+    bytes = make_doc(text, n, cps, PIECES, &len);
+    assert_refused("back.doc", bytes, len, "not in order");
+    free(bytes);
+    for (size_t i = 0; i <= PIECES; i++)
+        cps[i] = (uint32_t)i * n;
+    bytes = make_doc(text, PIECES * n, cps, PIECES, &len);
+    assert_refused("same.doc", bytes, len, "more characters than");
+    free(bytes);
+    free(cps);
+}
+
+/* A table row of a .doc: each cell's text ends with a cell mark, the row
+ * with one more; the row is one line, its cells joined by " | ". */
+static void doc_table_row_is_one_line(void **state)
+{
+    (void)state;
+    const char *text = "before\rA\x07" "B1\rB2\x07\x07" "C\x07" "D\x07\x07" "after\r";
+    uint32_t n = (uint32_t)strlen(text);
+    uint32_t cps[] = {0, n};
+    size_t len;
+    char *bytes = make_doc(text, n, cps, 1, &len);
+    nqx_doc *doc = convert_ok("row.doc", bytes, len);
+    assert_string_equal(doc->text, "before\nA | B1 B2\nC | D\nafter\n");
+    nqx_doc_free(doc);
+    free(bytes);
+}
+
 /* ---- Official gazette text -------------------------------------------- */
 
 static void gazette_furniture_is_dropped(void **state)
@@ -578,6 +706,7 @@ int main(void)
         cmocka_unit_test(word_html_export),
         cmocka_unit_test(html_gives_the_targets_of_its_text),
         cmocka_unit_test(content_decides_the_format),
+        cmocka_unit_test(rule_in_a_first_cell),
         cmocka_unit_test(docx_gives_the_record_of_its_text),
         cmocka_unit_test(docx_tables_tabs_and_breaks),
         cmocka_unit_test(damaged_zip_files_are_refused),
@@ -585,6 +714,8 @@ int main(void)
         cmocka_unit_test(xml_entities_are_not_expanded),
         cmocka_unit_test(doc_gives_the_record_of_its_text),
         cmocka_unit_test(damaged_doc_files_are_refused),
+        cmocka_unit_test(doc_pieces_cannot_repeat_the_text),
+        cmocka_unit_test(doc_table_row_is_one_line),
         cmocka_unit_test(gazette_furniture_is_dropped),
     };
     return cmocka_run_group_tests_name("containers", tests, setup, teardown);

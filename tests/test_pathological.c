@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "check/check.h"
 #include "tests/helpers.h"
 
 /* Seconds one case may take. Generous: the suite also runs under ASan and
@@ -200,6 +201,43 @@ static void time_grows_linearly(void **state)
     free(seed);
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* nqx check on one line holding thousands of findings of one check, far
+ * past its limit of findings: 4x the line may take about 4 times as long.
+ * (The column of each was computed before the limit was looked at: 40 000
+ * rates over 100% took 38 s.) */
+static void check_time_grows_linearly(void **state)
+{
+    (void)state;
+    double secs[2];
+    for (int k = 0; k < 2; k++) {
+        nqx_buf b = {0};
+        nqx_buf_adds(&b, "NGHỊ QUYẾT\nVề phát triển nước sạch\n");
+        repeat(&b, "Tỷ lệ hộ dân dùng nước sạch đạt 150%; ", k ? 16000 : 4000);
+        nqx_buf_adds(&b, "\n");
+        nqx_doc *doc = convert_limited("rates", &b);
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        alarm(LIMIT_SECONDS);
+        nqx_findings found = {0};
+        nqx_check(test_rules, doc, NULL, 0, &found);
+        alarm(0);
+        secs[k] = seconds_since(&t0);
+        assert_true(nqx_findings_count(&found, NQX_WARNING) >= 50);
+        nqx_findings_free(&found);
+        nqx_doc_free(doc);
+        nqx_buf_free(&b);
+    }
+    if (secs[1] > 6 * secs[0] + 0.05)
+        fail_msg("1x took %.3fs, 4x took %.3fs", secs[0], secs[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +248,7 @@ int main(void)
         cmocka_unit_test(combining_marks_without_end),
         cmocka_unit_test(many_short_lines_and_separators),
         cmocka_unit_test(time_grows_linearly),
+        cmocka_unit_test(check_time_grows_linearly),
     };
     return cmocka_run_group_tests_name("pathological", tests, setup, teardown);
 }
