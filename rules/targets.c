@@ -34,6 +34,8 @@
 /* Lines at the top of a document searched for its title's cues. */
 #define TITLE_LINES 12
 #define TITLE_LINE_MAX 300
+/* Longest opening of list "basis" read, in bytes. */
+#define BASIS_MAX 32
 /* Heading cues are read from this many bytes of a heading line. */
 #define HEADING_CUE_SPAN 160
 /* Clause cues for a quantity are read this far on either side of it, so a
@@ -379,6 +381,18 @@ static void note_years(struct engine *E, size_t s, size_t e)
     }
 }
 
+/* The year a sentence's own year is compared with to tell the past: the
+ * latest year the title names ("KẾ HOẠCH NĂM 2024"), but no later than the
+ * year after the document was issued: "đến năm 2030, tầm nhìn đến năm
+ * 2050" in the title of a plan issued in 2025 does not make 2030 past. */
+static int present_year(const struct engine *E)
+{
+    int issued = E->doc->meta.date ? atoi(E->doc->meta.date) : 0;
+    if (issued && E->doc_year && issued + 1 < E->doc_year)
+        return issued + 1;
+    return E->doc_year;
+}
+
 /* Where the heading of a marker line [s, e) ends: "2. Y tế: Tiêm chủng cho
  * 58 trẻ ..., đạt 48,3% kế hoạch năm" is headed "Y tế"; what follows is
  * the first item, not the heading. */
@@ -388,6 +402,22 @@ static size_t heading_end(const struct engine *E, size_t s, size_t e)
         if (E->t[i] == ':' || E->t[i] == ';' || (is_sentence_mark(E->t[i]) && sentence_end(E, i, e)))
             return i;
     return e;
+}
+
+/* Does the line open with a word of list "basis" ("Căn cứ", "Xét")? */
+static bool cites_basis(struct engine *E, const char *line, size_t n)
+{
+    const struct list *l = rules_list(E->m->rules, "basis");
+    if (!l || !n)
+        return false;
+    char *head = fold_text(line, nqx_utf8_floor(line, n < BASIS_MAX ? n : BASIS_MAX));
+    bool found = false;
+    for (size_t i = 0; i < l->n && !found; i++) {
+        size_t k = strlen(l->entries[i].folded);
+        found = !strncmp(head, l->entries[i].folded, k) && (head[k] == ' ' || !head[k]);
+    }
+    free(head);
+    return found;
 }
 
 /* Updates sections and contexts for the line [ls, le); returns where the
@@ -436,7 +466,10 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
     }
     if (!E->seen_marker && E->lines_seen <= TITLE_LINES && n < TITLE_LINE_MAX) {
         note_years(E, ls, le);
-        struct context k = heading_cues(E, ls, le);
+        /* "Căn cứ … tình hình thực tế": a legal basis speaks of other
+         * documents and gives the document no kind. */
+        struct context k = cites_basis(E, line, n) ? (struct context){KIND_NONE, SIZE_MAX, 0, 0}
+                                                   : heading_cues(E, ls, le);
         if (k.kind != KIND_NONE && E->root.kind != KIND_MIXED)
             E->root = (E->root.kind == KIND_NONE || E->root.kind == k.kind)
                           ? k
@@ -961,8 +994,8 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
             continue;
         size_t ys, ye;
         if (group_span(E->m, &ru->pattern, "year", &ys, &ye)) {
-            int y = atoi(E->t + ys);
-            if (!E->doc_year || y >= E->doc_year)
+            int y = atoi(E->t + ys), now = present_year(E);
+            if (!now || y >= now)
                 continue;
         }
         trace(E, rule_index(E, ROLE_KIND, i), q->ns);
