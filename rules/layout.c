@@ -121,8 +121,8 @@ bool nqx_rules_ends_open(const char *line, size_t len, void *ctx)
      * heading, and headings are not joined anyway. */
     bool open = false;
     for (size_t i = 0; i < l->n && !open; i++)
-        open = strlen(l->entries[i].folded) == len - s &&
-               !memcmp(line + s, l->entries[i].folded, len - s);
+        open = !strncmp(l->entries[i].folded, line + s, len - s) &&
+               !l->entries[i].folded[len - s];
     return open;
 }
 
