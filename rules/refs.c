@@ -110,6 +110,15 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
         }
         if (ie > end)
             end = ie;
+        const char *type = has_type ? doc_type_code(r, t + ts, te - ts) : NULL;
+        if (!type && has_number)
+            type = type_of_number(r, t, ns, ne);
+        /* "triển khai Kế hoạch theo …" in a kế hoạch: the type word alone,
+         * in capitals, with no number, author, date or title after it, is
+         * the document speaking of itself; it cites nothing. */
+        if (has_type && e == te && !has_number && ie <= is && !d && type && doc->meta.type &&
+            !strcmp(type, doc->meta.type) && !(te + 1 < len && capital_at(t, len, te + 1)))
+            continue;
         matcher_trace(m, rule, s);
         nqx_ref *ref = nqx_doc_add_ref(doc);
         ref->line = nqx_doc_line(doc, s, NULL);
@@ -118,9 +127,6 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
         ref->rule = r->rules[rule].id;
         if (has_number)
             ref->number = nqx_arena_strndup(&doc->arena, t + ns, ne - ns);
-        const char *type = has_type ? doc_type_code(r, t + ts, te - ts) : NULL;
-        if (!type && has_number)
-            type = type_of_number(r, t, ns, ne);
         ref->type = type;
         if (ie > is)
             ref->issuer = nqx_arena_strndup(&doc->arena, t + is, ie - is);

@@ -281,6 +281,9 @@ typedef enum scan_gate { GATE_DIGIT, GATE_CITATION, GATE_TOKEN } scan_gate;
 /* The next match of mk in t[from, len) at a position the gate allows,
  * leftmost first; its span in *s, *e, and in *used the pattern that matched
  * (to read its groups and mark). */
+/* Is the letter at t[i] a capital (ASCII, or Vietnamese through ICU)? */
+bool capital_at(const char *t, size_t len, size_t i);
+
 bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size_t len,
                  size_t from, scan_gate gate, size_t *s, size_t *e, const struct pattern **used);
 

@@ -62,8 +62,7 @@ static bool token_start(const char *t, size_t i)
     return i == 0 || !is_word_byte((unsigned char)t[i - 1]);
 }
 
-/* Is the letter at i a capital (ASCII, or Vietnamese through ICU)? */
-static bool capital_at(const char *t, size_t len, size_t i)
+bool capital_at(const char *t, size_t len, size_t i)
 {
     unsigned char c = (unsigned char)t[i];
     if (c < 0x80)
