@@ -120,6 +120,11 @@ static void numbering(void **state)
                 "b) Một;\nc) Hai;\nd) Ba;\ne) Năm.");
     assert_true(finds(v, "numbering.gap", 20));
     free(v);
+    /* English order: f is no Vietnamese letter. */
+    v = variant("b) Báo cáo kết quả thực hiện trước ngày 15/11/2026.",
+                "b) Một;\nc) Hai;\nd) Ba;\nđ) Bốn;\ne) Năm;\nf) Sáu.");
+    assert_true(finds(v, "numbering.order", 22));
+    free(v);
     /* Items under a new heading count from 1 again. */
     assert_false(finds(clean, "numbering.gap", 0));
 }
