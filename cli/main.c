@@ -1,5 +1,6 @@
 /* nqx: the command line (SPEC §1). The only code that prints to the
  * terminal or exits; everything else returns a status and an error. */
+#include <dirent.h>
 #include <errno.h>
 #include <libintl.h>
 #include <locale.h>
@@ -116,6 +117,12 @@ struct convert_args {
     size_t ninputs;
     const char **disabled;
     size_t ndisabled;
+    char **owned; /* the paths found in folders given as inputs */
+    size_t nowned, owned_cap;
+    /* For each input, the path its record takes under -o DIR when it is
+     * not the input's own (a file of a folder given by an absolute path or
+     * one with ".."), else NULL. */
+    const char **record_as;
 };
 
 static const char *const check_exit_help =
@@ -171,7 +178,8 @@ static void print_help(void)
         "urn:nqx:1; schema in output/nqx-record-1.xsd).\n\n"
         "Commands:\n"
         "  convert     one record per input; a single input's record goes to standard\n"
-        "              output; FILE '-' or no FILE reads standard input\n"
+        "              output; FILE '-' or no FILE reads standard input; a folder\n"
+        "              stands for the files under it\n"
         "  check       read drafts like a reviewer: one diagnostic per line,\n"
         "              FILE:LINE:COL: error|warning|note: message [check-id]\n"
         "  rules test  run every example embedded in the rule files\n\n"
@@ -222,6 +230,135 @@ static const struct option_spec *find_option(const struct option_spec *table,
 }
 
 /* Returns -1 on success, an exit status to stop with otherwise. */
+/* ---- Folders ------------------------------------------------------------------ */
+
+/* How deep a folder given as input is searched. */
+#define FOLDER_DEPTH_MAX 32
+
+struct path_list {
+    const char **v;
+    const char **as; /* see convert_args.record_as */
+    size_t n, cap, as_cap;
+};
+
+static void add_path_as(struct path_list *l, const char *path, const char *as)
+{
+    void *v = l->v;
+    nqx_grow(&v, &l->cap, l->n + 1, sizeof *l->v);
+    l->v = v;
+    v = l->as;
+    nqx_grow(&v, &l->as_cap, l->n + 1, sizeof *l->as);
+    l->as = v;
+    l->as[l->n] = as;
+    l->v[l->n++] = path;
+}
+
+static void add_path(struct path_list *l, const char *path)
+{
+    add_path_as(l, path, NULL);
+}
+
+/* Keeps path until the arguments are freed. */
+static char *own(struct convert_args *a, char *path)
+{
+    void *v = a->owned;
+    nqx_grow(&v, &a->owned_cap, a->nowned + 1, sizeof *a->owned);
+    a->owned = v;
+    a->owned[a->nowned++] = path;
+    return path;
+}
+
+static int by_name(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The path the record of a file of folder root takes: the input's own
+ * (NULL), unless root is absolute or climbs with "..", where only root's
+ * last name is kept: "/data/archive/2024/b.txt" -> "archive/2024/b.txt". */
+static const char *record_path(struct convert_args *a, const char *root, const char *path)
+{
+    if (root[0] != '/' && !strstr(root, ".."))
+        return NULL;
+    size_t n = strlen(root);
+    while (n > 1 && root[n - 1] == '/')
+        n--;
+    size_t k = n;
+    while (k > 0 && root[k - 1] != '/')
+        k--;
+    nqx_buf b = {0};
+    nqx_buf_printf(&b, "%.*s%s", (int)(n - k), root + k, path + n);
+    return own(a, nqx_buf_steal(&b));
+}
+
+/* The files under dir, in name order at every level; hidden entries (".x")
+ * are left out and symbolic links to folders are not followed, so that a
+ * link cannot make the walk endless. A folder that cannot be read is kept
+ * as an input of its own: its error names it. */
+static void add_folder(struct convert_args *a, struct path_list *out, const char *root,
+                       const char *dir, int depth)
+{
+    DIR *d = depth < FOLDER_DEPTH_MAX ? opendir(dir) : NULL;
+    if (!d) {
+        add_path(out, dir);
+        return;
+    }
+    struct path_list names = {0};
+    for (struct dirent *e = readdir(d); e; e = readdir(d))
+        if (e->d_name[0] != '.')
+            add_path(&names, nqx_xstrdup(e->d_name));
+    closedir(d);
+    if (names.n)
+        qsort(names.v, names.n, sizeof *names.v, by_name);
+    for (size_t i = 0; i < names.n; i++) {
+        nqx_buf b = {0};
+        nqx_buf_printf(&b, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names.v[i]);
+        char *path = nqx_buf_steal(&b);
+        free((char *)names.v[i]);
+        struct stat st;
+        if (!lstat(path, &st) && S_ISDIR(st.st_mode)) {
+            add_folder(a, out, root, path, depth + 1);
+            free(path);
+            continue;
+        }
+        if (stat(path, &st) || !S_ISREG(st.st_mode)) {
+            free(path); /* a link to a folder, a device, a dangling link */
+            continue;
+        }
+        add_path_as(out, own(a, path), record_path(a, root, path));
+    }
+    free(names.v);
+    free(names.as);
+}
+
+/* Inputs that are folders become the files in them: an archivist points
+ * nqx at a folder. */
+static void expand_folders(struct convert_args *a)
+{
+    struct path_list out = {0};
+    for (size_t i = 0; i < a->ninputs; i++) {
+        struct stat st;
+        if (strcmp(a->inputs[i], "-") && !stat(a->inputs[i], &st) && S_ISDIR(st.st_mode))
+            add_folder(a, &out, a->inputs[i], a->inputs[i], 0);
+        else
+            add_path(&out, a->inputs[i]);
+    }
+    free(a->inputs);
+    a->inputs = out.v;
+    a->record_as = out.as;
+    a->ninputs = out.n;
+}
+
+static void free_args(struct convert_args *a)
+{
+    for (size_t i = 0; i < a->nowned; i++)
+        free(a->owned[i]);
+    free(a->owned);
+    free(a->record_as);
+    free(a->inputs);
+    free(a->disabled);
+}
+
 static int parse_convert_args(int argc, char **argv, struct convert_args *a)
 {
     const struct option_spec *table = a->check ? check_options : convert_options;
@@ -294,6 +431,7 @@ static int parse_convert_args(int argc, char **argv, struct convert_args *a)
         if (strcmp(a->format, "gcc") && strcmp(a->format, "json") &&
             strcmp(a->format, "sarif"))
             return usage_error("--format takes gcc, json or sarif, not '%s'", a->format);
+        expand_folders(a);
         if (!a->ninputs)
             return usage_error("%s", "no input: give the FILE... to check");
         return -1;
@@ -307,6 +445,10 @@ static int parse_convert_args(int argc, char **argv, struct convert_args *a)
             return usage_error("%s", "no input: give FILE... or '-' for standard input");
         a->inputs[a->ninputs++] = "-";
     }
+    size_t given = a->ninputs;
+    expand_folders(a);
+    if (given && !a->ninputs)
+        return usage_error("%s", "no input: the folders given hold no files");
     if (a->ninputs > 1 && !a->output)
         return usage_error("%s", "several inputs need -o DIR (one record per input)");
     return -1;
@@ -437,12 +579,12 @@ static size_t separate(char **paths, const char *const *inputs, size_t n, const 
  * name): a record would be lost. The later ones keep their input's
  * extension ("a.docx.xml"), then take their input's number ("a-7.xml"),
  * with a note. */
-static char **output_paths(const char *dir, const char *const *inputs, size_t n,
-                           const char *ext, bool quiet)
+static char **output_paths(const char *dir, const char *const *inputs,
+                           const char *const *record_as, size_t n, const char *ext, bool quiet)
 {
     char **paths = nqx_xcalloc(n ? n : 1, sizeof *paths);
     for (size_t i = 0; i < n; i++)
-        paths[i] = output_path(dir, inputs[i], ext);
+        paths[i] = output_path(dir, record_as && record_as[i] ? record_as[i] : inputs[i], ext);
     if (separate(paths, inputs, n, ext, false, quiet))
         separate(paths, inputs, n, ext, true, quiet);
     return paths;
@@ -596,20 +738,20 @@ static int cmd_convert(int argc, char **argv)
     struct convert_args a = {0};
     int rc = parse_convert_args(argc, argv, &a);
     if (rc >= 0) {
-        free(a.inputs), free(a.disabled);
+        free_args(&a);
         return rc;
     }
     if (!strcmp(a.format, "html"))
         setup_messages(NULL);
     nqx_charmaps *charmaps = NULL;
     if ((rc = load_charmaps(&a, &charmaps))) {
-        free(a.inputs), free(a.disabled);
+        free_args(&a);
         return rc;
     }
     nqx_rules *rules = NULL;
     if ((rc = load_rules(a.rules, &rules))) {
         nqx_charmaps_free(charmaps);
-        free(a.inputs), free(a.disabled);
+        free_args(&a);
         return rc;
     }
     nqx_schema *schema = NULL;
@@ -625,7 +767,7 @@ static int cmd_convert(int argc, char **argv)
             free(path);
             nqx_rules_free(rules);
             nqx_charmaps_free(charmaps);
-            free(a.inputs), free(a.disabled);
+            free_args(&a);
             return EXIT_USAGE;
         }
         free(path);
@@ -634,7 +776,7 @@ static int cmd_convert(int argc, char **argv)
     nqx_extract_opts xopts = {a.encoding, charmaps};
     char **paths =
         a.output && !a.text
-            ? output_paths(a.output, a.inputs, a.ninputs,
+            ? output_paths(a.output, a.inputs, a.record_as, a.ninputs,
                            !strcmp(a.format, "html") ? ".html" : ".xml", a.quiet)
             : NULL;
     int worst = EXIT_OK;
@@ -651,7 +793,7 @@ static int cmd_convert(int argc, char **argv)
     nqx_schema_free(schema);
     nqx_rules_free(rules);
     nqx_charmaps_free(charmaps);
-    free(a.inputs), free(a.disabled);
+    free_args(&a);
     return worst;
 }
 
@@ -824,19 +966,19 @@ static int cmd_check(int argc, char **argv)
     struct convert_args a = {.check = true};
     int rc = parse_convert_args(argc, argv, &a);
     if (rc >= 0) {
-        free(a.inputs), free(a.disabled);
+        free_args(&a);
         return rc;
     }
     setup_messages(a.lang);
     nqx_charmaps *charmaps = NULL;
     if ((rc = load_charmaps(&a, &charmaps))) {
-        free(a.inputs), free(a.disabled);
+        free_args(&a);
         return rc;
     }
     nqx_rules *rules = NULL;
     if ((rc = load_rules(a.rules, &rules))) {
         nqx_charmaps_free(charmaps);
-        free(a.inputs), free(a.disabled);
+        free_args(&a);
         return rc;
     }
     nqx_matcher *matcher = nqx_matcher_new(rules);
@@ -890,7 +1032,7 @@ static int cmd_check(int argc, char **argv)
     nqx_matcher_free(matcher);
     nqx_rules_free(rules);
     nqx_charmaps_free(charmaps);
-    free(a.inputs), free(a.disabled);
+    free_args(&a);
     return worst;
 }
 

@@ -172,7 +172,6 @@ static void bad_inputs(void **state)
         {"bad.txt", 1, "bad.txt:1:3: (byte offset 2) error: invalid UTF-8"},
         {"binary.dat", 1, "binary.dat: error: binary data"},
         {"missing.txt", 2, "missing.txt: error: cannot open"},
-        {"", 2, "is a directory"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct run r = run_nqx(NULL, (const char *[]){"convert", tmp_path(cases[i].name), NULL});
@@ -278,6 +277,43 @@ static void records_never_overwrite_each_other(void **state)
     free_run(&r);
 }
 
+/* A folder given as input is the files under it, in name order; hidden
+ * files are left out; each record mirrors its file's path. A folder with no
+ * file is a usage error. */
+static void a_folder_is_its_files(void **state)
+{
+    (void)state;
+    char dir[128], sub[160], path[256];
+    snprintf(dir, sizeof dir, "%s/archive", tmp);
+    snprintf(sub, sizeof sub, "%s/2024", dir);
+    assert_int_equal(mkdir(dir, 0777), 0);
+    assert_int_equal(mkdir(sub, 0777), 0);
+    const char good[] = "Tỷ lệ hộ nghèo giảm còn dưới 2%.\n";
+    write_tmp("archive/a.txt", good, sizeof good - 1);
+    write_tmp("archive/2024/b.txt", good, sizeof good - 1);
+    write_tmp("archive/.hidden.txt", "ab\xE9\n", 4);
+    const char *out = tmp_path("folder-out");
+    struct run r = run_nqx(NULL, (const char *[]){"convert", "-o", out, dir, NULL});
+    if (r.status != 0)
+        fail_msg("status %d, stderr '%s'", r.status, r.err);
+    free_run(&r);
+    /* A folder given by an absolute path keeps only its own name: its
+     * files keep their path below it. */
+    const char *records[] = {"archive/a.xml", "archive/2024/b.xml"};
+    for (size_t i = 0; i < 2; i++) {
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", out, records[i]);
+        if (stat(path, &st))
+            fail_msg("no record %s", path);
+    }
+    snprintf(path, sizeof path, "%s/empty-folder", tmp);
+    assert_int_equal(mkdir(path, 0777), 0);
+    r = run_nqx(NULL, (const char *[]){"convert", path, NULL});
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "hold no files"));
+    free_run(&r);
+}
+
 static void broken_rules(void **state)
 {
     (void)state;
@@ -307,6 +343,7 @@ int main(void)
         cmocka_unit_test(damaged_but_convertible),
         cmocka_unit_test(a_batch_goes_on_past_a_bad_file),
         cmocka_unit_test(records_never_overwrite_each_other),
+        cmocka_unit_test(a_folder_is_its_files),
         cmocka_unit_test(broken_rules),
     };
     return cmocka_run_group_tests_name("cli", tests, setup, teardown);
