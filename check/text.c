@@ -258,10 +258,25 @@ struct abbr_scan {
     const char *line;
 };
 
+/* Does the token hold a letter beyond ASCII other than Đ? Abbreviations
+ * are consonants and plain vowels ("UBND", "HĐND", "TTĐT"); a vowel with a
+ * mark makes a word written in capitals ("VỀ", "QUỐC", "ỦY"), from a heading
+ * or for emphasis. */
+static bool marked_word(const char *s, size_t n)
+{
+    for (int32_t i = 0, e = (int32_t)n; i < e;) {
+        UChar32 ch;
+        U8_NEXT(s, i, e, ch);
+        if (ch >= 0x80 && ch != 0x110)
+            return true;
+    }
+    return false;
+}
+
 static void check_token(void *ctx, const char *s, size_t n)
 {
     struct abbr_scan *a = ctx;
-    if (is_roman(s, n))
+    if (is_roman(s, n) || marked_word(s, n))
         return;
     char *key = nqx_xstrndup(s, n);
     bool known = bsearch(&key, a->known->v, a->known->n, sizeof *a->known->v, by_string);

@@ -197,6 +197,10 @@ static void text_checks(void **state)
     char *v = variant("vận động hội viên", "vận động hội viên cùng UBND xã, MTTQ và HĐND, OCOP");
     assert_false(finds(v, "abbr.unknown", 0));
     free(v);
+    /* A word in capitals for emphasis is no abbreviation. */
+    v = variant("vận động hội viên", "vận động hội viên TUYỆT ĐỐI KHÔNG vi phạm");
+    assert_false(finds(v, "abbr.unknown", 0));
+    free(v);
 }
 
 /* A message quotes the text it is about whole, however long: cut to a
