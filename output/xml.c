@@ -61,12 +61,28 @@ static bool xml_safe(const char *s)
     return true;
 }
 
+/* Does s need nothing from the writer: no character XML escapes in an
+ * attribute or content (& < > " and the white space an attribute keeps by
+ * reference)? Most values are (ids, numbers, names); the writer's own
+ * escaping, which reads them character by character, is then skipped. */
+static bool plain(const char *s)
+{
+    return !s[strcspn(s, "&<>\"\t\n\r")];
+}
+
 static void attr(xmlTextWriterPtr w, const char *name, const char *value)
 {
     if (!value)
         return;
     char *v = xml_safe(value) ? NULL : xml_clean(value);
-    xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST(v ? v : value));
+    const char *text = v ? v : value;
+    if (plain(text)) {
+        xmlTextWriterStartAttribute(w, BAD_CAST name);
+        xmlTextWriterWriteRaw(w, BAD_CAST text);
+        xmlTextWriterEndAttribute(w);
+    } else {
+        xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST text);
+    }
     free(v);
 }
 
@@ -74,7 +90,9 @@ static void attr_size(xmlTextWriterPtr w, const char *name, size_t value)
 {
     char buf[32];
     snprintf(buf, sizeof buf, "%zu", value);
-    xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST buf);
+    xmlTextWriterStartAttribute(w, BAD_CAST name);
+    xmlTextWriterWriteRaw(w, BAD_CAST buf);
+    xmlTextWriterEndAttribute(w);
 }
 
 static void element(xmlTextWriterPtr w, const char *name, const char *content)
@@ -82,7 +100,14 @@ static void element(xmlTextWriterPtr w, const char *name, const char *content)
     if (!content)
         return;
     char *v = xml_safe(content) ? NULL : xml_clean(content);
-    xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST(v ? v : content));
+    const char *text = v ? v : content;
+    if (plain(text)) {
+        xmlTextWriterStartElement(w, BAD_CAST name);
+        xmlTextWriterWriteRaw(w, BAD_CAST text);
+        xmlTextWriterEndElement(w);
+    } else {
+        xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST text);
+    }
     free(v);
 }
 
