@@ -100,10 +100,39 @@ char *fold_text(const char *s, size_t len)
 
 const struct list *rules_list(const nqx_rules *rules, const char *name)
 {
-    for (size_t i = 0; i < rules->nlists; i++)
-        if (!strcmp(rules->lists[i].name, name))
-            return &rules->lists[i];
+    if (!rules->lists_by_name) {
+        for (size_t i = 0; i < rules->nlists; i++)
+            if (!strcmp(rules->lists[i].name, name))
+                return &rules->lists[i];
+        return NULL;
+    }
+    size_t lo = 0, hi = rules->nlists;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(rules->lists_by_name[mid]->name, name);
+        if (!c)
+            return rules->lists_by_name[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
+}
+
+static int list_by_name(const void *a, const void *b)
+{
+    return strcmp((*(const struct list *const *)a)->name, (*(const struct list *const *)b)->name);
+}
+
+/* Names are unique (checked when the files are read). */
+static void index_lists(nqx_rules *r)
+{
+    const struct list **v = nqx_xmalloc((r->nlists ? r->nlists : 1) * sizeof *v);
+    for (size_t i = 0; i < r->nlists; i++)
+        v[i] = &r->lists[i];
+    qsort(v, r->nlists, sizeof *v, list_by_name);
+    r->lists_by_name = v;
 }
 
 const char *nqx_rules_list_entry(const nqx_rules *rules, const char *list, size_t i,
@@ -1246,6 +1275,7 @@ nqx_status nqx_rules_load(const char *dir, nqx_rules **out, nqx_error *err)
                 r->max_captures = n;
         }
     }
+    index_lists(r);
     if ((st = build_layout_any(r, err)) || (st = build_family(r, &r->skips, ROLE_SKIP, err)) ||
         (st = build_cues(r, &r->clause_cues, SCOPE_CLAUSE, err)) ||
         (st = build_marked(r, &r->dates_by_start, ROLE_DATE, err)) ||
@@ -1291,6 +1321,7 @@ void nqx_rules_free(nqx_rules *r)
         nqx_buf_free(&l->pattern);
     }
     free(r->lists);
+    free(r->lists_by_name);
     for (size_t i = 0; i < r->nrules; i++) {
         struct rule *ru = &r->rules[i];
         free(ru->id);

@@ -171,6 +171,9 @@ struct nqx_rules {
     char *dir;
     struct list *lists;
     size_t nlists, lists_cap;
+    /* The lists in name order, for rules_list once loading is done (the
+     * engines look lists up per line); NULL while loading. */
+    const struct list **lists_by_name;
     struct rule *rules;
     size_t nrules, rules_cap;
     struct example *examples;
