@@ -13,12 +13,6 @@
 #include <unicode/ucnv.h>
 #include <unicode/utf8.h>
 
-#ifndef NQX_DATADIR
-#define NQX_DATADIR "/usr/local/share/nqx"
-#endif
-#ifndef NQX_SRCDIR
-#define NQX_SRCDIR "."
-#endif
 
 /* The names of the encodings decoded without a map, with the aliases
  * --encoding accepts for them. */
@@ -31,24 +25,9 @@ static const struct {
     {"UTF-16BE", "UTF16BE"},
 };
 
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 char *nqx_charmaps_locate(const char *explicit_dir)
 {
-    if (explicit_dir)
-        return nqx_xstrdup(explicit_dir);
-    const char *env = getenv("NQX_CHARMAPS");
-    if (env && *env)
-        return nqx_xstrdup(env);
-    const char *candidates[] = {NQX_DATADIR "/charmaps", NQX_SRCDIR "/extract/charmaps"};
-    for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++)
-        if (is_dir(candidates[i]))
-            return nqx_xstrdup(candidates[i]);
-    return NULL;
+    return nqx_data_dir(explicit_dir, "NQX_CHARMAPS", "charmaps", "extract/charmaps");
 }
 
 /* ---- Building a map ---------------------------------------------------------- */
@@ -262,7 +241,7 @@ static void build_list(nqx_charmaps *maps)
 nqx_status nqx_charmaps_load(const char *dir, nqx_charmaps **out, nqx_error *err)
 {
     *out = NULL;
-    if (!is_dir(dir))
+    if (!nqx_is_dir(dir))
         return nqx_error_set(err, NQX_E_ENV, dir, 0, 0, -1,
                              "no such directory of character maps; give --charmaps DIR or "
                              "set NQX_CHARMAPS");

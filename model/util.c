@@ -5,6 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#ifndef NQX_DATADIR
+#define NQX_DATADIR "/usr/local/share/nqx"
+#endif
+#ifndef NQX_SRCDIR
+#define NQX_SRCDIR "."
+#endif
 
 static void out_of_memory(size_t size)
 {
@@ -201,6 +209,29 @@ void nqx_arena_free(nqx_arena *a)
         b = next;
     }
     a->head = NULL;
+}
+
+bool nqx_is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *nqx_data_dir(const char *explicit_dir, const char *env_var, const char *name,
+                   const char *source_path)
+{
+    if (explicit_dir)
+        return nqx_xstrdup(explicit_dir);
+    const char *env = getenv(env_var);
+    if (env && *env)
+        return nqx_xstrdup(env);
+    char installed[1024];
+    snprintf(installed, sizeof installed, "%s/%s", NQX_DATADIR, name);
+    if (nqx_is_dir(installed))
+        return nqx_xstrdup(installed);
+    char source[1024];
+    snprintf(source, sizeof source, "%s/%s", NQX_SRCDIR, source_path);
+    return nqx_is_dir(source) ? nqx_xstrdup(source) : NULL;
 }
 
 size_t nqx_utf8_floor(const char *s, size_t n)

@@ -5,6 +5,7 @@
 #define NQX_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Allocation failure is not recoverable in a batch converter: report and
@@ -59,5 +60,15 @@ size_t nqx_lower_bound(const void *base, size_t n, size_t elem_size, size_t key_
  * s at m never splits a character. s[n] must be readable (n is less than the
  * length of s, or s is NUL-terminated). */
 size_t nqx_utf8_floor(const char *s, size_t n);
+
+/* Is path a folder? */
+bool nqx_is_dir(const char *path);
+
+/* Where a folder of the project's data is: explicit_dir when given, else
+ * $env_var when set and not empty, else `name` in the installed data
+ * directory, else `source_path` in the source tree (the first of the last
+ * two that is a folder); NULL when there is none. A new string. */
+char *nqx_data_dir(const char *explicit_dir, const char *env_var, const char *name,
+                   const char *source_path);
 
 #endif

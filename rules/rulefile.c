@@ -16,12 +16,6 @@
 
 #include "normalize/normalize.h"
 
-#ifndef NQX_DATADIR
-#define NQX_DATADIR "/usr/local/share/nqx"
-#endif
-#ifndef NQX_SRCDIR
-#define NQX_SRCDIR "."
-#endif
 
 /* A rule file larger than this is refused (they are a few hundred lines). */
 #define RULE_FILE_MAX (4u << 20)
@@ -1354,24 +1348,9 @@ void nqx_rules_free(nqx_rules *r)
     free(r);
 }
 
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 char *nqx_rules_locate(const char *explicit_dir)
 {
-    if (explicit_dir)
-        return nqx_xstrdup(explicit_dir);
-    const char *env = getenv("NQX_RULES");
-    if (env && *env)
-        return nqx_xstrdup(env);
-    const char *candidates[] = {NQX_DATADIR "/rules", NQX_SRCDIR "/rules"};
-    for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++)
-        if (is_dir(candidates[i]))
-            return nqx_xstrdup(candidates[i]);
-    return NULL;
+    return nqx_data_dir(explicit_dir, "NQX_RULES", "rules", "rules");
 }
 
 /* ---- Matching -------------------------------------------------------- */
