@@ -70,52 +70,43 @@ static bool plain(const char *s)
     return !s[strcspn(s, "&<>\"\t\n\r")];
 }
 
+/* Writes s into what is open (an element or an attribute): the characters
+ * XML 1.0 forbids dropped, and the writer's escaping only where something
+ * needs it. */
+static void text(xmlTextWriterPtr w, const char *s)
+{
+    char *v = xml_safe(s) ? NULL : xml_clean(s);
+    const char *t = v ? v : s;
+    if (plain(t))
+        xmlTextWriterWriteRaw(w, BAD_CAST t);
+    else
+        xmlTextWriterWriteString(w, BAD_CAST t);
+    free(v);
+}
+
 static void attr(xmlTextWriterPtr w, const char *name, const char *value)
 {
     if (!value)
         return;
-    char *v = xml_safe(value) ? NULL : xml_clean(value);
-    const char *text = v ? v : value;
-    if (plain(text)) {
-        xmlTextWriterStartAttribute(w, BAD_CAST name);
-        xmlTextWriterWriteRaw(w, BAD_CAST text);
-        xmlTextWriterEndAttribute(w);
-    } else {
-        xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST text);
-    }
-    free(v);
+    xmlTextWriterStartAttribute(w, BAD_CAST name);
+    text(w, value);
+    xmlTextWriterEndAttribute(w);
 }
 
 static void attr_size(xmlTextWriterPtr w, const char *name, size_t value)
 {
     char buf[32];
     snprintf(buf, sizeof buf, "%zu", value);
-    xmlTextWriterStartAttribute(w, BAD_CAST name);
-    xmlTextWriterWriteRaw(w, BAD_CAST buf);
-    xmlTextWriterEndAttribute(w);
+    attr(w, name, buf);
 }
 
 static void element(xmlTextWriterPtr w, const char *name, const char *content)
 {
     if (!content)
         return;
-    char *v = xml_safe(content) ? NULL : xml_clean(content);
-    const char *text = v ? v : content;
-    if (plain(text)) {
-        xmlTextWriterStartElement(w, BAD_CAST name);
-        xmlTextWriterWriteRaw(w, BAD_CAST text);
-        xmlTextWriterEndElement(w);
-    } else {
-        xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST text);
-    }
-    free(v);
-}
-
-static void content(xmlTextWriterPtr w, const char *text)
-{
-    char *v = xml_safe(text) ? NULL : xml_clean(text);
-    xmlTextWriterWriteString(w, BAD_CAST(v ? v : text));
-    free(v);
+    xmlTextWriterStartElement(w, BAD_CAST name);
+    text(w, content);
+    xmlTextWriterEndElement(w);
 }
 
 static void write_target(xmlTextWriterPtr w, const nqx_target *t, size_t index)
@@ -169,21 +160,21 @@ static void write_meta(xmlTextWriterPtr w, const nqx_meta *m)
     if (m->type_name) {
         xmlTextWriterStartElement(w, BAD_CAST "type");
         attr(w, "code", m->type);
-        content(w, m->type_name);
+        text(w, m->type_name);
         xmlTextWriterEndElement(w);
     }
     element(w, "number", m->number);
     if (m->issuer) {
         xmlTextWriterStartElement(w, BAD_CAST "issuer");
         attr(w, "superior", m->superior);
-        content(w, m->issuer);
+        text(w, m->issuer);
         xmlTextWriterEndElement(w);
     }
     element(w, "place", m->place);
     if (m->date) {
         xmlTextWriterStartElement(w, BAD_CAST "date");
         attr(w, "value", m->date);
-        content(w, m->date_text ? m->date_text : m->date);
+        text(w, m->date_text ? m->date_text : m->date);
         xmlTextWriterEndElement(w);
     }
     element(w, "title", m->title);
@@ -191,7 +182,7 @@ static void write_meta(xmlTextWriterPtr w, const nqx_meta *m)
         xmlTextWriterStartElement(w, BAD_CAST "signer");
         attr(w, "authority", m->signer_authority);
         attr(w, "position", m->signer_position);
-        content(w, m->signer_name ? m->signer_name : "");
+        text(w, m->signer_name ? m->signer_name : "");
         xmlTextWriterEndElement(w);
     }
     for (size_t i = 0; i < m->nrecipients; i++)
@@ -213,7 +204,7 @@ static void write_dates(xmlTextWriterPtr w, const nqx_doc *doc)
         if (d->baseline)
             attr(w, "baseline", "true");
         attr(w, "rule", d->rule);
-        content(w, d->text);
+        text(w, d->text);
         xmlTextWriterEndElement(w);
     }
     xmlTextWriterEndElement(w);
@@ -233,7 +224,7 @@ static void write_refs(xmlTextWriterPtr w, const nqx_doc *doc)
         attr(w, "date", r->date);
         attr(w, "issuer", r->issuer);
         attr(w, "rule", r->rule);
-        content(w, r->text);
+        text(w, r->text);
         xmlTextWriterEndElement(w);
     }
     xmlTextWriterEndElement(w);
@@ -256,7 +247,7 @@ static void write_bodies(xmlTextWriterPtr w, const nqx_doc *doc)
         for (size_t k = 0; k < b->nmentions; k++) {
             xmlTextWriterStartElement(w, BAD_CAST "mention");
             attr_size(w, "line", b->mentions[k].line);
-            content(w, b->mentions[k].text);
+            text(w, b->mentions[k].text);
             xmlTextWriterEndElement(w);
         }
         xmlTextWriterEndElement(w);
