@@ -633,32 +633,53 @@ static char *html_page(const nqx_rules *rules, const nqx_doc *doc, size_t *len)
     return page;
 }
 
-static int convert_one(const struct convert_args *a, const char *input, const char *path,
-                       const nqx_extract_opts *xopts, const nqx_rules *rules,
-                       nqx_matcher *matcher, const nqx_schema *schema)
+/* What convert and check need once per run: the character maps, the rules
+ * and their matcher, and the options the stages take from them. */
+struct pipeline {
+    nqx_charmaps *charmaps;
+    nqx_rules *rules;
+    nqx_matcher *matcher;
+    nqx_extract_opts xopts;
+    nqx_normalize_opts nopts;
+};
+
+/* The document of input through extract, normalize and the rules; NULL,
+ * with the error reported and *status raised to its status, when a stage
+ * fails. */
+static nqx_doc *pipeline_run(const struct pipeline *p, const char *input, int *status)
 {
     nqx_doc *doc = nqx_doc_new(input);
     nqx_error err = {0};
-    nqx_normalize_opts nopts = nqx_rules_normalize_opts(matcher);
-    nqx_status st = nqx_extract_file_opts(doc, input, xopts, &err);
+    nqx_status st = nqx_extract_file_opts(doc, input, &p->xopts, &err);
     if (!st)
-        st = nqx_normalize(doc, &nopts, &err);
+        st = nqx_normalize(doc, &p->nopts, &err);
     if (!st)
-        st = nqx_rules_apply(rules, doc, &err);
-    if (st) {
-        report_error(&err);
-        nqx_doc_free(doc);
-        return (int)st;
-    }
+        st = nqx_rules_apply(p->rules, doc, &err);
+    if (!st)
+        return doc;
+    report_error(&err);
+    nqx_doc_free(doc);
+    if ((int)st > *status)
+        *status = (int)st;
+    return NULL;
+}
+
+static int convert_one(const struct convert_args *a, const char *input, const char *path,
+                       const struct pipeline *p, const nqx_schema *schema)
+{
+    int rc = EXIT_OK;
+    nqx_doc *doc = pipeline_run(p, input, &rc);
+    if (!doc)
+        return rc;
     if (!a->quiet)
         report_warnings(doc);
-    int rc = EXIT_OK;
     if (a->text) {
         print_text(doc);
     } else {
         size_t len;
+        nqx_error err = {0};
         bool html = !strcmp(a->format, "html");
-        char *xml = html ? html_page(rules, doc, &len) : nqx_record_xml(doc, &len);
+        char *xml = html ? html_page(p->rules, doc, &len) : nqx_record_xml(doc, &len);
         if (!html && schema && nqx_schema_validate(schema, xml, len, input, &err)) {
             report_error(&err);
             rc = EXIT_PROBLEMS;
@@ -733,6 +754,29 @@ static int load_charmaps(const struct convert_args *a, nqx_charmaps **maps)
     return EXIT_OK;
 }
 
+static int pipeline_open(const struct convert_args *a, struct pipeline *p)
+{
+    memset(p, 0, sizeof *p);
+    int rc = load_charmaps(a, &p->charmaps);
+    if (!rc && (rc = load_rules(a->rules, &p->rules))) {
+        nqx_charmaps_free(p->charmaps);
+        p->charmaps = NULL;
+    }
+    if (rc)
+        return rc;
+    p->matcher = nqx_matcher_new(p->rules);
+    p->xopts = (nqx_extract_opts){a->encoding, p->charmaps};
+    p->nopts = nqx_rules_normalize_opts(p->matcher);
+    return EXIT_OK;
+}
+
+static void pipeline_close(struct pipeline *p)
+{
+    nqx_matcher_free(p->matcher);
+    nqx_rules_free(p->rules);
+    nqx_charmaps_free(p->charmaps);
+}
+
 static int cmd_convert(int argc, char **argv)
 {
     struct convert_args a = {0};
@@ -743,14 +787,8 @@ static int cmd_convert(int argc, char **argv)
     }
     if (!strcmp(a.format, "html"))
         setup_messages(NULL);
-    nqx_charmaps *charmaps = NULL;
-    if ((rc = load_charmaps(&a, &charmaps))) {
-        free_args(&a);
-        return rc;
-    }
-    nqx_rules *rules = NULL;
-    if ((rc = load_rules(a.rules, &rules))) {
-        nqx_charmaps_free(charmaps);
+    struct pipeline p;
+    if ((rc = pipeline_open(&a, &p))) {
         free_args(&a);
         return rc;
     }
@@ -765,15 +803,12 @@ static int cmd_convert(int argc, char **argv)
             else
                 report_error(&err);
             free(path);
-            nqx_rules_free(rules);
-            nqx_charmaps_free(charmaps);
+            pipeline_close(&p);
             free_args(&a);
             return EXIT_USAGE;
         }
         free(path);
     }
-    nqx_matcher *matcher = nqx_matcher_new(rules);
-    nqx_extract_opts xopts = {a.encoding, charmaps};
     char **paths =
         a.output && !a.text
             ? output_paths(a.output, a.inputs, a.record_as, a.ninputs,
@@ -781,18 +816,15 @@ static int cmd_convert(int argc, char **argv)
             : NULL;
     int worst = EXIT_OK;
     for (size_t i = 0; i < a.ninputs; i++) {
-        int r = convert_one(&a, a.inputs[i], paths ? paths[i] : NULL, &xopts, rules,
-                            matcher, schema);
+        int r = convert_one(&a, a.inputs[i], paths ? paths[i] : NULL, &p, schema);
         if (r > worst)
             worst = r;
     }
     for (size_t i = 0; paths && i < a.ninputs; i++)
         free(paths[i]);
     free(paths);
-    nqx_matcher_free(matcher);
     nqx_schema_free(schema);
-    nqx_rules_free(rules);
-    nqx_charmaps_free(charmaps);
+    pipeline_close(&p);
     free_args(&a);
     return worst;
 }
@@ -970,20 +1002,11 @@ static int cmd_check(int argc, char **argv)
         return rc;
     }
     setup_messages(a.lang);
-    nqx_charmaps *charmaps = NULL;
-    if ((rc = load_charmaps(&a, &charmaps))) {
+    struct pipeline p;
+    if ((rc = pipeline_open(&a, &p))) {
         free_args(&a);
         return rc;
     }
-    nqx_rules *rules = NULL;
-    if ((rc = load_rules(a.rules, &rules))) {
-        nqx_charmaps_free(charmaps);
-        free_args(&a);
-        return rc;
-    }
-    nqx_matcher *matcher = nqx_matcher_new(rules);
-    nqx_normalize_opts nopts = nqx_rules_normalize_opts(matcher);
-    nqx_extract_opts xopts = {a.encoding, charmaps};
     bool json = !strcmp(a.format, "json"), sarif = !strcmp(a.format, "sarif"),
          first = true;
     if (json)
@@ -999,21 +1022,11 @@ static int cmd_check(int argc, char **argv)
         printf("]}},\n      \"results\": [");
     int worst = EXIT_OK;
     for (size_t i = 0; i < a.ninputs; i++) {
-        nqx_doc *doc = nqx_doc_new(a.inputs[i]);
-        nqx_error err = {0};
-        nqx_status st = nqx_extract_file_opts(doc, a.inputs[i], &xopts, &err);
-        if (!st)
-            st = nqx_normalize(doc, &nopts, &err);
-        if (!st)
-            st = nqx_rules_apply(rules, doc, &err);
-        if (st) {
-            report_error(&err);
-            worst = (int)st > worst ? (int)st : worst;
-            nqx_doc_free(doc);
+        nqx_doc *doc = pipeline_run(&p, a.inputs[i], &worst);
+        if (!doc)
             continue;
-        }
         nqx_findings found = {0};
-        nqx_check(rules, doc, a.disabled, a.ndisabled, &found);
+        nqx_check(p.rules, doc, a.disabled, a.ndisabled, &found);
         if (json)
             print_findings_json(a.inputs[i], &found, first), first = false;
         else if (sarif)
@@ -1029,9 +1042,7 @@ static int cmd_check(int argc, char **argv)
         printf("\n]}\n");
     if (sarif)
         printf("\n      ]}]}\n");
-    nqx_matcher_free(matcher);
-    nqx_rules_free(rules);
-    nqx_charmaps_free(charmaps);
+    pipeline_close(&p);
     free_args(&a);
     return worst;
 }
