@@ -275,32 +275,41 @@ static const char *body_attr(const nqx_body *b, const char *key, char *buf, size
     return NULL;
 }
 
-/* Supports are written joined by " + " in expectations. */
+/* Appends item to buf, after " + " when buf holds something: several
+ * leads, supports or deadlines are written so in expectations. */
+static void join(char *buf, size_t size, const char *item)
+{
+    size_t o = strlen(buf);
+    snprintf(buf + o, size - o, "%s%s", o ? " + " : "", item);
+}
+
+/* The names of bodies (1-based indexes), joined; "none" for none. */
+static const char *body_names(const nqx_doc *doc, const size_t *v, size_t n, char *buf,
+                              size_t size)
+{
+    if (!n)
+        return "none";
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        join(buf, size, doc->bodies[v[i] - 1].name);
+    return buf;
+}
+
 static const char *task_attr(const nqx_doc *doc, const nqx_task *t, const char *key, char *buf,
                              size_t size)
 {
-    if (!strcmp(key, "lead")) {
-        if (!t->nleads)
-            return "none";
-        buf[0] = '\0';
-        for (size_t i = 0; i < t->nleads; i++) {
-            size_t o = strlen(buf);
-            snprintf(buf + o, size - o, "%s%s", i ? " + " : "", doc->bodies[t->leads[i] - 1].name);
-        }
-        return buf;
-    }
+    if (!strcmp(key, "lead"))
+        return body_names(doc, t->leads, t->nleads, buf, size);
+    if (!strcmp(key, "support"))
+        return body_names(doc, t->support, t->nsupport, buf, size);
     if (!strcmp(key, "deadline")) {
         if (!t->ndeadlines && !t->recurrence)
             return "none";
         buf[0] = '\0';
-        for (size_t i = 0; i < t->ndeadlines; i++) {
-            size_t o = strlen(buf);
-            snprintf(buf + o, size - o, "%s%s", i ? " + " : "", t->deadlines[i]);
-        }
-        if (t->recurrence) {
-            size_t o = strlen(buf);
-            snprintf(buf + o, size - o, "%s%s", o ? " + " : "", t->recurrence);
-        }
+        for (size_t i = 0; i < t->ndeadlines; i++)
+            join(buf, size, t->deadlines[i]);
+        if (t->recurrence)
+            join(buf, size, t->recurrence);
         return buf;
     }
     if (!strcmp(key, "section"))
@@ -309,16 +318,6 @@ static const char *task_attr(const nqx_doc *doc, const nqx_task *t, const char *
         return t->text;
     if (!strcmp(key, "line")) {
         snprintf(buf, size, "%zu", t->line);
-        return buf;
-    }
-    if (!strcmp(key, "support")) {
-        if (!t->nsupport)
-            return "none";
-        buf[0] = '\0';
-        for (size_t i = 0; i < t->nsupport; i++) {
-            size_t o = strlen(buf);
-            snprintf(buf + o, size - o, "%s%s", i ? " + " : "", doc->bodies[t->support[i] - 1].name);
-        }
         return buf;
     }
     return NULL;
