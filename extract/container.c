@@ -186,3 +186,32 @@ void nqx_text_cell_begin(nqx_text_out *t)
     }
     t->space_pending = false;
 }
+
+void nqx_walk_tree(xmlNode *root, const nqx_tree_visitor *v)
+{
+    xmlNode *node = root;
+    while (node) {
+        bool descend = false;
+        if (node->type == XML_ELEMENT_NODE) {
+            if (v->enter(v->ctx, node)) {
+                descend = node->children != NULL;
+                if (!descend)
+                    v->leave(v->ctx, node);
+            }
+        } else if ((node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) &&
+                   node->content) {
+            v->text(v->ctx, (const char *)node->content);
+        }
+        if (descend) {
+            node = node->children;
+            continue;
+        }
+        /* Up until a node has a next sibling, leaving each element passed. */
+        while (node && node != root && !node->next) {
+            node = node->parent;
+            if (node && node->type == XML_ELEMENT_NODE)
+                v->leave(v->ctx, node);
+        }
+        node = node && node != root ? node->next : NULL;
+    }
+}

@@ -8,6 +8,8 @@
 #ifndef NQX_EXTRACT_CONTAINER_H
 #define NQX_EXTRACT_CONTAINER_H
 
+#include <libxml/tree.h>
+
 #include "model/document.h"
 
 typedef enum nqx_container {
@@ -47,6 +49,20 @@ void nqx_text_row_begin(nqx_text_out *t);
 void nqx_text_row_begin_in_line(nqx_text_out *t);
 void nqx_text_row_end(nqx_text_out *t);
 void nqx_text_cell_begin(nqx_text_out *t);
+
+/* What a walk over a parsed tree (HTML, a DOCX or ODT part) does. */
+typedef struct nqx_tree_visitor {
+    /* An element begins: false leaves it, and all it holds, out. */
+    bool (*enter)(void *ctx, const xmlNode *element);
+    void (*leave)(void *ctx, const xmlNode *element);
+    /* A text or CDATA node's content. */
+    void (*text)(void *ctx, const char *content);
+    void *ctx;
+} nqx_tree_visitor;
+
+/* Visits root and what it holds in document order, without recursion: a
+ * deeply nested file cannot exhaust the stack. */
+void nqx_walk_tree(xmlNode *root, const nqx_tree_visitor *v);
 
 /* Each reader fills out (UTF-8) and, when it knows it, the input's encoding
  * as the record names it (doc->encoding); on failure it returns the status

@@ -142,8 +142,10 @@ struct walk {
     size_t in_paragraph; /* open EL_PARAGRAPH elements */
 };
 
-static void enter(struct walk *w, element_role role)
+static bool enter(void *ctx, const xmlNode *node)
 {
+    struct walk *w = ctx;
+    element_role role = role_of(w->d, node);
     switch (role) {
     case EL_PARAGRAPH: w->in_paragraph++; break;
     case EL_TEXT: w->in_text++; break;
@@ -153,11 +155,13 @@ static void enter(struct walk *w, element_role role)
     case EL_CELL: nqx_text_cell_begin(w->t); break;
     case EL_OTHER: case EL_SKIP: break;
     }
+    return role != EL_SKIP;
 }
 
-static void leave(struct walk *w, element_role role)
+static void leave(void *ctx, const xmlNode *node)
 {
-    switch (role) {
+    struct walk *w = ctx;
+    switch (role_of(w->d, node)) {
     case EL_PARAGRAPH:
         w->in_paragraph--;
         nqx_text_paragraph_end(w->t);
@@ -169,40 +173,13 @@ static void leave(struct walk *w, element_role role)
     }
 }
 
-static bool takes_text(const struct walk *w)
+/* Text counts inside a run's text element (DOCX), or anywhere in a
+ * paragraph (ODT). */
+static void add_text(void *ctx, const char *content)
 {
-    return w->d->text_in_paragraphs ? w->in_paragraph > 0 : w->in_text > 0;
-}
-
-/* Walks the tree without recursion, as in html.c. */
-static void write_part(struct walk *w, xmlNode *root)
-{
-    xmlNode *node = root;
-    while (node) {
-        bool descend = false;
-        if (node->type == XML_ELEMENT_NODE) {
-            element_role role = role_of(w->d, node);
-            if (role != EL_SKIP) {
-                enter(w, role);
-                descend = node->children != NULL;
-                if (!descend)
-                    leave(w, role);
-            }
-        } else if ((node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) &&
-                   node->content && takes_text(w)) {
-            nqx_text_add(w->t, (const char *)node->content, strlen((const char *)node->content));
-        }
-        if (descend) {
-            node = node->children;
-            continue;
-        }
-        while (node && node != root && !node->next) {
-            node = node->parent;
-            if (node && node->type == XML_ELEMENT_NODE)
-                leave(w, role_of(w->d, node));
-        }
-        node = node && node != root ? node->next : NULL;
-    }
+    struct walk *w = ctx;
+    if (w->d->text_in_paragraphs ? w->in_paragraph > 0 : w->in_text > 0)
+        nqx_text_add(w->t, content, strlen(content));
 }
 
 static nqx_status parse_part(const nqx_doc *doc, const char *part, const nqx_buf *xml,
@@ -230,7 +207,7 @@ static nqx_status parse_part(const nqx_doc *doc, const char *part, const nqx_buf
     struct walk w = {&t, d, 0, 0};
     xmlNode *root = xmlDocGetRootElement(x);
     if (root)
-        write_part(&w, root);
+        nqx_walk_tree(root, &(nqx_tree_visitor){enter, leave, add_text, &w});
     nqx_text_break(&t);
     xmlFreeDoc(x);
     if (!t.buf.data)

@@ -42,9 +42,13 @@ static bool is_named(const xmlNode *node, const char *name)
     return !strcasecmp((const char *)node->name, name);
 }
 
-/* What an element does to the text when the walk enters it. */
-static void enter_element(nqx_text_out *t, const xmlNode *node)
+/* What an element does to the text when the walk enters it; the elements
+ * that hold no text (scripts, styles, the head) are left out. */
+static bool enter_element(void *ctx, const xmlNode *node)
 {
+    nqx_text_out *t = ctx;
+    if (!node->name || IN(node->name, skipped_elements))
+        return false;
     if (is_named(node, "tr"))
         nqx_text_row_begin(t);
     else if (is_named(node, "td") || is_named(node, "th"))
@@ -53,10 +57,12 @@ static void enter_element(nqx_text_out *t, const xmlNode *node)
         nqx_text_break(t);
     else if (IN(node->name, block_elements))
         nqx_text_break(t);
+    return true;
 }
 
-static void leave_element(nqx_text_out *t, const xmlNode *node)
+static void leave_element(void *ctx, const xmlNode *node)
 {
+    nqx_text_out *t = ctx;
     if (is_named(node, "tr"))
         nqx_text_row_end(t);
     else if (is_named(node, "td") || is_named(node, "th"))
@@ -68,8 +74,9 @@ static void leave_element(nqx_text_out *t, const xmlNode *node)
 /* Adds a text node. Word's downlevel-revealed conditionals
  * ("<![if !supportLists]>1.<![endif]>") reach the tree as text: the
  * markers go, what they enclose stays. */
-static void add_text(nqx_text_out *t, const char *s)
+static void add_text(void *ctx, const char *s)
 {
+    nqx_text_out *t = ctx;
     for (;;) {
         const char *open = strstr(s, "<![");
         const char *close = open ? strstr(open, "]>") : NULL;
@@ -79,38 +86,6 @@ static void add_text(nqx_text_out *t, const char *s)
         }
         nqx_text_add(t, s, (size_t)(open - s));
         s = close + 2;
-    }
-}
-
-/* Walks the tree without recursion: a deeply nested page cannot exhaust
- * the stack. */
-static void write_tree(nqx_text_out *t, xmlNode *root)
-{
-    xmlNode *node = root;
-    while (node) {
-        bool descend = false;
-        if (node->type == XML_ELEMENT_NODE && node->name) {
-            if (!IN(node->name, skipped_elements)) {
-                enter_element(t, node);
-                descend = node->children != NULL;
-                if (!descend)
-                    leave_element(t, node);
-            }
-        } else if ((node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) &&
-                   node->content) {
-            add_text(t, (const char *)node->content);
-        }
-        if (descend) {
-            node = node->children;
-            continue;
-        }
-        /* Up until a node has a next sibling, leaving each element passed. */
-        while (node && node != root && !node->next) {
-            node = node->parent;
-            if (node && node->type == XML_ELEMENT_NODE)
-                leave_element(t, node);
-        }
-        node = node && node != root ? node->next : NULL;
     }
 }
 
@@ -190,9 +165,10 @@ nqx_status nqx_read_html(nqx_doc *doc, const char *data, size_t len, nqx_buf *ou
     if (declared[0])
         snprintf(doc->encoding, sizeof doc->encoding, "%s", declared);
     nqx_text_out t = {0};
+    nqx_tree_visitor v = {enter_element, leave_element, add_text, &t};
     for (xmlNode *top = html->children; top; top = top->next)
         if (top->type == XML_ELEMENT_NODE || top->type == XML_TEXT_NODE)
-            write_tree(&t, top);
+            nqx_walk_tree(top, &v);
     nqx_text_break(&t);
     xmlFreeDoc(html);
     *out = t.buf;
