@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "extract/extract.h"
 #include "normalize/normalize.h"
@@ -94,6 +96,59 @@ static inline char *read_file(const char *path, size_t *len)
         nqx_buf_reserve(&b, 0);
     *len = b.len;
     return nqx_buf_steal(&b);
+}
+
+/* What a run of the nqx binary gave: its exit status and what it wrote. */
+struct nqx_run {
+    int status;
+    char *out;
+    char *err;
+};
+
+static inline void free_nqx_run(struct nqx_run *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* Runs $NQX_BIN (default build/nqx) with args (NULL-terminated), standard
+ * input from stdin_path (NULL: /dev/null), its output kept in files of dir.
+ * When lang is not NULL it is the only locale setting the program sees
+ * (LANG), else the environment is left as it is. */
+static inline struct nqx_run run_nqx_in(const char *dir, const char *stdin_path,
+                                        const char *const *args, const char *lang)
+{
+    const char *bin = getenv("NQX_BIN") ? getenv("NQX_BIN") : "build/nqx";
+    char out_path[256], err_path[256];
+    snprintf(out_path, sizeof out_path, "%s/stdout", dir);
+    snprintf(err_path, sizeof err_path, "%s/stderr", dir);
+    pid_t pid = fork();
+    if (pid < 0)
+        return (struct nqx_run){-1, NULL, NULL};
+    if (pid == 0) {
+        const char *argv[32] = {bin};
+        size_t n = 1;
+        for (; args[n - 1] && n < 31; n++)
+            argv[n] = args[n - 1];
+        argv[n] = NULL;
+        if (lang) {
+            unsetenv("LANGUAGE"), unsetenv("LC_ALL"), unsetenv("LC_MESSAGES");
+            setenv("LANG", lang, 1);
+        }
+        if (!freopen(stdin_path ? stdin_path : "/dev/null", "r", stdin) ||
+            !freopen(out_path, "w", stdout) || !freopen(err_path, "w", stderr))
+            _exit(99);
+        execv(bin, (char *const *)argv);
+        _exit(98);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    struct nqx_run r = {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), NULL,
+                        NULL};
+    size_t len;
+    r.out = read_file(out_path, &len);
+    r.err = read_file(err_path, &len);
+    return r;
 }
 
 #endif

@@ -7,7 +7,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -241,37 +240,11 @@ static void long_quotes_stay_whole(void **state)
 
 static char tmp[64];
 
-struct run {
-    int status;
-    char *out;
-};
-
-static struct run run_nqx(const char *const *args, const char *lang_env)
+/* Runs nqx with args in the C locale, or in lang_env's. */
+static struct nqx_run run_nqx(const char *const *args, const char *lang_env)
 {
-    const char *bin = getenv("NQX_BIN") ? getenv("NQX_BIN") : "build/nqx";
-    char out_path[128];
-    snprintf(out_path, sizeof out_path, "%s/stdout", tmp);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        const char *argv[32] = {bin};
-        size_t n = 1;
-        for (; args[n - 1] && n < 31; n++)
-            argv[n] = args[n - 1];
-        argv[n] = NULL;
-        unsetenv("LANGUAGE"), unsetenv("LC_ALL"), unsetenv("LC_MESSAGES");
-        setenv("LANG", lang_env ? lang_env : "C", 1);
-        if (!freopen("/dev/null", "r", stdin) || !freopen(out_path, "w", stdout) ||
-            !freopen("/dev/null", "w", stderr))
-            _exit(99);
-        execv(bin, (char *const *)argv);
-        _exit(98);
-    }
-    int status;
-    waitpid(pid, &status, 0);
-    struct run r = {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), NULL};
-    size_t len;
-    r.out = read_file(out_path, &len);
+    struct nqx_run r = run_nqx_in(tmp, NULL, args, lang_env ? lang_env : "C");
+    assert_true(r.status >= 0);
     return r;
 }
 
@@ -296,10 +269,10 @@ static void command_line(void **state)
     const char *bad = write_draft("bad.txt", v);
     free(v);
 
-    struct run r = run_nqx((const char *[]){"check", good, NULL}, NULL);
+    struct nqx_run r = run_nqx((const char *[]){"check", good, NULL}, NULL);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");
-    free(r.out);
+    free_nqx_run(&r);
 
     r = run_nqx((const char *[]){"check", good, bad, NULL}, NULL);
     assert_int_equal(r.status, 1);
@@ -307,23 +280,23 @@ static void command_line(void **state)
     snprintf(expected, sizeof expected,
              "%s:14:1: error: 'IV' follows 'I': 'II' to 'III' are missing [numbering.gap]\n", bad);
     assert_string_equal(r.out, expected);
-    free(r.out);
+    free_nqx_run(&r);
 
     r = run_nqx((const char *[]){"check", "--disable", "numbering.gap", bad, NULL}, NULL);
     assert_int_equal(r.status, 0);
-    free(r.out);
+    free_nqx_run(&r);
 
     r = run_nqx((const char *[]){"check", "--format", "json", bad, NULL}, NULL);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.out, "\"id\": \"numbering.gap\", \"severity\": \"error\", "
                                   "\"line\": 14"));
-    free(r.out);
+    free_nqx_run(&r);
 
     r = run_nqx((const char *[]){"check", "--format=sarif", bad, NULL}, NULL);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.out, "\"version\": \"2.1.0\""));
     assert_non_null(strstr(r.out, "\"ruleId\": \"numbering.gap\""));
-    free(r.out);
+    free_nqx_run(&r);
 
     /* A file name is any bytes: JSON gets valid UTF-8 (U+FFFD for a byte
      * that is not), SARIF a URI with the rest percent-encoded. */
@@ -332,39 +305,39 @@ static void command_line(void **state)
     free(odd_text);
     r = run_nqx((const char *[]){"check", "--format", "json", odd, NULL}, NULL);
     assert_non_null(strstr(r.out, "b\\\"ad \\ufffd%#.txt\""));
-    free(r.out);
+    free_nqx_run(&r);
     r = run_nqx((const char *[]){"check", "--format", "sarif", odd, NULL}, NULL);
     assert_non_null(strstr(r.out, "b%22ad%20%FF%25%23.txt\""));
     assert_null(strstr(r.out, "\xFF"));
-    free(r.out);
+    free_nqx_run(&r);
 
     /* Vietnamese by option and by locale, English by option over it. */
     r = run_nqx((const char *[]){"check", "--lang", "vi", bad, NULL}, NULL);
     assert_non_null(strstr(r.out, "đứng sau 'I': thiếu"));
-    free(r.out);
+    free_nqx_run(&r);
     r = run_nqx((const char *[]){"check", bad, NULL}, "vi_VN.UTF-8");
     assert_non_null(strstr(r.out, "đứng sau 'I': thiếu"));
-    free(r.out);
+    free_nqx_run(&r);
     r = run_nqx((const char *[]){"check", "--lang=en", bad, NULL}, "vi_VN.UTF-8");
     assert_non_null(strstr(r.out, "are missing"));
-    free(r.out);
+    free_nqx_run(&r);
 
     /* Usage errors. */
     r = run_nqx((const char *[]){"check", "--disable", "no.such-check", bad, NULL}, NULL);
     assert_int_equal(r.status, 2);
-    free(r.out);
+    free_nqx_run(&r);
     r = run_nqx((const char *[]){"check", "--format", "xml", bad, NULL}, NULL);
     assert_int_equal(r.status, 2);
-    free(r.out);
+    free_nqx_run(&r);
     r = run_nqx((const char *[]){"check", "--lang", "fr", bad, NULL}, NULL);
     assert_int_equal(r.status, 2);
-    free(r.out);
+    free_nqx_run(&r);
     r = run_nqx((const char *[]){"check", NULL}, NULL);
     assert_int_equal(r.status, 2);
-    free(r.out);
+    free_nqx_run(&r);
     r = run_nqx((const char *[]){"check", "/nonexistent/draft.txt", NULL}, NULL);
     assert_int_equal(r.status, 2);
-    free(r.out);
+    free_nqx_run(&r);
 }
 
 static void html_view(void **state)
@@ -373,7 +346,7 @@ static void html_view(void **state)
     char *v = variant("vận động hội viên", "vận động hội viên <b>&amp; \"x\"</b>");
     const char *draft = write_draft("view.txt", v);
     free(v);
-    struct run r = run_nqx((const char *[]){"convert", "--format", "html", draft, NULL}, NULL);
+    struct nqx_run r = run_nqx((const char *[]){"convert", "--format", "html", draft, NULL}, NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "<!DOCTYPE html>"));
     assert_non_null(strstr(r.out, "id=\"L12\""));
@@ -385,7 +358,7 @@ static void html_view(void **state)
     assert_non_null(strstr(r.out, "&lt;b&gt;&amp;amp; &quot;x&quot;&lt;/b&gt;"));
     assert_null(strstr(r.out, "<b>&amp;"));
     assert_null(strstr(r.out, "<script"));
-    free(r.out);
+    free_nqx_run(&r);
 }
 
 /* The notes of the HTML view stand under their lines whatever their order

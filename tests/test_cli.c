@@ -6,7 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -15,46 +14,11 @@
 
 static char tmp[64];
 
-struct run {
-    int status;
-    char *out;
-    char *err;
-};
-
-static void free_run(struct run *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
 /* Runs nqx with args (NULL-terminated); stdin_path may be NULL. */
-static struct run run_nqx(const char *stdin_path, const char *const *args)
+static struct nqx_run run_nqx(const char *stdin_path, const char *const *args)
 {
-    const char *bin = getenv("NQX_BIN") ? getenv("NQX_BIN") : "build/nqx";
-    char out_path[128], err_path[128];
-    snprintf(out_path, sizeof out_path, "%s/stdout", tmp);
-    snprintf(err_path, sizeof err_path, "%s/stderr", tmp);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        const char *argv[32] = {bin};
-        size_t n = 1;
-        for (; args[n - 1] && n < 31; n++)
-            argv[n] = args[n - 1];
-        argv[n] = NULL;
-        if (!freopen(stdin_path ? stdin_path : "/dev/null", "r", stdin) ||
-            !freopen(out_path, "w", stdout) || !freopen(err_path, "w", stderr))
-            _exit(99);
-        execv(bin, (char *const *)argv);
-        _exit(98);
-    }
-    int status;
-    waitpid(pid, &status, 0);
-    struct run r = {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), NULL,
-                    NULL};
-    size_t len;
-    r.out = read_file(out_path, &len);
-    r.err = read_file(err_path, &len);
+    struct nqx_run r = run_nqx_in(tmp, stdin_path, args, NULL);
+    assert_true(r.status >= 0);
     return r;
 }
 
@@ -107,15 +71,15 @@ static int teardown(void **state)
 static void help_and_version(void **state)
 {
     (void)state;
-    struct run r = run_nqx(NULL, (const char *[]){"--help", NULL});
+    struct nqx_run r = run_nqx(NULL, (const char *[]){"--help", NULL});
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "Exit status:"));
     assert_non_null(strstr(r.out, "--rules DIR"));
-    free_run(&r);
+    free_nqx_run(&r);
     r = run_nqx(NULL, (const char *[]){"--version", NULL});
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "nqx "));
-    free_run(&r);
+    free_nqx_run(&r);
 }
 
 static void usage_errors_exit_2(void **state)
@@ -130,35 +94,35 @@ static void usage_errors_exit_2(void **state)
         (const char *[]){"rules", "check", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        struct run r = run_nqx(NULL, cases[i]);
+        struct nqx_run r = run_nqx(NULL, cases[i]);
         if (r.status != 2)
             fail_msg("case %zu: status %d", i, r.status);
         assert_non_null(strstr(r.err, "nqx: "));
-        free_run(&r);
+        free_nqx_run(&r);
     }
 }
 
 static void a_good_file(void **state)
 {
     (void)state;
-    struct run r = run_nqx(NULL, (const char *[]){"convert", "--validate", tmp_path("good.txt"),
+    struct nqx_run r = run_nqx(NULL, (const char *[]){"convert", "--validate", tmp_path("good.txt"),
                                                   NULL});
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "value=\"115500\""));
     if (*r.err)
         fail_msg("stderr: %s", r.err);
-    free_run(&r);
+    free_nqx_run(&r);
     /* The same through standard input. */
     r = run_nqx(tmp_path("good.txt"), (const char *[]){"convert", "-", NULL});
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "source=\"-\""));
     assert_non_null(strstr(r.out, "value=\"115500\""));
-    free_run(&r);
+    free_nqx_run(&r);
     /* --text shows what the rules read, with original line numbers. */
     r = run_nqx(NULL, (const char *[]){"convert", "--text", tmp_path("good.txt"), NULL});
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "1\tTổng sản lượng"));
-    free_run(&r);
+    free_nqx_run(&r);
 }
 
 static void bad_inputs(void **state)
@@ -174,12 +138,12 @@ static void bad_inputs(void **state)
         {"missing.txt", 2, "missing.txt: error: cannot open"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        struct run r = run_nqx(NULL, (const char *[]){"convert", tmp_path(cases[i].name), NULL});
+        struct nqx_run r = run_nqx(NULL, (const char *[]){"convert", tmp_path(cases[i].name), NULL});
         if (r.status != cases[i].status || !strstr(r.err, cases[i].says))
             fail_msg("%s: status %d, stderr '%s'", cases[i].name, r.status, r.err);
         if (*r.out)
             fail_msg("%s: stdout '%.200s'", cases[i].name, r.out);
-        free_run(&r);
+        free_nqx_run(&r);
     }
 }
 
@@ -190,48 +154,48 @@ static void encodings(void **state)
     /* "Tổng sản lượng đạt 5 tấn." in VNI-Windows. */
     const char vni[] = "To\xE5ng sa\xFBn l\xF6\xF4\xF8ng \xF1" "a\xEFt 5 ta\xE1n.\n";
     write_tmp("vni.txt", vni, sizeof vni - 1);
-    struct run r = run_nqx(NULL, (const char *[]){"convert", "--validate", tmp_path("vni.txt"),
+    struct nqx_run r = run_nqx(NULL, (const char *[]){"convert", "--validate", tmp_path("vni.txt"),
                                                   NULL});
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "encoding=\"VNI-Windows\""));
     assert_non_null(strstr(r.out, "unit=\"tấn\""));
-    free_run(&r);
+    free_nqx_run(&r);
     r = run_nqx(NULL, (const char *[]){"convert", "--text", "--encoding", "windows-1258",
                                        tmp_path("vni.txt"), NULL});
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "1\tToå"));
-    free_run(&r);
+    free_nqx_run(&r);
     r = run_nqx(NULL, (const char *[]){"convert", "--encoding=KOI8-R", tmp_path("vni.txt"),
                                        NULL});
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "unknown encoding 'KOI8-R'"));
-    free_run(&r);
+    free_nqx_run(&r);
 }
 
 static void damaged_but_convertible(void **state)
 {
     (void)state;
-    struct run r = run_nqx(NULL, (const char *[]){"convert", "--validate",
+    struct nqx_run r = run_nqx(NULL, (const char *[]){"convert", "--validate",
                                                   tmp_path("nul.txt"), NULL});
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.err, "nul.txt:2: warning: dropped 1 control character"));
     assert_non_null(strstr(r.out, "value=\"5\""));
-    free_run(&r);
+    free_nqx_run(&r);
     r = run_nqx(NULL, (const char *[]){"convert", "--validate", tmp_path("empty.txt"), NULL});
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.err, "empty.txt: warning: the file is empty"));
     assert_non_null(strstr(r.out, "<targets/>"));
-    free_run(&r);
+    free_nqx_run(&r);
     r = run_nqx(NULL, (const char *[]){"convert", "-q", tmp_path("empty.txt"), NULL});
     assert_string_equal(r.err, "");
-    free_run(&r);
+    free_nqx_run(&r);
 }
 
 static void a_batch_goes_on_past_a_bad_file(void **state)
 {
     (void)state;
     const char *out = tmp_path("out");
-    struct run r = run_nqx(NULL, (const char *[]){"convert", "-o", out, tmp_path("good.txt"),
+    struct nqx_run r = run_nqx(NULL, (const char *[]){"convert", "-o", out, tmp_path("good.txt"),
                                                   tmp_path("bad.txt"), tmp_path("empty.txt"),
                                                   NULL});
     assert_int_equal(r.status, 1);
@@ -245,12 +209,12 @@ static void a_batch_goes_on_past_a_bad_file(void **state)
     assert_int_equal(stat(path, &st), 0);
     snprintf(path, sizeof path, "%s/bad.xml", out);
     assert_int_not_equal(stat(path, &st), 0);
-    free_run(&r);
+    free_nqx_run(&r);
     /* A missing file in the batch: environment error wins. */
     r = run_nqx(NULL, (const char *[]){"convert", "-o", out, tmp_path("good.txt"),
                                        tmp_path("missing.txt"), NULL});
     assert_int_equal(r.status, 2);
-    free_run(&r);
+    free_nqx_run(&r);
 }
 
 /* Two inputs that would write one record ("good.txt" and "good.md"; the
@@ -261,7 +225,7 @@ static void records_never_overwrite_each_other(void **state)
     const char *out = tmp_path("out2");
     const char *good = "Tỷ lệ hộ nghèo giảm còn dưới 2%.\n";
     write_tmp("good.md", good, strlen(good));
-    struct run r = run_nqx(NULL, (const char *[]){"convert", "-o", out, tmp_path("good.txt"),
+    struct nqx_run r = run_nqx(NULL, (const char *[]){"convert", "-o", out, tmp_path("good.txt"),
                                                   tmp_path("good.md"), tmp_path("good.txt"),
                                                   NULL});
     assert_int_equal(r.status, 0);
@@ -274,7 +238,7 @@ static void records_never_overwrite_each_other(void **state)
         if (stat(path, &st))
             fail_msg("no record %s", path);
     }
-    free_run(&r);
+    free_nqx_run(&r);
 }
 
 /* A folder given as input is the files under it, in name order; hidden
@@ -293,10 +257,10 @@ static void a_folder_is_its_files(void **state)
     write_tmp("archive/2024/b.txt", good, sizeof good - 1);
     write_tmp("archive/.hidden.txt", "ab\xE9\n", 4);
     const char *out = tmp_path("folder-out");
-    struct run r = run_nqx(NULL, (const char *[]){"convert", "-o", out, dir, NULL});
+    struct nqx_run r = run_nqx(NULL, (const char *[]){"convert", "-o", out, dir, NULL});
     if (r.status != 0)
         fail_msg("status %d, stderr '%s'", r.status, r.err);
-    free_run(&r);
+    free_nqx_run(&r);
     /* A folder given by an absolute path keeps only its own name: its
      * files keep their path below it. */
     const char *records[] = {"archive/a.xml", "archive/2024/b.xml"};
@@ -311,25 +275,25 @@ static void a_folder_is_its_files(void **state)
     r = run_nqx(NULL, (const char *[]){"convert", path, NULL});
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "hold no files"));
-    free_run(&r);
+    free_nqx_run(&r);
 }
 
 static void broken_rules(void **state)
 {
     (void)state;
     write_tmp("x.rules", "rule r\n    role: skip\n    pattern: (\n", 37);
-    struct run r = run_nqx(NULL, (const char *[]){"convert", "--rules", tmp, tmp_path("good.txt"),
+    struct nqx_run r = run_nqx(NULL, (const char *[]){"convert", "--rules", tmp, tmp_path("good.txt"),
                                                   NULL});
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "x.rules:3: (byte offset 1) error: pattern: missing closing"));
-    free_run(&r);
+    free_nqx_run(&r);
     r = run_nqx(NULL, (const char *[]){"rules", "test", "/no/such/dir", NULL});
     assert_int_equal(r.status, 2);
-    free_run(&r);
+    free_nqx_run(&r);
     r = run_nqx(NULL, (const char *[]){"rules", "test", NULL});
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, " 0 failed"));
-    free_run(&r);
+    free_nqx_run(&r);
 }
 
 int main(void)
