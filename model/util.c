@@ -217,6 +217,22 @@ bool nqx_is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* `name` in the installed data directory, else `source_path` in the source
+ * tree: the first that is a folder (dir) or a regular file; NULL when
+ * neither is. */
+static char *installed_or_source(const char *name, const char *source_path, bool dir)
+{
+    char paths[2][1024];
+    snprintf(paths[0], sizeof paths[0], "%s/%s", NQX_DATADIR, name);
+    snprintf(paths[1], sizeof paths[1], "%s/%s", NQX_SRCDIR, source_path);
+    for (size_t i = 0; i < 2; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) == 0 && (dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
+            return nqx_xstrdup(paths[i]);
+    }
+    return NULL;
+}
+
 char *nqx_data_dir(const char *explicit_dir, const char *env_var, const char *name,
                    const char *source_path)
 {
@@ -225,13 +241,12 @@ char *nqx_data_dir(const char *explicit_dir, const char *env_var, const char *na
     const char *env = getenv(env_var);
     if (env && *env)
         return nqx_xstrdup(env);
-    char installed[1024];
-    snprintf(installed, sizeof installed, "%s/%s", NQX_DATADIR, name);
-    if (nqx_is_dir(installed))
-        return nqx_xstrdup(installed);
-    char source[1024];
-    snprintf(source, sizeof source, "%s/%s", NQX_SRCDIR, source_path);
-    return nqx_is_dir(source) ? nqx_xstrdup(source) : NULL;
+    return installed_or_source(name, source_path, true);
+}
+
+char *nqx_data_file(const char *name, const char *source_path)
+{
+    return installed_or_source(name, source_path, false);
 }
 
 size_t nqx_utf8_floor(const char *s, size_t n)

@@ -71,4 +71,8 @@ bool nqx_is_dir(const char *path);
 char *nqx_data_dir(const char *explicit_dir, const char *env_var, const char *name,
                    const char *source_path);
 
+/* The same for a file: `name` in the installed data directory, else
+ * `source_path` in the source tree; NULL when neither is a file. */
+char *nqx_data_file(const char *name, const char *source_path);
+
 #endif

@@ -9,12 +9,6 @@
 #include <sys/stat.h>
 #include <unicode/utf8.h>
 
-#ifndef NQX_DATADIR
-#define NQX_DATADIR "/usr/local/share/nqx"
-#endif
-#ifndef NQX_SRCDIR
-#define NQX_SRCDIR "."
-#endif
 
 #define NS "urn:nqx:1"
 
@@ -343,11 +337,5 @@ char *nqx_record_xml(const nqx_doc *doc, size_t *len)
 
 char *nqx_schema_locate(void)
 {
-    const char *candidates[] = {NQX_DATADIR "/nqx-record-1.xsd",
-                                NQX_SRCDIR "/output/nqx-record-1.xsd"};
-    struct stat st;
-    for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++)
-        if (stat(candidates[i], &st) == 0 && S_ISREG(st.st_mode))
-            return nqx_xstrdup(candidates[i]);
-    return NULL;
+    return nqx_data_file("nqx-record-1.xsd", "output/nqx-record-1.xsd");
 }
