@@ -87,14 +87,11 @@ nqx_furniture nqx_rules_furniture(const char *line, size_t len, void *ctx)
 {
     struct matcher *m = ctx;
     const nqx_rules *r = m->rules;
-    for (size_t i = 0; i < r->nby_role[ROLE_FURNITURE]; i++) {
-        const struct rule *ru = &r->rules[r->by_role[ROLE_FURNITURE][i]];
-        /* The pattern must cover the whole line. */
-        if (pattern_match(m, &ru->pattern, line, len, 0, 0) &&
-            pcre2_get_ovector_pointer(m->md)[1] == len)
-            return (nqx_furniture)(ru->furniture + 1);
-    }
-    return NQX_FURNITURE_NONE;
+    if (!pattern_match(m, &r->furniture_any, line, len, 0, 0))
+        return NQX_FURNITURE_NONE;
+    size_t rule = marked_rule_of(m);
+    return rule < r->nrules ? (nqx_furniture)(r->rules[rule].furniture + 1)
+                            : NQX_FURNITURE_NONE;
 }
 
 bool nqx_rules_starts_block(const char *line, size_t len, void *ctx)
@@ -120,9 +117,10 @@ bool nqx_rules_ends_open(const char *line, size_t len, void *ctx)
     /* As written, not folded: a line's last word in capitals ends a
      * heading, and headings are not joined anyway. */
     bool open = false;
-    for (size_t i = 0; i < l->n && !open; i++)
-        open = !strncmp(l->entries[i].folded, line + s, len - s) &&
-               !l->entries[i].folded[len - s];
+    for (size_t i = 0; i < l->n && !open; i++) {
+        const char *f = l->entries[i].folded;
+        open = f[0] == line[s] && !strncmp(f, line + s, len - s) && !f[len - s];
+    }
     return open;
 }
 

@@ -823,7 +823,15 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
             slot = &ru->furniture, val = parse_enum(v, vl, furniture_names, 4);
         else if (kl == 5 && !strncmp(s, "field", 5))
             slot = &ru->field, val = parse_enum(v, vl, meta_field_names, META_COUNT);
-        else if (kl == 6 && !strncmp(s, "window", 6)) {
+        else if (kl == 6 && !strncmp(s, "starts", 6)) {
+            if (!vl)
+                return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
+                                     "set: starts= needs 'capital' or list names");
+            free(ru->starts);
+            ru->starts = nqx_xstrndup(v, vl);
+            s = e;
+            continue;
+        } else if (kl == 6 && !strncmp(s, "window", 6)) {
             int w = atoi(v);
             if (w < 8 || w > 400)
                 return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
@@ -835,8 +843,8 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
         if (!slot)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
                                  "set: unknown key '%.*s' (baseline, column, comparator, "
-                                 "change, date-role, field, furniture, kind, part, scope, task, "
-                                 "weak, window)",
+                                 "change, date-role, field, furniture, kind, part, scope, starts, "
+                                 "task, weak, window)",
                                  (int)kl, s);
         if (val < 0)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
@@ -873,6 +881,62 @@ static nqx_status check_groups(const struct rule *ru, const struct pattern *p,
     return NQX_OK;
 }
 
+/* set: starts=… is compiled into the pattern as a lookahead before it, so
+ * that what the scan's gate (struct gate) turns away could not match:
+ * "capital" is a capital letter, list names are a word of one of those
+ * lists ending before a letter or digit. */
+static size_t guard_len(const struct rule *ru)
+{
+    if (!ru->starts)
+        return 0;
+    if (!strcmp(ru->starts, "capital"))
+        return strlen("(?-i:(?=\\p{Lu}))(?:");
+    /* "(?=(?:" + "{a}|{b}" + ")(?![\\p{L}\\d]))(?:" */
+    size_t n = strlen("(?=(?:") + strlen(")(?![\\p{L}\\d]))(?:");
+    for (const char *c = ru->starts; *c; c++)
+        n += *c == ',' ? 3 : 1; /* "},{" becomes "}|{" */
+    return n + 2;
+}
+
+static nqx_status guard_pattern(nqx_rules *r, struct rule *ru, nqx_buf *pattern, size_t line,
+                                nqx_error *err)
+{
+    if (!ru->starts || !pattern->len)
+        return NQX_OK;
+    nqx_buf g = {0};
+    if (!strcmp(ru->starts, "capital")) {
+        nqx_buf_adds(&g, "(?-i:(?=\\p{Lu}))(?:");
+    } else {
+        nqx_buf_adds(&g, "(?=(?:");
+        for (const char *c = ru->starts; *c;) {
+            size_t n = strcspn(c, ",");
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)n, c);
+            const struct list *l = NULL;
+            for (size_t i = 0; i < r->nlists && !l; i++)
+                if (!strcmp(r->lists[i].name, name) && !r->lists[i].is_define)
+                    l = &r->lists[i];
+            if (!l) {
+                nqx_buf_free(&g);
+                return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
+                                     "rule %s: set: starts=%s: no list '%s' (give 'capital' "
+                                     "or names of lists)",
+                                     ru->id, ru->starts, name);
+            }
+            nqx_buf_printf(&g, "%s{%s}", c == ru->starts ? "" : "|", name);
+            c += n;
+            if (*c == ',')
+                c++;
+        }
+        nqx_buf_adds(&g, ")(?![\\p{L}\\d]))(?:");
+    }
+    nqx_buf_add(&g, pattern->data, pattern->len);
+    nqx_buf_addc(&g, ')');
+    nqx_buf_free(pattern);
+    *pattern = g;
+    return NQX_OK;
+}
+
 static nqx_status finish_rule(nqx_rules *r, struct rule *ru, struct raw_rule *rr,
                               nqx_error *err)
 {
@@ -906,8 +970,22 @@ static nqx_status finish_rule(nqx_rules *r, struct rule *ru, struct raw_rule *rr
     default:
         break;
     }
+    if ((st = guard_pattern(r, ru, &rr->pattern, rr->set_line, err)))
+        return st;
+    size_t skew = guard_len(ru);
     if ((st = compile_pattern(r, &ru->pattern, &rr->pattern, rr->pattern_line, anchor,
-                              ru->file, "pattern", err)) ||
+                              ru->file, "pattern", err))) {
+        /* Back to the pattern as written: without the guard in front of it
+         * and the parenthesis closed after it. */
+        if (err && skew && err->offset >= (long long)skew) {
+            long long written = (long long)(rr->pattern.len - skew - 1);
+            err->offset -= (long long)skew;
+            if (err->offset > written)
+                err->offset = written;
+        }
+        return st;
+    }
+    if (
         (st = compile_pattern(r, &ru->before, &rr->before, rr->before_line,
                               PCRE2_ENDANCHORED, ru->file, "before", err)) ||
         (st = compile_pattern(r, &ru->after, &rr->after, rr->after_line, PCRE2_ANCHORED,
@@ -1031,6 +1109,26 @@ static nqx_status build_layout_any(nqx_rules *r, nqx_error *err)
     return st;
 }
 
+/* The furniture rules in one pattern: a line is tested once, not once per
+ * rule. Each rule's first match must cover the whole line, as when it is
+ * tried alone: an atomic group keeps its first match, and the next rule is
+ * tried when that does not reach the end. The mark names the rule. */
+static nqx_status build_furniture_any(nqx_rules *r, nqx_error *err)
+{
+    nqx_buf b = {0};
+    for (size_t i = 0; i < r->nby_role[ROLE_FURNITURE]; i++) {
+        size_t k = r->by_role[ROLE_FURNITURE][i];
+        if (r->rules[k].pattern.src)
+            nqx_buf_printf(&b, "%s(?>%s)\\z(*MARK:%zu)", b.len ? "|" : "",
+                           r->rules[k].pattern.src, k);
+    }
+    nqx_status st = b.len ? compile_combined(r, &r->furniture_any, &b, PCRE2_ANCHORED,
+                                             "furniture patterns", err)
+                          : NQX_OK;
+    nqx_buf_free(&b);
+    return st;
+}
+
 static nqx_status build_family(nqx_rules *r, struct family *f, rule_role role, nqx_error *err)
 {
     f->n = r->nby_role[role];
@@ -1102,9 +1200,71 @@ static void start_bytes(const struct rule *ru, uint8_t bits[32])
     }
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds the first word of each entry of the lists of starts= to g. */
+static void gate_add_lists(const nqx_rules *r, struct gate *g, const char *starts)
+{
+    for (const char *c = starts; *c;) {
+        size_t n = strcspn(c, ",");
+        for (size_t i = 0; i < r->nlists; i++) {
+            const struct list *l = &r->lists[i];
+            if (strlen(l->name) != n || strncmp(l->name, c, n))
+                continue;
+            for (size_t k = 0; k < l->n; k++) {
+                char w[GATE_WORD_MAX];
+                const char *ph = l->entries[k].phrase;
+                size_t wl = folded_word(ph, strlen(ph), 0, w, sizeof w);
+                if (wl == SIZE_MAX || !wl) { /* cannot be told by its word */
+                    g->any = true;
+                    continue;
+                }
+                void *v = g->words;
+                size_t cap = g->nwords;
+                nqx_grow(&v, &cap, g->nwords + 1, sizeof *g->words);
+                g->words = v;
+                g->words[g->nwords++] = nqx_xstrdup(w);
+                g->first[(uint8_t)w[0] >> 3] |= (uint8_t)(1u << ((uint8_t)w[0] & 7));
+            }
+        }
+        c += n;
+        if (*c == ',')
+            c++;
+    }
+}
+
+/* The gate of a group of rules (mask: positions in by_role[role]). */
+static void build_gate(const nqx_rules *r, struct gate *g, rule_role role, uint64_t mask)
+{
+    memset(g, 0, sizeof *g);
+    for (size_t i = 0; i < r->nby_role[role]; i++) {
+        if (!(mask >> i & 1))
+            continue;
+        const struct rule *ru = &r->rules[r->by_role[role][i]];
+        if (!ru->starts)
+            g->any = true;
+        else if (!strcmp(ru->starts, "capital"))
+            g->capital = true;
+        else
+            gate_add_lists(r, g, ru->starts);
+    }
+    if (g->nwords)
+        qsort(g->words, g->nwords, sizeof *g->words, by_name);
+}
+
+static void free_gate(struct gate *g)
+{
+    for (size_t i = 0; i < g->nwords; i++)
+        free(g->words[i]);
+    free(g->words);
+}
+
 /* The rules of a role grouped by the byte they can start with (struct
  * marked), each group one anchored pattern of marked alternatives in file
- * order. */
+ * order, and its gate. */
 static nqx_status build_marked(nqx_rules *r, struct marked *mk, rule_role role, nqx_error *err)
 {
     size_t n = r->nby_role[role];
@@ -1124,6 +1284,7 @@ static nqx_status build_marked(nqx_rules *r, struct marked *mk, rule_role role, 
     uint64_t seen[256];
     size_t groups = 0;
     mk->by_start = nqx_xcalloc(256, sizeof *mk->by_start);
+    mk->gates = nqx_xcalloc(256, sizeof *mk->gates);
     nqx_status st = NQX_OK;
     for (int b = 0; b < 256 && !st; b++) {
         if (!mask[b])
@@ -1149,6 +1310,7 @@ static nqx_status build_marked(nqx_rules *r, struct marked *mk, rule_role role, 
             if (st)
                 break;
             index_groups(p);
+            build_gate(r, &mk->gates[g], role, mask[b]);
             uint32_t captures = 0;
             pcre2_pattern_info(p->code, PCRE2_INFO_CAPTURECOUNT, &captures);
             if (captures > r->max_captures)
@@ -1165,11 +1327,6 @@ static void free_family(struct family *f)
     pcre2_code_free(f->all.code);
     free(f->group);
     free(f->rule);
-}
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void free_raw(struct raw_rules *raw)
@@ -1270,7 +1427,7 @@ nqx_status nqx_rules_load(const char *dir, nqx_rules **out, nqx_error *err)
         }
     }
     index_lists(r);
-    if ((st = build_layout_any(r, err)) || (st = build_family(r, &r->skips, ROLE_SKIP, err)) ||
+    if ((st = build_layout_any(r, err)) || (st = build_furniture_any(r, err)) || (st = build_family(r, &r->skips, ROLE_SKIP, err)) ||
         (st = build_cues(r, &r->clause_cues, SCOPE_CLAUSE, err)) ||
         (st = build_marked(r, &r->dates_by_start, ROLE_DATE, err)) ||
         (st = build_marked(r, &r->refs_by_start, ROLE_REFERENCE, err)) ||
@@ -1293,9 +1450,12 @@ static void free_marked(struct marked *mk)
 {
     if (!mk->by_start)
         return;
-    for (size_t i = 0; i < 256; i++)
+    for (size_t i = 0; i < 256; i++) {
         free_pattern(&mk->by_start[i]);
+        free_gate(&mk->gates[i]);
+    }
     free(mk->by_start);
+    free(mk->gates);
 }
 
 void nqx_rules_free(nqx_rules *r)
@@ -1321,6 +1481,7 @@ void nqx_rules_free(nqx_rules *r)
         free(ru->id);
         free(ru->file);
         free(ru->groups);
+        free(ru->starts);
         free_pattern(&ru->pattern);
         free_pattern(&ru->before);
         free_pattern(&ru->after);
@@ -1339,6 +1500,7 @@ void nqx_rules_free(nqx_rules *r)
     pcre2_code_free(r->layout_any.code);
     free_family(&r->skips);
     pcre2_code_free(r->clause_cues.code);
+    pcre2_code_free(r->furniture_any.code);
     free_marked(&r->dates_by_start);
     free_marked(&r->bodies_by_start);
     free_marked(&r->refs_by_start);
@@ -1373,6 +1535,15 @@ void matcher_init(struct matcher *m, const nqx_rules *rules, nqx_doc *doc)
         fprintf(stderr, "nqx: out of memory (PCRE2 match data)\n");
         abort();
     }
+}
+
+void matcher_reset(struct matcher *m, nqx_doc *doc)
+{
+    m->doc = doc;
+    m->limit_hits = 0;
+    m->nsections = 0;
+    m->ntokens = 0;
+    m->tokens_made = false;
 }
 
 void matcher_fini(struct matcher *m)

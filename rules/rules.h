@@ -50,6 +50,9 @@ nqx_normalize_opts nqx_rules_normalize_opts(nqx_matcher *matcher);
 /* Fills doc->targets from doc->norm. Problems that do not stop the work
  * (a pattern that hit its match limit) become warnings on the document. */
 nqx_status nqx_rules_apply(const nqx_rules *rules, nqx_doc *doc, nqx_error *err);
+/* The same with a matcher of these rules, reused from one document to the
+ * next (its buffers and JIT stack are kept): for batches. */
+nqx_status nqx_matcher_apply(nqx_matcher *matcher, nqx_doc *doc, nqx_error *err);
 
 /* Entry i of vocabulary list `list` of the rule files (NFC, new tone
  * style), or NULL past its end or when there is no such list; *value (when

@@ -124,6 +124,7 @@ struct rule {
     int field;              /* META_* for a meta rule, or -1 */
     int task;               /* TASK_* for a task rule, or -1 */
     int furniture;          /* nqx_furniture - 1 for a furniture rule, or -1 */
+    char *starts;           /* set: starts=… ("capital", or list names joined by ','), or NULL */
     char *groups;           /* documentation of the named groups */
     size_t first_example, nexamples;
 };
@@ -156,6 +157,18 @@ struct family {
     struct pattern all;
 };
 
+/* What the text must start with for some rule of a group to match there,
+ * from the rules' set: starts=…, so that a scan tries the group's pattern
+ * only where one of them can match. A rule with starts= has it compiled
+ * into its pattern as a lookahead, so the gate never turns away a match. */
+struct gate {
+    bool any;     /* a rule of the group has no starts=: no gate */
+    bool capital; /* a rule starts with a capital letter (starts=capital) */
+    char **words; /* case-folded first words of the rules' lists, sorted */
+    uint8_t first[32]; /* the first bytes of words, as a bit set */
+    size_t nwords;
+};
+
 /* The rules of a role combined into anchored patterns, alternatives marked
  * with their rule (*MARK), one pattern per set of rules that can start with
  * the same byte: at a position starting with "n" only the rules that can
@@ -163,6 +176,7 @@ struct family {
  * when no rule starts with b. */
 struct marked {
     struct pattern *by_start;
+    struct gate *gates; /* of each pattern of by_start */
     size_t n;
     uint8_t index[256];
 };
@@ -185,6 +199,8 @@ struct nqx_rules {
     /* Every section and block pattern in one: a line none of them can
      * start is known after one match instead of one per rule. */
     struct pattern layout_any;
+    /* Every furniture pattern in one, marked with its rule. */
+    struct pattern furniture_any;
     struct family skips;
     /* Every clause-scope kind cue in one pattern, each alternative marked
      * with its rule (*MARK), so that one pass finds the cues of all rules. */
@@ -223,7 +239,7 @@ struct matcher {
      * of it: the scans of dates, citations and bodies walk it, not the
      * bytes. */
     uint32_t *tokens;
-    size_t ntokens;
+    size_t ntokens, tokens_cap;
     bool tokens_made;
     /* When not NULL, called each time a rule decides something. */
     void (*trace)(void *ctx, size_t rule, size_t offset);
@@ -231,6 +247,8 @@ struct matcher {
 };
 
 void matcher_init(struct matcher *m, const nqx_rules *rules, nqx_doc *doc);
+/* Readies m for another document, keeping its buffers. */
+void matcher_reset(struct matcher *m, nqx_doc *doc);
 void matcher_fini(struct matcher *m);
 
 /* Matches p against subject[0..len) from start; options are pcre2_match's.
@@ -284,6 +302,12 @@ typedef enum scan_gate { GATE_DIGIT, GATE_CITATION, GATE_TOKEN } scan_gate;
 /* The next match of mk in t[from, len) at a position the gate allows,
  * leftmost first; its span in *s, *e, and in *used the pattern that matched
  * (to read its groups and mark). */
+/* The word at t[i], up to the first character that is neither a letter
+ * nor a digit, case-folded into out (NUL-terminated); its length, or
+ * SIZE_MAX when it does not fit in size. */
+size_t folded_word(const char *t, size_t len, size_t i, char *out, size_t size);
+#define GATE_WORD_MAX 64
+
 /* Is the letter at t[i] a capital (ASCII, or Vietnamese through ICU)? */
 bool capital_at(const char *t, size_t len, size_t i);
 

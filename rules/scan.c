@@ -94,6 +94,62 @@ static bool name_start(const char *t, size_t len, size_t i)
     return (unsigned char)t[i] < 0x80 || capital_at(t, len, i);
 }
 
+size_t folded_word(const char *t, size_t len, size_t i, char *out, size_t size)
+{
+    size_t n = 0;
+    int32_t end = (int32_t)(len < INT32_MAX ? len : INT32_MAX);
+    while (i < (size_t)end) {
+        unsigned char c = (unsigned char)t[i];
+        if (c < 0x80) {
+            if (!is_word_byte(c))
+                break;
+            if (n + 1 >= size)
+                return SIZE_MAX;
+            out[n++] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+            i++;
+            continue;
+        }
+        UChar32 cp;
+        int32_t k = (int32_t)i;
+        U8_NEXT(t, k, end, cp);
+        if (cp < 0 || !(U_GET_GC_MASK(cp) & (U_GC_L_MASK | U_GC_ND_MASK)))
+            break;
+        cp = u_foldCase(cp, U_FOLD_CASE_DEFAULT);
+        if (n + (size_t)U8_LENGTH(cp) >= size)
+            return SIZE_MAX;
+        U8_APPEND_UNSAFE(out, n, cp);
+        i = (size_t)k;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* May a rule of the group of gate g match at t[i], by what its rules say
+ * they start with? */
+static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t i)
+{
+    if (g->any || (g->capital && capital_at(t, len, i)))
+        return true;
+    unsigned char b = (unsigned char)t[i];
+    if (!g->nwords || (b < 0x80 && !(g->first[(b | 0x20) >> 3] & (1u << (b & 7)))))
+        return false; /* no word of the gate starts with this letter */
+    char w[GATE_WORD_MAX];
+    if (folded_word(t, len, i, w, sizeof w) == SIZE_MAX)
+        return false; /* longer than any word of the gate */
+    size_t lo = 0, hi = g->nwords;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(g->words[mid], w);
+        if (!c)
+            return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
 static bool try_at(struct matcher *m, const struct marked *mk, const char *t, size_t len,
                    size_t c, size_t *s, size_t *e, const struct pattern **used)
 {
@@ -119,16 +175,18 @@ static size_t next_token(const char *t, size_t len, size_t i)
     return i;
 }
 
-/* The token starts of t[from, len) into *v (*n of them). */
-static void make_tokens(const char *t, size_t len, size_t from, uint32_t **v, size_t *n)
+/* The token starts of t[from, len) into *v (*n of them; *cap is the
+ * capacity of *v, which is reused). */
+static void make_tokens(const char *t, size_t len, size_t from, uint32_t **v, size_t *n,
+                        size_t *cap)
 {
-    size_t cap = 0;
-    *v = NULL;
     *n = 0;
     for (size_t i = next_token(t, len, from); i < len; i = next_token(t, len, i + 1)) {
-        void *p = *v;
-        nqx_grow(&p, &cap, *n + 1, sizeof **v);
-        *v = p;
+        if (*n == *cap) {
+            void *p = *v;
+            nqx_grow(&p, cap, *n + 1, sizeof **v);
+            *v = p;
+        }
         (*v)[(*n)++] = (uint32_t)i;
     }
 }
@@ -141,11 +199,12 @@ static const uint32_t *tokens_from(struct matcher *m, const char *t, size_t len,
 {
     *own = NULL;
     if (!m->doc || t != m->doc->norm || len > m->doc->norm_len || len > UINT32_MAX) {
-        make_tokens(t, len, from, own, n);
+        size_t cap = 0;
+        make_tokens(t, len, from, own, n, &cap);
         return *own;
     }
     if (!m->tokens_made) {
-        make_tokens(t, m->doc->norm_len, 0, &m->tokens, &m->ntokens);
+        make_tokens(t, m->doc->norm_len, 0, &m->tokens, &m->ntokens, &m->tokens_cap);
         m->tokens_made = true;
     }
     size_t lo = 0, hi = m->ntokens;
@@ -167,22 +226,26 @@ static bool scan_tokens(struct matcher *m, const struct marked *mk, const char *
     if (gate != GATE_DIGIT) {
         bool (*starts)(const char *, size_t, size_t) =
             gate == GATE_CITATION ? citation_start : name_start;
-        for (size_t k = 0; k < n && tok[k] < len; k++)
-            if (mk->index[(unsigned char)t[tok[k]]] && starts(t, len, tok[k]) &&
+        for (size_t k = 0; k < n && tok[k] < len; k++) {
+            uint8_t g = mk->index[(unsigned char)t[tok[k]]];
+            if (g && starts(t, len, tok[k]) && gate_allows(&mk->gates[g - 1], t, len, tok[k]) &&
                 try_at(m, mk, t, len, tok[k], s, e, used))
                 return true;
+        }
         return false;
     }
     size_t number = 0; /* the first number at or after the token */
     for (size_t k = 0; k < n && tok[k] < len; k++) {
         size_t i = tok[k];
-        if (!mk->index[(unsigned char)t[i]])
+        uint8_t g = mk->index[(unsigned char)t[i]];
+        if (!g)
             continue;
         if (number < i)
             number = next_number(t, len, i);
         if (number >= len)
             return false;
-        if (number - i <= NUMBER_LEAD && try_at(m, mk, t, len, i, s, e, used))
+        if (number - i <= NUMBER_LEAD && gate_allows(&mk->gates[g - 1], t, len, i) &&
+            try_at(m, mk, t, len, i, s, e, used))
             return true;
     }
     return false;

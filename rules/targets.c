@@ -1558,17 +1558,25 @@ void rules_run(struct matcher *m, nqx_doc *doc)
     bodies_extract(m, doc);
 }
 
-nqx_status nqx_rules_apply(const nqx_rules *rules, nqx_doc *doc, nqx_error *err)
+nqx_status nqx_matcher_apply(nqx_matcher *matcher, nqx_doc *doc, nqx_error *err)
 {
     (void)err;
-    struct matcher m;
-    matcher_init(&m, rules, doc);
-    rules_run(&m, doc);
-    if (m.limit_hits)
+    struct matcher *m = (struct matcher *)matcher;
+    matcher_reset(m, doc);
+    rules_run(m, doc);
+    if (m->limit_hits)
         nqx_doc_warn(doc, 0,
                      "%zu rule match%s stopped at the match limit; the text around them "
                      "may be missing findings",
-                     m.limit_hits, m.limit_hits == 1 ? "" : "es");
-    matcher_fini(&m);
+                     m->limit_hits, m->limit_hits == 1 ? "" : "es");
+    matcher_reset(m, NULL);
     return NQX_OK;
+}
+
+nqx_status nqx_rules_apply(const nqx_rules *rules, nqx_doc *doc, nqx_error *err)
+{
+    nqx_matcher *m = nqx_matcher_new(rules);
+    nqx_status st = nqx_matcher_apply(m, doc, err);
+    nqx_matcher_free(m);
+    return st;
 }

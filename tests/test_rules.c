@@ -89,6 +89,22 @@ static void a_broken_pattern_names_file_line_and_offset(void **state)
     assert_non_null(strstr(line, "t.rules:4: offset 6: pattern: missing closing parenthesis"));
 }
 
+/* set: starts= is compiled in front of the pattern; an error in the pattern
+ * still points into the pattern as written. */
+static void an_offset_behind_a_starts_guard(void **state)
+{
+    (void)state;
+    nqx_error err;
+    const char *text = "rule broken\n"
+                       "    role: body\n"
+                       "    set: starts=capital\n"
+                       "    pattern: (?:abc\n"
+                       "    example: abc\n    counter: def\n";
+    assert_int_equal(load(text, &err, NULL), NQX_E_ENV);
+    assert_int_equal(err.line, 4);
+    assert_int_equal(err.offset, 6);
+}
+
 static void an_offset_inside_a_list_points_at_the_reference(void **state)
 {
     (void)state;
@@ -154,6 +170,10 @@ static void other_mistakes(void **state)
         {"rule r\n    role: skip\n    pattern: a\n    pattern: b\n", 4, "twice"},
         {"define d\n    pattern: a\ndefine d\n    pattern: b\n", 3, "already defined"},
         {"rule r\n    role: skip\n    pattern: \xC3(\n", 3, "UTF-8"},
+        {"rule r\n    role: body\n    pattern: a\n    set: starts=nolist\n    example: a\n"
+         "    counter: b\n",
+         4, "no list 'nolist'"},
+        {"rule r\n    role: body\n    pattern: a\n    set: starts=\n", 4, "starts="},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         if (load(cases[i].text, &err, NULL) != NQX_E_ENV)
@@ -179,6 +199,7 @@ int main(void)
         cmocka_unit_test(a_good_file_loads),
         cmocka_unit_test(a_broken_pattern_names_file_line_and_offset),
         cmocka_unit_test(an_offset_inside_a_list_points_at_the_reference),
+        cmocka_unit_test(an_offset_behind_a_starts_guard),
         cmocka_unit_test(rules_must_carry_examples),
         cmocka_unit_test(ids_are_unique),
         cmocka_unit_test(other_mistakes),
