@@ -654,7 +654,7 @@ static nqx_doc *pipeline_run(const struct pipeline *p, const char *input, int *s
     if (!st)
         st = nqx_normalize(doc, &p->nopts, &err);
     if (!st)
-        st = nqx_rules_apply(p->rules, doc, &err);
+        st = nqx_matcher_apply(p->matcher, doc, &err);
     if (!st)
         return doc;
     report_error(&err);

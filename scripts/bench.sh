@@ -43,9 +43,13 @@ build() {
     done
 }
 
-# cpu_seconds COMMAND...: user + system seconds of one run.
+# cpu_seconds COMMAND...: user + system seconds of one run. The records
+# go to an empty directory each time, as in a fresh conversion of an
+# archive (rewriting the last run's files would add the file system's
+# truncation to the figure).
 cpu_seconds() {
     local TIMEFORMAT='%U %S' t
+    rm -rf "$dir/out"
     t=$({ time "$@" > /dev/null 2>&1; } 2>&1)
     awk -v t="$t" 'BEGIN { split(t, a, " "); printf "%.3f", a[1] + a[2] }'
 }
