@@ -634,10 +634,50 @@ static void syllables(void **state)
             fail_msg("'%s' is not a syllable", bad[i]);
 }
 
+/* The validator of the detector agrees with ICU's U8_NEXT on every
+ * sequence of one to four bytes that starts with a lead byte, followed by
+ * ASCII. */
+static int32_t icu_prefix(const uint8_t *s, int32_t n)
+{
+    int32_t i = 0;
+    while (i < n) {
+        int32_t k = i;
+        UChar32 c;
+        U8_NEXT(s, k, n, c);
+        if (c < 0)
+            return i;
+        i = k;
+    }
+    return n;
+}
+
+static void utf8_validator_agrees_with_icu(void **state)
+{
+    (void)state;
+    uint8_t buf[16];
+    for (uint32_t lead = 0x80; lead <= 0xFF; lead++)
+        for (uint32_t b1 = 0; b1 < 256; b1 += 1)
+            for (uint32_t b2 = 0x70; b2 < 0xD0; b2 += 0x0F)
+                for (uint32_t b3 = 0x70; b3 < 0xD0; b3 += 0x1F) {
+                    memset(buf, 'a', sizeof buf);
+                    buf[3] = (uint8_t)lead;
+                    buf[4] = (uint8_t)b1;
+                    buf[5] = (uint8_t)b2;
+                    buf[6] = (uint8_t)b3;
+                    for (int32_t n = 4; n <= 16; n += 3) {
+                        size_t ours = utf8_valid_prefix(buf, (size_t)n);
+                        if (ours != (size_t)icu_prefix(buf, n))
+                            fail_msg("%02X %02X %02X %02X (n %d): %zu, ICU %d", lead, b1, b2, b3,
+                                     n, ours, icu_prefix(buf, n));
+                    }
+                }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(syllables),
+        cmocka_unit_test(utf8_validator_agrees_with_icu),
         cmocka_unit_test(lines_are_kept),
         cmocka_unit_test(the_encoding_can_be_forced),
         cmocka_unit_test(broken_inputs_name_the_offset),
