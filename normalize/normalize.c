@@ -469,6 +469,14 @@ static size_t put_plain_run(struct cleaner *c, size_t i, size_t end)
         letter_before = letter;
         last_char = j;
         j += len;
+        /* The ASCII letters that follow in the same word change nothing
+         * but where the word's last letter is. */
+        if (letter && b < 0x80)
+            while (j < end && ascii_letter(s[j])) {
+                lower |= s[j] >= 'a';
+                upper |= s[j] < 'a';
+                last_letter = last_char = j++;
+            }
     }
     if (j == i)
         return i;
@@ -654,12 +662,21 @@ struct prev_line {
  * hard-wrapped one: it ends where its author ended it. */
 #define SHORT_LINE_PERCENT 75
 
+/* Characters of UTF-8 text: bytes that are not continuation bytes
+ * (10xxxxxx), counted eight at a time. */
 static size_t char_count(const nqx_buf *b)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < b->len; i++)
-        n += ((unsigned char)b->data[i] & 0xC0) != 0x80;
-    return n;
+    const unsigned char *p = (const unsigned char *)b->data;
+    size_t n = b->len, cont = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        /* bit 7 of each byte with bit 7 set and bit 6 clear */
+        cont += (size_t)__builtin_popcountll(x & ~(x << 1) & 0x8080808080808080ULL);
+    }
+    for (; i < n; i++)
+        cont += (p[i] & 0xC0) == 0x80;
+    return n - cont;
 }
 
 static enum start_class classify_start(const nqx_buf *b)
