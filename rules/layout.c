@@ -116,12 +116,7 @@ bool nqx_rules_ends_open(const char *line, size_t len, void *ctx)
         return false;
     /* As written, not folded: a line's last word in capitals ends a
      * heading, and headings are not joined anyway. */
-    bool open = false;
-    for (size_t i = 0; i < l->n && !open; i++) {
-        const char *f = l->entries[i].folded;
-        open = f[0] == line[s] && !strncmp(f, line + s, len - s) && !f[len - s];
-    }
-    return open;
+    return list_find(l, line + s, len - s) != NULL;
 }
 
 nqx_normalize_opts nqx_rules_normalize_opts(nqx_matcher *matcher)

@@ -120,11 +120,28 @@ static int list_by_name(const void *a, const void *b)
 }
 
 /* Names are unique (checked when the files are read). */
+/* Equal phrases keep their file order. */
+static int by_folded_then_order(const void *a, const void *b)
+{
+    const struct entry *x = *(const struct entry *const *)a, *y = *(const struct entry *const *)b;
+    int c = strcmp(x->folded, y->folded);
+    return c ? c : (x > y) - (x < y);
+}
+
 static void index_lists(nqx_rules *r)
 {
     const struct list **v = nqx_xmalloc((r->nlists ? r->nlists : 1) * sizeof *v);
-    for (size_t i = 0; i < r->nlists; i++)
-        v[i] = &r->lists[i];
+    for (size_t i = 0; i < r->nlists; i++) {
+        struct list *l = &r->lists[i];
+        v[i] = l;
+        if (l->is_define || !l->n)
+            continue;
+        const struct entry **e = nqx_xmalloc(l->n * sizeof *e);
+        for (size_t k = 0; k < l->n; k++)
+            e[k] = &l->entries[k];
+        qsort(e, l->n, sizeof *e, by_folded_then_order);
+        l->sorted = e;
+    }
     qsort(v, r->nlists, sizeof *v, list_by_name);
     r->lists_by_name = v;
 }
@@ -173,15 +190,41 @@ const struct entry *unit_lookup(const nqx_rules *r, const char *text, size_t len
     return hit ? *hit : NULL;
 }
 
+/* -1, 0 or 1 as the folded phrase e sorts before, equal to or after
+ * f[0, n). */
+static int folded_cmp(const struct entry *e, const char *f, size_t n)
+{
+    int c = strncmp(e->folded, f, n);
+    return c ? c : e->folded[n] ? 1 : 0;
+}
+
+const struct entry *list_find(const struct list *l, const char *folded, size_t len)
+{
+    if (!l)
+        return NULL;
+    if (!l->sorted) { /* still loading */
+        for (size_t i = 0; i < l->n; i++)
+            if (!folded_cmp(&l->entries[i], folded, len))
+                return &l->entries[i];
+        return NULL;
+    }
+    size_t lo = 0, hi = l->n;
+    while (lo < hi) { /* the first entry not before folded */
+        size_t mid = lo + (hi - lo) / 2;
+        if (folded_cmp(l->sorted[mid], folded, len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < l->n && !folded_cmp(l->sorted[lo], folded, len) ? l->sorted[lo] : NULL;
+}
+
 const struct entry *list_lookup(const struct list *l, const char *text, size_t len)
 {
     if (!l)
         return NULL;
     char *f = fold_text(text, len);
-    const struct entry *found = NULL;
-    for (size_t i = 0; i < l->n && !found; i++)
-        if (!strcmp(l->entries[i].folded, f))
-            found = &l->entries[i];
+    const struct entry *found = list_find(l, f, strlen(f));
     free(f);
     return found;
 }
@@ -881,21 +924,57 @@ static nqx_status check_groups(const struct rule *ru, const struct pattern *p,
     return NQX_OK;
 }
 
+/* The items of set: starts=…, one by one: *item gets the next (its length
+ * is returned), 0 at the end. */
+static size_t next_start_item(const char **c, const char **item)
+{
+    while (**c == ',')
+        (*c)++;
+    *item = *c;
+    size_t n = strcspn(*c, ",");
+    *c += n;
+    return n;
+}
+
+static bool is_item(const char *item, size_t n, const char *name)
+{
+    return strlen(name) == n && !strncmp(item, name, n);
+}
+
 /* set: starts=… is compiled into the pattern as a lookahead before it, so
  * that what the scan's gate (struct gate) turns away could not match:
- * "capital" is a capital letter, list names are a word of one of those
- * lists ending before a letter or digit. */
+ * "capital" is a capital letter, a list name a word of that list ending
+ * before a letter or digit. The guard, in the
+ * source's terms (lists still written {name}), into g. */
+static void write_guard(const char *starts, nqx_buf *g)
+{
+    nqx_buf words = {0};
+    nqx_buf_adds(g, "(?=");
+    const char *c = starts, *item;
+    bool first = true;
+    for (size_t n; (n = next_start_item(&c, &item));) {
+        if (is_item(item, n, "capital")) {
+            nqx_buf_adds(g, "(?-i:\\p{Lu})");
+            first = false;
+        } else {
+            nqx_buf_printf(&words, "%s{%.*s}", words.len ? "|" : "", (int)n, item);
+        }
+    }
+    if (words.len)
+        nqx_buf_printf(g, "%s(?:%s)(?![\\p{L}\\d])", first ? "" : "|", words.data);
+    nqx_buf_adds(g, ")(?:");
+    nqx_buf_free(&words);
+}
+
 static size_t guard_len(const struct rule *ru)
 {
     if (!ru->starts)
         return 0;
-    if (!strcmp(ru->starts, "capital"))
-        return strlen("(?-i:(?=\\p{Lu}))(?:");
-    /* "(?=(?:" + "{a}|{b}" + ")(?![\\p{L}\\d]))(?:" */
-    size_t n = strlen("(?=(?:") + strlen(")(?![\\p{L}\\d]))(?:");
-    for (const char *c = ru->starts; *c; c++)
-        n += *c == ',' ? 3 : 1; /* "},{" becomes "}|{" */
-    return n + 2;
+    nqx_buf g = {0};
+    write_guard(ru->starts, &g);
+    size_t n = g.len;
+    nqx_buf_free(&g);
+    return n;
 }
 
 static nqx_status guard_pattern(nqx_rules *r, struct rule *ru, nqx_buf *pattern, size_t line,
@@ -903,33 +982,22 @@ static nqx_status guard_pattern(nqx_rules *r, struct rule *ru, nqx_buf *pattern,
 {
     if (!ru->starts || !pattern->len)
         return NQX_OK;
-    nqx_buf g = {0};
-    if (!strcmp(ru->starts, "capital")) {
-        nqx_buf_adds(&g, "(?-i:(?=\\p{Lu}))(?:");
-    } else {
-        nqx_buf_adds(&g, "(?=(?:");
-        for (const char *c = ru->starts; *c;) {
-            size_t n = strcspn(c, ",");
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)n, c);
-            const struct list *l = NULL;
-            for (size_t i = 0; i < r->nlists && !l; i++)
-                if (!strcmp(r->lists[i].name, name) && !r->lists[i].is_define)
-                    l = &r->lists[i];
-            if (!l) {
-                nqx_buf_free(&g);
-                return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
-                                     "rule %s: set: starts=%s: no list '%s' (give 'capital' "
-                                     "or names of lists)",
-                                     ru->id, ru->starts, name);
-            }
-            nqx_buf_printf(&g, "%s{%s}", c == ru->starts ? "" : "|", name);
-            c += n;
-            if (*c == ',')
-                c++;
-        }
-        nqx_buf_adds(&g, ")(?![\\p{L}\\d]))(?:");
+    const char *c = ru->starts, *item;
+    for (size_t n; (n = next_start_item(&c, &item));) {
+        if (is_item(item, n, "capital"))
+            continue;
+        const struct list *l = NULL;
+        for (size_t i = 0; i < r->nlists && !l; i++)
+            if (is_item(item, n, r->lists[i].name) && !r->lists[i].is_define)
+                l = &r->lists[i];
+        if (!l)
+            return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
+                                 "rule %s: set: starts=%s: no list '%.*s' (give capital or "
+                                 "names of lists)",
+                                 ru->id, ru->starts, (int)n, item);
     }
+    nqx_buf g = {0};
+    write_guard(ru->starts, &g);
     nqx_buf_add(&g, pattern->data, pattern->len);
     nqx_buf_addc(&g, ')');
     nqx_buf_free(pattern);
@@ -1205,14 +1273,19 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Adds the first word of each entry of the lists of starts= to g. */
-static void gate_add_lists(const nqx_rules *r, struct gate *g, const char *starts)
+/* Adds what starts= allows to g: capitals, and the first word of each
+ * entry of its lists. */
+static void gate_add(const nqx_rules *r, struct gate *g, const char *starts)
 {
-    for (const char *c = starts; *c;) {
-        size_t n = strcspn(c, ",");
+    const char *c = starts, *item;
+    for (size_t n; (n = next_start_item(&c, &item));) {
+        if (is_item(item, n, "capital")) {
+            g->capital = true;
+            continue;
+        }
         for (size_t i = 0; i < r->nlists; i++) {
             const struct list *l = &r->lists[i];
-            if (strlen(l->name) != n || strncmp(l->name, c, n))
+            if (l->is_define || !is_item(item, n, l->name))
                 continue;
             for (size_t k = 0; k < l->n; k++) {
                 char w[GATE_WORD_MAX];
@@ -1228,11 +1301,9 @@ static void gate_add_lists(const nqx_rules *r, struct gate *g, const char *start
                 g->words = v;
                 g->words[g->nwords++] = nqx_xstrdup(w);
                 g->first[(uint8_t)w[0] >> 3] |= (uint8_t)(1u << ((uint8_t)w[0] & 7));
+                g->second[(uint8_t)w[1] >> 3] |= (uint8_t)(1u << ((uint8_t)w[1] & 7));
             }
         }
-        c += n;
-        if (*c == ',')
-            c++;
     }
 }
 
@@ -1246,10 +1317,8 @@ static void build_gate(const nqx_rules *r, struct gate *g, rule_role role, uint6
         const struct rule *ru = &r->rules[r->by_role[role][i]];
         if (!ru->starts)
             g->any = true;
-        else if (!strcmp(ru->starts, "capital"))
-            g->capital = true;
         else
-            gate_add_lists(r, g, ru->starts);
+            gate_add(r, g, ru->starts);
     }
     if (g->nwords)
         qsort(g->words, g->nwords, sizeof *g->words, by_name);
@@ -1470,6 +1539,7 @@ void nqx_rules_free(nqx_rules *r)
             free(l->entries[k].value);
         }
         free(l->entries);
+        free(l->sorted);
         free(l->name);
         free(l->file);
         nqx_buf_free(&l->pattern);
@@ -1542,14 +1612,14 @@ void matcher_reset(struct matcher *m, nqx_doc *doc)
     m->doc = doc;
     m->limit_hits = 0;
     m->nsections = 0;
-    m->ntokens = 0;
+    m->tokens.n = 0;
     m->tokens_made = false;
 }
 
 void matcher_fini(struct matcher *m)
 {
     free(m->sections);
-    free(m->tokens);
+    tokens_free(&m->tokens);
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mctx);
     pcre2_jit_stack_free(m->jit);

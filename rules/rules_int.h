@@ -143,6 +143,9 @@ struct list {
     nqx_buf pattern; /* for a define */
     struct entry *entries;
     size_t n, cap;
+    /* The entries by folded phrase (equal ones in file order), for lookups;
+     * made once loading is done. */
+    const struct entry **sorted;
 };
 
 /* The anchored patterns of a family of rules (the skip rules) in one
@@ -166,6 +169,7 @@ struct gate {
     bool capital; /* a rule starts with a capital letter (starts=capital) */
     char **words; /* case-folded first words of the rules' lists, sorted */
     uint8_t first[32]; /* the first bytes of words, as a bit set */
+    uint8_t second[32]; /* their second bytes (0 for a word of one byte) */
     size_t nwords;
 };
 
@@ -238,8 +242,11 @@ struct matcher {
     /* Where the words of doc->norm start (scan.c), made by the first scan
      * of it: the scans of dates, citations and bodies walk it, not the
      * bytes. */
-    uint32_t *tokens;
-    size_t ntokens, tokens_cap;
+    struct tokens {
+        uint32_t *at;   /* where each starts */
+        uint8_t *flags; /* what the scans ask of it (scan.c) */
+        size_t n, cap;
+    } tokens;
     bool tokens_made;
     /* When not NULL, called each time a rule decides something. */
     void (*trace)(void *ctx, size_t rule, size_t offset);
@@ -264,8 +271,11 @@ const struct list *rules_list(const nqx_rules *rules, const char *name);
 /* The entry of a unit list (a list named unit*) for this unit as written,
  * compared case-insensitively, or NULL. */
 const struct entry *unit_lookup(const nqx_rules *rules, const char *text, size_t len);
-/* The entry of a list whose folded phrase equals the folded text, or NULL. */
+/* The entry of a list whose folded phrase equals the folded text, or NULL
+ * (the first in file order). */
 const struct entry *list_lookup(const struct list *l, const char *text, size_t len);
+/* The same for a text already folded (or to be taken as written). */
+const struct entry *list_find(const struct list *l, const char *folded, size_t len);
 
 /* The type code of a document type name ("Nghị quyết", "NGHỊ QUYẾT" →
  * "nghi-quyet"), from list doc-type; NULL when it has none. */
@@ -313,6 +323,8 @@ bool capital_at(const char *t, size_t len, size_t i);
 
 bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size_t len,
                  size_t from, scan_gate gate, size_t *s, size_t *e, const struct pattern **used);
+
+void tokens_free(struct tokens *tk);
 
 /* The rule index a combined pattern's last match marked, or SIZE_MAX. */
 size_t marked_rule_of(struct matcher *m);

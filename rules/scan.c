@@ -52,16 +52,6 @@ static size_t next_number(const char *t, size_t len, size_t i)
     return i;
 }
 
-/* Does a token (a word or a number) start at i? Its first byte begins a
- * character of a word, and the byte before is not part of a word. */
-static bool token_start(const char *t, size_t i)
-{
-    unsigned char c = (unsigned char)t[i];
-    if (!is_word_byte(c) || (c >= 0x80 && c < 0xC0)) /* inside a character */
-        return false;
-    return i == 0 || !is_word_byte((unsigned char)t[i - 1]);
-}
-
 bool capital_at(const char *t, size_t len, size_t i)
 {
     unsigned char c = (unsigned char)t[i];
@@ -73,25 +63,25 @@ bool capital_at(const char *t, size_t len, size_t i)
     return cp > 0 && u_isupper(cp);
 }
 
+/* What the scans ask of a token, found once when the tokens are made. */
+enum {
+    TOK_CAPITAL = 1, /* starts with a capital letter (ASCII, or through ICU) */
+    TOK_ASCII = 2,   /* starts with an ASCII letter or digit */
+    TOK_DIGIT_NEAR = 4, /* a digit within CITATION_LEAD bytes of its start */
+};
+
 /* A citation starts with a capital letter (Nghị quyết, Luật, Đề án), or
  * in small ASCII letters just before a number ("số 58-NQ/TW"). */
-static bool citation_start(const char *t, size_t len, size_t i)
+static bool citation_start(uint8_t flags)
 {
-    if (capital_at(t, len, i))
-        return true;
-    if ((unsigned char)t[i] >= 0x80)
-        return false;
-    size_t k = i;
-    while (k < len && k < i + CITATION_LEAD && !is_digit(t[k]))
-        k++;
-    return k < len && is_digit(t[k]);
+    return (flags & TOK_CAPITAL) || ((flags & TOK_ASCII) && (flags & TOK_DIGIT_NEAR));
 }
 
 /* A name starts with a capital, or, in ASCII, with any letter its rules
  * allow ("các ban, ngành"): letters beyond ASCII only in capitals. */
-static bool name_start(const char *t, size_t len, size_t i)
+static bool name_start(uint8_t flags)
 {
-    return (unsigned char)t[i] < 0x80 || capital_at(t, len, i);
+    return flags & (TOK_ASCII | TOK_CAPITAL);
 }
 
 size_t folded_word(const char *t, size_t len, size_t i, char *out, size_t size)
@@ -126,13 +116,24 @@ size_t folded_word(const char *t, size_t len, size_t i, char *out, size_t size)
 
 /* May a rule of the group of gate g match at t[i], by what its rules say
  * they start with? */
-static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t i)
+static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t i, uint8_t flags)
 {
-    if (g->any || (g->capital && capital_at(t, len, i)))
+    if (g->any || (g->capital && (flags & TOK_CAPITAL)))
         return true;
     unsigned char b = (unsigned char)t[i];
     if (!g->nwords || (b < 0x80 && !(g->first[(b | 0x20) >> 3] & (1u << (b & 7)))))
         return false; /* no word of the gate starts with this letter */
+    if (b < 0x80) {
+        /* An ASCII character folds to ASCII: after an ASCII first letter,
+         * an ASCII second one (or the end of the word, 0) must be the
+         * second byte of a word as it is. */
+        unsigned char b2 = i + 1 < len ? (unsigned char)t[i + 1] : 0;
+        if (b2 < 0x80) {
+            b2 = !is_word_byte(b2) ? 0 : b2 >= 'A' && b2 <= 'Z' ? b2 | 0x20 : b2;
+            if (!(g->second[b2 >> 3] & (1u << (b2 & 7))))
+                return false;
+        }
+    }
     char w[GATE_WORD_MAX];
     if (folded_word(t, len, i, w, sizeof w) == SIZE_MAX)
         return false; /* longer than any word of the gate */
@@ -163,79 +164,93 @@ static bool try_at(struct matcher *m, const struct marked *mk, const char *t, si
     return true;
 }
 
-/* The first token start at or after i: the rest of a word is skipped, then
- * what separates words. */
-static size_t next_token(const char *t, size_t len, size_t i)
+/* The tokens of t[from, len) into tk, reusing its memory: one pass over
+ * the bytes, then the flags of each token. */
+static void make_tokens(const char *t, size_t len, size_t from, struct tokens *tk)
 {
-    if (i && !token_start(t, i))
-        while (i < len && is_word_byte((unsigned char)t[i]))
-            i++;
-    while (i < len && !is_word_byte((unsigned char)t[i]))
-        i++;
-    return i;
-}
-
-/* The token starts of t[from, len) into *v (*n of them; *cap is the
- * capacity of *v, which is reused). */
-static void make_tokens(const char *t, size_t len, size_t from, uint32_t **v, size_t *n,
-                        size_t *cap)
-{
-    *n = 0;
-    for (size_t i = next_token(t, len, from); i < len; i = next_token(t, len, i + 1)) {
-        if (*n == *cap) {
-            void *p = *v;
-            nqx_grow(&p, cap, *n + 1, sizeof **v);
-            *v = p;
+    tk->n = 0;
+    bool word = from && is_word_byte((unsigned char)t[from - 1]);
+    for (size_t i = from; i < len; i++) {
+        bool w = is_word_byte((unsigned char)t[i]);
+        if (w && !word) {
+            if (tk->n == tk->cap) {
+                size_t cap = tk->cap;
+                void *p = tk->at;
+                nqx_grow(&p, &cap, tk->n + 1, sizeof *tk->at);
+                tk->at = p;
+                p = tk->flags;
+                nqx_grow(&p, &tk->cap, tk->n + 1, sizeof *tk->flags);
+                tk->flags = p;
+            }
+            tk->at[tk->n++] = (uint32_t)i;
         }
-        (*v)[(*n)++] = (uint32_t)i;
+        word = w;
+    }
+    size_t digit = 0; /* the first digit at or after the token, or len */
+    for (size_t k = 0; k < tk->n; k++) {
+        size_t i = tk->at[k];
+        unsigned char c = (unsigned char)t[i];
+        uint8_t f = 0;
+        if (c < 0x80)
+            f |= TOK_ASCII | (c >= 'A' && c <= 'Z' ? TOK_CAPITAL : 0);
+        else if (capital_at(t, len, i))
+            f |= TOK_CAPITAL;
+        if (c < 0x80) {
+            if (digit < i)
+                for (digit = i; digit < len && !is_digit(t[digit]);)
+                    digit++;
+            if (digit < len && digit < i + CITATION_LEAD)
+                f |= TOK_DIGIT_NEAR;
+        }
+        tk->flags[k] = f;
     }
 }
 
-/* The token starts to walk from `from` on: those of the document's text,
- * made once (the three scans and their many calls share them), or, for
- * another text, made for this call only (*own is then to be freed). */
-static const uint32_t *tokens_from(struct matcher *m, const char *t, size_t len, size_t from,
-                                   size_t *n, uint32_t **own)
+/* The tokens to walk from `from` on (their index in *first): those of the
+ * document's text, made once (the three scans and their many calls share
+ * them), or, for another text, made for this call into own. */
+static const struct tokens *tokens_from(struct matcher *m, const char *t, size_t len,
+                                        size_t from, size_t *first, struct tokens *own)
 {
-    *own = NULL;
+    *first = 0;
     if (!m->doc || t != m->doc->norm || len > m->doc->norm_len || len > UINT32_MAX) {
-        size_t cap = 0;
-        make_tokens(t, len, from, own, n, &cap);
-        return *own;
+        make_tokens(t, len, from, own);
+        return own;
     }
     if (!m->tokens_made) {
-        make_tokens(t, m->doc->norm_len, 0, &m->tokens, &m->ntokens, &m->tokens_cap);
+        make_tokens(t, m->doc->norm_len, 0, &m->tokens);
         m->tokens_made = true;
     }
-    size_t lo = 0, hi = m->ntokens;
+    size_t lo = 0, hi = m->tokens.n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (m->tokens[mid] < from)
+        if (m->tokens.at[mid] < from)
             lo = mid + 1;
         else
             hi = mid;
     }
-    *n = m->ntokens - lo;
-    return m->tokens + lo;
+    *first = lo;
+    return &m->tokens;
 }
 
 static bool scan_tokens(struct matcher *m, const struct marked *mk, const char *t, size_t len,
-                        const uint32_t *tok, size_t n, scan_gate gate, size_t *s, size_t *e,
+                        const struct tokens *tk, size_t k, scan_gate gate, size_t *s, size_t *e,
                         const struct pattern **used)
 {
+    const uint32_t *tok = tk->at;
     if (gate != GATE_DIGIT) {
-        bool (*starts)(const char *, size_t, size_t) =
-            gate == GATE_CITATION ? citation_start : name_start;
-        for (size_t k = 0; k < n && tok[k] < len; k++) {
+        bool (*starts)(uint8_t) = gate == GATE_CITATION ? citation_start : name_start;
+        for (; k < tk->n && tok[k] < len; k++) {
             uint8_t g = mk->index[(unsigned char)t[tok[k]]];
-            if (g && starts(t, len, tok[k]) && gate_allows(&mk->gates[g - 1], t, len, tok[k]) &&
+            if (g && starts(tk->flags[k]) &&
+                gate_allows(&mk->gates[g - 1], t, len, tok[k], tk->flags[k]) &&
                 try_at(m, mk, t, len, tok[k], s, e, used))
                 return true;
         }
         return false;
     }
     size_t number = 0; /* the first number at or after the token */
-    for (size_t k = 0; k < n && tok[k] < len; k++) {
+    for (; k < tk->n && tok[k] < len; k++) {
         size_t i = tok[k];
         uint8_t g = mk->index[(unsigned char)t[i]];
         if (!g)
@@ -244,11 +259,18 @@ static bool scan_tokens(struct matcher *m, const struct marked *mk, const char *
             number = next_number(t, len, i);
         if (number >= len)
             return false;
-        if (number - i <= NUMBER_LEAD && gate_allows(&mk->gates[g - 1], t, len, i) &&
+        if (number - i <= NUMBER_LEAD && gate_allows(&mk->gates[g - 1], t, len, i, tk->flags[k]) &&
             try_at(m, mk, t, len, i, s, e, used))
             return true;
     }
     return false;
+}
+
+void tokens_free(struct tokens *tk)
+{
+    free(tk->at);
+    free(tk->flags);
+    memset(tk, 0, sizeof *tk);
 }
 
 bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size_t len,
@@ -256,10 +278,10 @@ bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size
 {
     if (!mk->n || from >= len)
         return false;
-    size_t n;
-    uint32_t *own;
-    const uint32_t *tok = tokens_from(m, t, len, from, &n, &own);
-    bool found = scan_tokens(m, mk, t, len, tok, n, gate, s, e, used);
-    free(own);
+    size_t k;
+    struct tokens own = {0};
+    const struct tokens *tk = tokens_from(m, t, len, from, &k, &own);
+    bool found = scan_tokens(m, mk, t, len, tk, k, gate, s, e, used);
+    tokens_free(&own);
     return found;
 }
