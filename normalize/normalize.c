@@ -671,8 +671,10 @@ static size_t char_count(const nqx_buf *b)
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, p + i, 8);
-        /* bit 7 of each byte with bit 7 set and bit 6 clear */
-        cont += (size_t)__builtin_popcountll(x & ~(x << 1) & 0x8080808080808080ULL);
+        /* 1 in each byte with bit 7 set and bit 6 clear, summed by the
+         * multiplication into the top byte */
+        uint64_t m = (x & ~(x << 1) & 0x8080808080808080ULL) >> 7;
+        cont += (size_t)((m * 0x0101010101010101ULL) >> 56);
     }
     for (; i < n; i++)
         cont += (p[i] & 0xC0) == 0x80;

@@ -246,6 +246,8 @@ struct matcher {
         uint32_t *at;   /* where each starts */
         uint8_t *flags; /* what the scans ask of it (scan.c) */
         size_t n, cap;
+        uint32_t *digits; /* where runs of digits start */
+        size_t ndigits, digits_cap;
     } tokens;
     bool tokens_made;
     /* When not NULL, called each time a rule decides something. */

@@ -30,28 +30,6 @@ static bool is_word_byte(unsigned char c)
     return c >= 0x80 || is_digit((char)c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
-/* Does a number start at i: a digit, or a Roman numeral standing alone as
- * a word (I, IV, XII: capitals I, V, X only)? */
-static bool number_at(const char *t, size_t len, size_t i)
-{
-    if (is_digit(t[i]))
-        return true;
-    if ((t[i] != 'I' && t[i] != 'V' && t[i] != 'X') || (i && is_word_byte((unsigned char)t[i - 1])))
-        return false;
-    size_t k = i;
-    while (k < len && (t[k] == 'I' || t[k] == 'V' || t[k] == 'X'))
-        k++;
-    return k == len || !is_word_byte((unsigned char)t[k]);
-}
-
-/* The first number at or after i, or len. */
-static size_t next_number(const char *t, size_t len, size_t i)
-{
-    while (i < len && !number_at(t, len, i))
-        i++;
-    return i;
-}
-
 bool capital_at(const char *t, size_t len, size_t i)
 {
     unsigned char c = (unsigned char)t[i];
@@ -68,6 +46,8 @@ enum {
     TOK_CAPITAL = 1, /* starts with a capital letter (ASCII, or through ICU) */
     TOK_ASCII = 2,   /* starts with an ASCII letter or digit */
     TOK_DIGIT_NEAR = 4, /* a digit within CITATION_LEAD bytes of its start */
+    TOK_NUMBER_NEAR = 8, /* a number (digits, or a Roman numeral token) starts
+                          * within NUMBER_LEAD bytes of its start */
 };
 
 /* A citation starts with a capital letter (Nghị quyết, Luật, Đề án), or
@@ -164,44 +144,78 @@ static bool try_at(struct matcher *m, const struct marked *mk, const char *t, si
     return true;
 }
 
+static void push_u32(uint32_t **v, size_t *n, size_t *cap, size_t x)
+{
+    if (*n == *cap) {
+        void *p = *v;
+        nqx_grow(&p, cap, *n + 1, sizeof **v);
+        *v = p;
+    }
+    (*v)[(*n)++] = (uint32_t)x;
+}
+
+/* Is the token at i a Roman numeral standing alone (I, IV, XII: capitals
+ * I, V, X only)? */
+static bool roman_token(const char *t, size_t len, size_t i)
+{
+    size_t k = i;
+    while (k < len && (t[k] == 'I' || t[k] == 'V' || t[k] == 'X'))
+        k++;
+    return k > i && (k == len || !is_word_byte((unsigned char)t[k]));
+}
+
 /* The tokens of t[from, len) into tk, reusing its memory: one pass over
- * the bytes, then the flags of each token. */
+ * the bytes for where tokens and runs of digits start, then one over the
+ * tokens, from the last, for their flags. For a token, the first digit at
+ * or after it starts a run of digits (the byte before it is a word byte
+ * only inside the token), and the first number is that or a Roman numeral
+ * token. */
 static void make_tokens(const char *t, size_t len, size_t from, struct tokens *tk)
 {
     tk->n = 0;
+    tk->ndigits = 0;
     bool word = from && is_word_byte((unsigned char)t[from - 1]);
+    bool digit = from && is_digit(t[from - 1]);
     for (size_t i = from; i < len; i++) {
-        bool w = is_word_byte((unsigned char)t[i]);
+        unsigned char c = (unsigned char)t[i];
+        bool w = is_word_byte(c), d = is_digit((char)c);
         if (w && !word) {
-            if (tk->n == tk->cap) {
+            if (tk->n == tk->cap) { /* at and flags grow together */
+                void *a = tk->at, *f = tk->flags;
                 size_t cap = tk->cap;
-                void *p = tk->at;
-                nqx_grow(&p, &cap, tk->n + 1, sizeof *tk->at);
-                tk->at = p;
-                p = tk->flags;
-                nqx_grow(&p, &tk->cap, tk->n + 1, sizeof *tk->flags);
-                tk->flags = p;
+                nqx_grow(&a, &cap, tk->n + 1, sizeof *tk->at);
+                nqx_grow(&f, &tk->cap, tk->n + 1, sizeof *tk->flags);
+                tk->at = a;
+                tk->flags = f;
             }
             tk->at[tk->n++] = (uint32_t)i;
         }
+        if (d && !digit)
+            push_u32(&tk->digits, &tk->ndigits, &tk->digits_cap, i);
         word = w;
+        digit = d;
     }
-    size_t digit = 0; /* the first digit at or after the token, or len */
-    for (size_t k = 0; k < tk->n; k++) {
+    size_t d = tk->ndigits, roman = SIZE_MAX;
+    for (size_t k = tk->n; k-- > 0;) {
         size_t i = tk->at[k];
         unsigned char c = (unsigned char)t[i];
+        while (d > 0 && tk->digits[d - 1] >= i)
+            d--;
+        size_t next_digit = d < tk->ndigits ? tk->digits[d] : SIZE_MAX;
+        if (c == 'I' || c == 'V' || c == 'X')
+            if (roman_token(t, len, i))
+                roman = i;
+        size_t number = next_digit < roman ? next_digit : roman;
         uint8_t f = 0;
-        if (c < 0x80)
-            f |= TOK_ASCII | (c >= 'A' && c <= 'Z' ? TOK_CAPITAL : 0);
-        else if (capital_at(t, len, i))
-            f |= TOK_CAPITAL;
         if (c < 0x80) {
-            if (digit < i)
-                for (digit = i; digit < len && !is_digit(t[digit]);)
-                    digit++;
-            if (digit < len && digit < i + CITATION_LEAD)
+            f |= TOK_ASCII | (c >= 'A' && c <= 'Z' ? TOK_CAPITAL : 0);
+            if (next_digit < i + CITATION_LEAD)
                 f |= TOK_DIGIT_NEAR;
+        } else if (capital_at(t, len, i)) {
+            f |= TOK_CAPITAL;
         }
+        if (number != SIZE_MAX && number - i <= NUMBER_LEAD)
+            f |= TOK_NUMBER_NEAR;
         tk->flags[k] = f;
     }
 }
@@ -249,17 +263,11 @@ static bool scan_tokens(struct matcher *m, const struct marked *mk, const char *
         }
         return false;
     }
-    size_t number = 0; /* the first number at or after the token */
     for (; k < tk->n && tok[k] < len; k++) {
         size_t i = tok[k];
         uint8_t g = mk->index[(unsigned char)t[i]];
-        if (!g)
-            continue;
-        if (number < i)
-            number = next_number(t, len, i);
-        if (number >= len)
-            return false;
-        if (number - i <= NUMBER_LEAD && gate_allows(&mk->gates[g - 1], t, len, i, tk->flags[k]) &&
+        if (g && (tk->flags[k] & TOK_NUMBER_NEAR) &&
+            gate_allows(&mk->gates[g - 1], t, len, i, tk->flags[k]) &&
             try_at(m, mk, t, len, i, s, e, used))
             return true;
     }
@@ -270,6 +278,7 @@ void tokens_free(struct tokens *tk)
 {
     free(tk->at);
     free(tk->flags);
+    free(tk->digits);
     memset(tk, 0, sizeof *tk);
 }
 
