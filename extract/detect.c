@@ -364,6 +364,11 @@ static bool surely_utf8(const uint8_t *s, size_t sample)
     return leads >= UTF8_SURE;
 }
 
+bool utf8_sure_start(const uint8_t *s, size_t n)
+{
+    return surely_utf8(s, sample_length(s, n));
+}
+
 nqx_status detect_encoding(const uint8_t *s, size_t n, const nqx_charmaps *maps,
                            const char *source, const char **name, nqx_error *err)
 {

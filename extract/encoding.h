@@ -54,6 +54,11 @@ bool utf16_decode(const uint8_t *s, size_t n, bool le, nqx_buf *out, size_t *bad
  * 3629). */
 size_t utf8_valid_prefix(const uint8_t *s, size_t n);
 
+/* Does the start of s[0..n) hold so many multi-byte characters that, if
+ * all of s is valid UTF-8, detect_encoding takes it for UTF-8 without
+ * scoring? */
+bool utf8_sure_start(const uint8_t *s, size_t n);
+
 /* The encoding of the bytes s[0..n) (no byte-order mark), chosen by
  * scoring a sample decoded with each candidate: UTF-8 when valid and not
  * clearly worse, else the one map whose text reads clearly best as

@@ -177,8 +177,10 @@ static void add_line_start(nqx_doc *doc, size_t *cap, size_t off)
  * itself): line ends unified, control characters dropped. raw_len is the
  * size of the original input, for the binary-data test. */
 static nqx_status clean_utf8(nqx_doc *doc, const char *data, size_t len, size_t start,
-                             size_t raw_len, nqx_error *err)
+                             size_t raw_len, nqx_error *err, bool *invalid)
 {
+    if (invalid)
+        *invalid = false;
     const char *name = doc->source;
     /* The input is at most 1 GiB, but decoded from an 8-bit code it can be
      * three times that; ICU's offsets (and the checks') are 32-bit. */
@@ -219,6 +221,8 @@ static nqx_status clean_utf8(nqx_doc *doc, const char *data, size_t len, size_t 
                 if ((s[k] & 0xC0) != 0x80)
                     col++;
             nqx_buf_free(&out);
+            if (invalid)
+                *invalid = true;
             return nqx_error_set(err, NQX_E_INPUT, name, line, col, at,
                                  "invalid UTF-8 (byte 0x%02X); the file is not UTF-8: "
                                  "give its encoding with --encoding NAME, or convert it "
@@ -377,6 +381,17 @@ static nqx_status choose_encoding(const nqx_doc *doc, const uint8_t *s, size_t l
     return st;
 }
 
+/* Would choose_encoding take s for UTF-8 if all of it is valid UTF-8? No
+ * encoding is forced, there is no byte-order mark, and its start is
+ * surely UTF-8 (without character maps, UTF-8 is the only choice). */
+static bool sure_utf8_first(const uint8_t *s, size_t len, const nqx_extract_opts *opts)
+{
+    size_t skip;
+    if ((opts && opts->encoding) || bom_encoding(s, len, &skip))
+        return false;
+    return !(opts && opts->charmaps) || utf8_sure_start(s, len);
+}
+
 nqx_status nqx_extract_bytes(nqx_doc *doc, const char *data, size_t len, nqx_error *err)
 {
     return nqx_extract_bytes_opts(doc, data, len, NULL, err);
@@ -471,7 +486,7 @@ static nqx_status extract_container(nqx_doc *doc, nqx_container kind, const char
     if (s == NQX_OK && !(opts && opts->encoding))
         redecode_font_text(doc, &text, opts ? opts->charmaps : NULL);
     if (s == NQX_OK)
-        s = clean_utf8(doc, text.data ? text.data : "", text.len, 0, len, err);
+        s = clean_utf8(doc, text.data ? text.data : "", text.len, 0, len, err, NULL);
     doc->lines_are_paragraphs = true;
     nqx_buf_free(&text);
     return s;
@@ -492,16 +507,32 @@ nqx_status nqx_extract_bytes_opts(nqx_doc *doc, const char *data, size_t len,
     const uint8_t *s = (const uint8_t *)data;
     const char *encoding;
     size_t skip;
+    /* Most inputs are UTF-8 and say so in their first lines: then cleaning
+     * them checks every byte, and detection (a pass of its own over the
+     * whole input) is needed only if a byte turns out not to be UTF-8. */
+    if (sure_utf8_first(s, len, opts)) {
+        size_t warnings = doc->ndiags;
+        bool invalid;
+        nqx_error first = {0};
+        snprintf(doc->encoding, sizeof doc->encoding, "UTF-8");
+        nqx_status st = clean_utf8(doc, data, len, 0, len, &first, &invalid);
+        if (!invalid || !(opts && opts->charmaps)) {
+            if (st && err)
+                *err = first;
+            return st;
+        }
+        nqx_doc_forget_warnings(doc, warnings);
+    }
     nqx_status st = choose_encoding(doc, s, len, opts, &encoding, &skip, err);
     if (st)
         return st;
     snprintf(doc->encoding, sizeof doc->encoding, "%s", encoding);
     if (!strcmp(encoding, "UTF-8"))
-        return clean_utf8(doc, data, len, skip, len, err);
+        return clean_utf8(doc, data, len, skip, len, err, NULL);
     nqx_buf decoded = {0};
     st = decode_input(doc, encoding, opts ? opts->charmaps : NULL, s, len, skip, &decoded, err);
     if (!st)
-        st = clean_utf8(doc, decoded.data ? decoded.data : "", decoded.len, 0, len, err);
+        st = clean_utf8(doc, decoded.data ? decoded.data : "", decoded.len, 0, len, err, NULL);
     nqx_buf_free(&decoded);
     return st;
 }

@@ -100,6 +100,12 @@ static nqx_diag *add_diag(nqx_doc *doc, size_t line, const char *fmt, va_list ap
     return d;
 }
 
+void nqx_doc_forget_warnings(nqx_doc *doc, size_t n)
+{
+    for (; doc->ndiags > n; doc->ndiags--)
+        free(doc->diags[doc->ndiags - 1].message), free(doc->diags[doc->ndiags - 1].subject);
+}
+
 void nqx_doc_warn(nqx_doc *doc, size_t line, const char *fmt, ...)
 {
     va_list ap;

@@ -255,6 +255,8 @@ void nqx_doc_free(nqx_doc *doc);
 /* Records a warning about line (0: the whole file). */
 void nqx_doc_warn(nqx_doc *doc, size_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Takes back the warnings recorded after the first n. */
+void nqx_doc_forget_warnings(nqx_doc *doc, size_t n);
 
 /* Records a warning about line that is also the finding of draft check
  * `check` (a static string such as "text.invalid-char"). */
