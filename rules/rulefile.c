@@ -941,45 +941,79 @@ static bool is_item(const char *item, size_t n, const char *name)
     return strlen(name) == n && !strncmp(item, name, n);
 }
 
-/* set: starts=… is compiled into the pattern as a lookahead before it, so
- * that what the scan's gate (struct gate) turns away could not match:
- * "capital" is a capital letter, a list name a word of that list ending
- * before a letter or digit. The guard, in the
- * source's terms (lists still written {name}), into g. */
-static void write_guard(const char *starts, nqx_buf *g)
+static int by_name(const void *a, const void *b)
 {
-    nqx_buf words = {0};
-    nqx_buf_adds(g, "(?=");
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The first words (case-folded, sorted, each once) of the entries of the
+ * lists set: starts=… names; *untold when an entry has none (it starts
+ * with a mark, or its first word is too long). The caller frees. */
+static char **first_words(const nqx_rules *r, const char *starts, size_t *n, bool *untold)
+{
+    char **v = NULL;
+    size_t cap = 0;
+    *n = 0;
+    *untold = false;
     const char *c = starts, *item;
-    bool first = true;
-    for (size_t n; (n = next_start_item(&c, &item));) {
-        if (is_item(item, n, "capital")) {
-            nqx_buf_adds(g, "(?-i:\\p{Lu})");
-            first = false;
-        } else {
-            nqx_buf_printf(&words, "%s{%.*s}", words.len ? "|" : "", (int)n, item);
+    for (size_t len; (len = next_start_item(&c, &item));) {
+        for (size_t i = 0; i < r->nlists; i++) {
+            const struct list *l = &r->lists[i];
+            if (l->is_define || !is_item(item, len, l->name))
+                continue;
+            for (size_t k = 0; k < l->n; k++) {
+                char w[GATE_WORD_MAX];
+                const char *ph = l->entries[k].phrase;
+                size_t wl = folded_word(ph, strlen(ph), 0, w, sizeof w);
+                if (wl == SIZE_MAX || !wl) {
+                    *untold = true;
+                    continue;
+                }
+                void *p = v;
+                nqx_grow(&p, &cap, *n + 1, sizeof *v);
+                v = p;
+                v[(*n)++] = nqx_xstrdup(w);
+            }
         }
     }
-    if (words.len)
-        nqx_buf_printf(g, "%s(?:%s)(?![\\p{L}\\d])", first ? "" : "|", words.data);
-    nqx_buf_adds(g, ")(?:");
-    nqx_buf_free(&words);
+    if (*n)
+        qsort(v, *n, sizeof *v, by_name);
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (kept && !strcmp(v[i], v[kept - 1]))
+            free(v[i]);
+        else
+            v[kept++] = v[i];
+    }
+    *n = kept;
+    return v;
 }
 
-static size_t guard_len(const struct rule *ru)
+static void free_words(char **v, size_t n)
 {
-    if (!ru->starts)
-        return 0;
-    nqx_buf g = {0};
-    write_guard(ru->starts, &g);
-    size_t n = g.len;
-    nqx_buf_free(&g);
-    return n;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
 }
 
+static bool starts_capital(const char *starts)
+{
+    const char *c = starts, *item;
+    for (size_t n; (n = next_start_item(&c, &item));)
+        if (is_item(item, n, "capital"))
+            return true;
+    return false;
+}
+
+/* set: starts=… is compiled into the pattern as lookaheads before it, so
+ * that what the scan's gate (struct gate) turns away could not match:
+ * "capital" is a capital letter; list names, the first word of one of
+ * their entries (in either case) ending before a letter or digit. The
+ * pattern becomes GUARD(?:PATTERN); *skew is the length of GUARD(?:. */
 static nqx_status guard_pattern(nqx_rules *r, struct rule *ru, nqx_buf *pattern, size_t line,
-                                nqx_error *err)
+                                size_t *skew, nqx_error *err)
 {
+    *skew = 0;
     if (!ru->starts || !pattern->len)
         return NQX_OK;
     const char *c = ru->starts, *item;
@@ -997,7 +1031,22 @@ static nqx_status guard_pattern(nqx_rules *r, struct rule *ru, nqx_buf *pattern,
                                  ru->id, ru->starts, (int)n, item);
     }
     nqx_buf g = {0};
-    write_guard(ru->starts, &g);
+    if (starts_capital(ru->starts))
+        nqx_buf_adds(&g, "(?-i:(?=\\p{Lu}))");
+    size_t nwords;
+    bool untold;
+    char **words = first_words(r, ru->starts, &nwords, &untold);
+    if (nwords && !untold) {
+        nqx_buf_adds(&g, "(?=(?:");
+        for (size_t i = 0; i < nwords; i++) {
+            nqx_buf_adds(&g, i ? "|" : "");
+            nqx_buf_adds(&g, words[i]);
+        }
+        nqx_buf_adds(&g, ")(?![\\p{L}\\d]))");
+    }
+    free_words(words, nwords);
+    nqx_buf_adds(&g, "(?:");
+    *skew = g.len;
     nqx_buf_add(&g, pattern->data, pattern->len);
     nqx_buf_addc(&g, ')');
     nqx_buf_free(pattern);
@@ -1038,9 +1087,9 @@ static nqx_status finish_rule(nqx_rules *r, struct rule *ru, struct raw_rule *rr
     default:
         break;
     }
-    if ((st = guard_pattern(r, ru, &rr->pattern, rr->set_line, err)))
+    size_t skew;
+    if ((st = guard_pattern(r, ru, &rr->pattern, rr->set_line, &skew, err)))
         return st;
-    size_t skew = guard_len(ru);
     if ((st = compile_pattern(r, &ru->pattern, &rr->pattern, rr->pattern_line, anchor,
                               ru->file, "pattern", err))) {
         /* Back to the pattern as written: without the guard in front of it
@@ -1268,43 +1317,36 @@ static void start_bytes(const struct rule *ru, uint8_t bits[32])
     }
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Adds what starts= allows to g: capitals, and the first word of each
- * entry of its lists. */
+/* Adds what starts= allows to g: any capital, or the first word of each
+ * entry of its lists (written with a capital when it says capital too). */
 static void gate_add(const nqx_rules *r, struct gate *g, const char *starts)
 {
-    const char *c = starts, *item;
-    for (size_t n; (n = next_start_item(&c, &item));) {
-        if (is_item(item, n, "capital")) {
-            g->capital = true;
-            continue;
-        }
-        for (size_t i = 0; i < r->nlists; i++) {
-            const struct list *l = &r->lists[i];
-            if (l->is_define || !is_item(item, n, l->name))
-                continue;
-            for (size_t k = 0; k < l->n; k++) {
-                char w[GATE_WORD_MAX];
-                const char *ph = l->entries[k].phrase;
-                size_t wl = folded_word(ph, strlen(ph), 0, w, sizeof w);
-                if (wl == SIZE_MAX || !wl) { /* cannot be told by its word */
-                    g->any = true;
-                    continue;
-                }
-                void *v = g->words;
-                size_t cap = g->nwords;
-                nqx_grow(&v, &cap, g->nwords + 1, sizeof *g->words);
-                g->words = v;
-                g->words[g->nwords++] = nqx_xstrdup(w);
-                g->first[(uint8_t)w[0] >> 3] |= (uint8_t)(1u << ((uint8_t)w[0] & 7));
-                g->second[(uint8_t)w[1] >> 3] |= (uint8_t)(1u << ((uint8_t)w[1] & 7));
-            }
-        }
+    bool capital = starts_capital(starts);
+    size_t n;
+    bool untold;
+    char **words = first_words(r, starts, &n, &untold);
+    if (!n && !untold) { /* capital alone */
+        g->capital = capital;
+        g->any |= !capital;
+    } else if (untold) {
+        g->any = true;
     }
+    for (size_t i = 0; i < n && !untold; i++) {
+        void *v = g->words;
+        nqx_grow(&v, &g->words_cap, g->nwords + 1, sizeof *g->words);
+        g->words = v;
+        g->words[g->nwords++] = (struct gate_word){words[i], capital};
+        words[i] = NULL;
+        const uint8_t *w = (const uint8_t *)g->words[g->nwords - 1].word;
+        g->first[w[0] >> 3] |= (uint8_t)(1u << (w[0] & 7));
+        g->second[w[1] >> 3] |= (uint8_t)(1u << (w[1] & 7));
+    }
+    free_words(words, n);
+}
+
+static int by_gate_word(const void *a, const void *b)
+{
+    return strcmp(((const struct gate_word *)a)->word, ((const struct gate_word *)b)->word);
 }
 
 /* The gate of a group of rules (mask: positions in by_role[role]). */
@@ -1320,14 +1362,38 @@ static void build_gate(const nqx_rules *r, struct gate *g, rule_role role, uint6
         else
             gate_add(r, g, ru->starts);
     }
-    if (g->nwords)
-        qsort(g->words, g->nwords, sizeof *g->words, by_name);
+    if (!g->nwords)
+        return;
+    /* One entry a word: it needs a capital only if every rule says so. */
+    qsort(g->words, g->nwords, sizeof *g->words, by_gate_word);
+    size_t n = 1;
+    for (size_t i = 1; i < g->nwords; i++) {
+        if (!strcmp(g->words[i].word, g->words[n - 1].word)) {
+            g->words[n - 1].capital &= g->words[i].capital;
+            free(g->words[i].word);
+        } else {
+            g->words[n++] = g->words[i];
+        }
+    }
+    g->nwords = n;
+    size_t size = 16;
+    while (size < 2 * n)
+        size *= 2;
+    g->slots = nqx_xcalloc(size, sizeof *g->slots);
+    g->mask = size - 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = gate_hash(g->words[i].word, strlen(g->words[i].word)) & g->mask;
+        while (g->slots[k])
+            k = (k + 1) & g->mask;
+        g->slots[k] = (uint32_t)(i + 1);
+    }
 }
 
 static void free_gate(struct gate *g)
 {
     for (size_t i = 0; i < g->nwords; i++)
-        free(g->words[i]);
+        free(g->words[i].word);
+    free(g->slots);
     free(g->words);
 }
 

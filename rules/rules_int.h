@@ -166,11 +166,18 @@ struct family {
  * into its pattern as a lookahead, so the gate never turns away a match. */
 struct gate {
     bool any;     /* a rule of the group has no starts=: no gate */
-    bool capital; /* a rule starts with a capital letter (starts=capital) */
-    char **words; /* case-folded first words of the rules' lists, sorted */
+    bool capital; /* a rule starts with any capital letter (starts=capital) */
+    /* The case-folded first words of the rules' lists, sorted; capital: a
+     * match starts with it only written with a capital. */
+    struct gate_word {
+        char *word;
+        bool capital;
+    } *words;
+    size_t nwords, words_cap;
+    uint32_t *slots; /* hash table of words: 1 + index, 0 when empty */
+    size_t mask;     /* its size - 1 (a power of two) */
     uint8_t first[32]; /* the first bytes of words, as a bit set */
     uint8_t second[32]; /* their second bytes (0 for a word of one byte) */
-    size_t nwords;
 };
 
 /* The rules of a role combined into anchored patterns, alternatives marked
@@ -318,6 +325,8 @@ typedef enum scan_gate { GATE_DIGIT, GATE_CITATION, GATE_TOKEN } scan_gate;
  * nor a digit, case-folded into out (NUL-terminated); its length, or
  * SIZE_MAX when it does not fit in size. */
 size_t folded_word(const char *t, size_t len, size_t i, char *out, size_t size);
+/* The hash of a gate's word (FNV-1a). */
+uint32_t gate_hash(const char *w, size_t n);
 #define GATE_WORD_MAX 64
 
 /* Is the letter at t[i] a capital (ASCII, or Vietnamese through ICU)? */
