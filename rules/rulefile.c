@@ -1337,9 +1337,7 @@ static void gate_add(const nqx_rules *r, struct gate *g, const char *starts)
         g->words = v;
         g->words[g->nwords++] = (struct gate_word){words[i], capital};
         words[i] = NULL;
-        const uint8_t *w = (const uint8_t *)g->words[g->nwords - 1].word;
-        g->first[w[0] >> 3] |= (uint8_t)(1u << (w[0] & 7));
-        g->second[w[1] >> 3] |= (uint8_t)(1u << (w[1] & 7));
+        gate_note_word(g, g->words[g->nwords - 1].word);
     }
     free_words(words, n);
 }

@@ -164,6 +164,7 @@ struct family {
  * from the rules' set: starts=…, so that a scan tries the group's pattern
  * only where one of them can match. A rule with starts= has it compiled
  * into its pattern as a lookahead, so the gate never turns away a match. */
+#define GATE_PAIR_BITS 4096
 struct gate {
     bool any;     /* a rule of the group has no starts=: no gate */
     bool capital; /* a rule starts with any capital letter (starts=capital) */
@@ -176,9 +177,12 @@ struct gate {
     size_t nwords, words_cap;
     uint32_t *slots; /* hash table of words: 1 + index, 0 when empty */
     size_t mask;     /* its size - 1 (a power of two) */
-    uint8_t first[32]; /* the first bytes of words, as a bit set */
-    uint8_t second[32]; /* their second bytes (0 for a word of one byte) */
+    /* The first two letters of its words (the second 0 for a word of one
+     * letter), hashed into a bit set. */
+    uint8_t pairs[GATE_PAIR_BITS / 8];
 };
+/* Adds a gate word's first two letters to the bit set of g. */
+void gate_note_word(struct gate *g, const char *word);
 
 /* The rules of a role combined into anchored patterns, alternatives marked
  * with their rule (*MARK), one pattern per set of rules that can start with

@@ -127,26 +127,73 @@ size_t folded_word(const char *t, size_t len, size_t i, char *out, size_t size)
     return n;
 }
 
+/* The code point at t[i] of valid UTF-8 text, and its length in *n. */
+static UChar32 char_at(const char *t, size_t len, size_t i, size_t *n)
+{
+    const unsigned char *u = (const unsigned char *)t + i;
+    size_t left = len - i;
+    if (u[0] < 0x80 || left < 2) {
+        *n = 1;
+        return u[0];
+    }
+    if (u[0] < 0xE0) {
+        *n = 2;
+        return (UChar32)((u[0] & 0x1F) << 6 | (u[1] & 0x3F));
+    }
+    if (u[0] < 0xF0 && left >= 3) {
+        *n = 3;
+        return (UChar32)((u[0] & 0x0F) << 12 | (u[1] & 0x3F) << 6 | (u[2] & 0x3F));
+    }
+    UChar32 c;
+    int32_t k = 0;
+    U8_NEXT(u, k, (int32_t)(left < 4 ? left : 4), c);
+    *n = (size_t)k;
+    return c;
+}
+
+/* The case-folded letter or digit at t[i] (its length in *n), or 0 when
+ * there is none. */
+static UChar32 folded_char_at(const char *t, size_t len, size_t i, size_t *n)
+{
+    if (i >= len) {
+        *n = 0;
+        return 0;
+    }
+    unsigned char b = (unsigned char)t[i];
+    if (b < 0x80) {
+        *n = 1;
+        return !is_word_byte(b) ? 0 : b >= 'A' && b <= 'Z' ? b | 0x20 : b;
+    }
+    UChar32 c = char_at(t, len, i, n);
+    if (c < 0)
+        return 0;
+    pthread_once(&fold_once, init_fold_table);
+    uint32_t f = c < FOLD_LIMIT ? fold_table[c] : fold_of(c);
+    return f & FOLD_WORD_CHAR ? (UChar32)(f & ~FOLD_WORD_CHAR) : 0;
+}
+
+/* The bit of a gate's set for the first two letters c1, c2 of a word. */
+static uint32_t pair_bit(UChar32 c1, UChar32 c2)
+{
+    return ((uint32_t)c1 * 40503u + (uint32_t)c2) % GATE_PAIR_BITS;
+}
+
 /* May a rule of the group of gate g match at t[i], by what its rules say
- * they start with? */
+ * they start with? The first two letters, folded, go through a bit set
+ * before the whole word is folded and looked up. */
 static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t i, uint8_t flags)
 {
     if (g->any || (g->capital && (flags & TOK_CAPITAL)))
         return true;
-    unsigned char b = (unsigned char)t[i];
-    if (!g->nwords || (b < 0x80 && !(g->first[(b | 0x20) >> 3] & (1u << (b & 7)))))
-        return false; /* no word of the gate starts with this letter */
-    if (b < 0x80) {
-        /* An ASCII character folds to ASCII: after an ASCII first letter,
-         * an ASCII second one (or the end of the word, 0) must be the
-         * second byte of a word as it is. */
-        unsigned char b2 = i + 1 < len ? (unsigned char)t[i + 1] : 0;
-        if (b2 < 0x80) {
-            b2 = !is_word_byte(b2) ? 0 : b2 >= 'A' && b2 <= 'Z' ? b2 | 0x20 : b2;
-            if (!(g->second[b2 >> 3] & (1u << (b2 & 7))))
-                return false;
-        }
-    }
+    if (!g->nwords)
+        return false;
+    size_t n1, n2;
+    UChar32 c1 = folded_char_at(t, len, i, &n1);
+    if (!c1)
+        return false;
+    uint32_t b = pair_bit(c1, folded_char_at(t, len, i + n1, &n2));
+    if (!(g->pairs[b >> 3] & (1u << (b & 7))))
+        return false;
     char w[GATE_WORD_MAX];
     size_t n = folded_word(t, len, i, w, sizeof w);
     if (n == SIZE_MAX)
@@ -157,6 +204,15 @@ static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t 
             return !gw->capital || (flags & TOK_CAPITAL);
     }
     return false;
+}
+
+/* Adds a gate word's first two letters to the bit set of g. */
+void gate_note_word(struct gate *g, const char *w)
+{
+    size_t len = strlen(w), n1, n2;
+    UChar32 c1 = folded_char_at(w, len, 0, &n1);
+    uint32_t b = pair_bit(c1, folded_char_at(w, len, n1, &n2));
+    g->pairs[b >> 3] |= (uint8_t)(1u << (b & 7));
 }
 
 static bool try_at(struct matcher *m, const struct marked *mk, const char *t, size_t len,
