@@ -1201,9 +1201,12 @@ static nqx_status compile_combined(nqx_rules *r, struct pattern *p, const nqx_bu
     p->code = pcre2_compile((PCRE2_SPTR)src->data, src->len,
                             PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES | flags,
                             &code, &off, r->cctx);
-    if (!p->code)
-        return nqx_error_set(err, NQX_E_ENV, r->dir, 0, 0, -1, "%s do not combine (error %d)",
-                             what, code);
+    if (!p->code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        return nqx_error_set(err, NQX_E_ENV, r->dir, 0, 0, -1, "%s do not combine: %s", what,
+                             (char *)msg);
+    }
     p->jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0;
     return NQX_OK;
 }
@@ -1560,7 +1563,8 @@ nqx_status nqx_rules_load(const char *dir, nqx_rules **out, nqx_error *err)
         }
     }
     index_lists(r);
-    if ((st = build_layout_any(r, err)) || (st = build_furniture_any(r, err)) || (st = build_family(r, &r->skips, ROLE_SKIP, err)) ||
+    if ((st = build_layout_any(r, err)) || (st = build_furniture_any(r, err)) ||
+        (st = build_family(r, &r->skips, ROLE_SKIP, err)) ||
         (st = build_cues(r, &r->clause_cues, SCOPE_CLAUSE, err)) ||
         (st = build_marked(r, &r->dates_by_start, ROLE_DATE, err)) ||
         (st = build_marked(r, &r->refs_by_start, ROLE_REFERENCE, err)) ||
