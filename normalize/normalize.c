@@ -41,6 +41,7 @@ enum {
     P_SPACE = 16,    /* White_Space */
     P_IGNORE = 32,   /* Default_Ignorable_Code_Point */
     P_DASH = 64,
+    P_PLAIN = 128,   /* printable ASCII other than markdown and table marks (plain_ascii) */
 };
 #define PROPS_LIMIT 0x2500
 static uint8_t props_table[PROPS_LIMIT];
@@ -66,6 +67,18 @@ static uint8_t icu_props(UChar32 c)
     return p;
 }
 
+static bool plain_ascii(uint8_t b)
+{
+    if (b < 0x21 || b > 0x7E)
+        return false;
+    switch (b) {
+    case '*': case '\\': case '#': case '>': case '|':
+        return false;
+    default:
+        return true;
+    }
+}
+
 static void init_tables(void)
 {
     nfc = unorm2_getNFCInstance(&init_status);
@@ -75,6 +88,9 @@ static void init_tables(void)
         return;
     for (UChar32 c = 0; c < PROPS_LIMIT; c++)
         props_table[c] = icu_props(c);
+    for (uint8_t b = 0; b < 0x80; b++)
+        if (plain_ascii(b))
+            props_table[b] |= P_PLAIN;
 }
 
 static bool init(void)
@@ -393,18 +409,6 @@ static size_t put_segment(struct cleaner *c, UChar32 first, size_t at)
 
 /* ASCII that the cleaner copies as it is: everything printable but white
  * space and the characters markdown or tables give a meaning. */
-static bool plain_ascii(uint8_t b)
-{
-    if (b < 0x21 || b > 0x7E)
-        return false;
-    switch (b) {
-    case '*': case '\\': case '#': case '>': case '|':
-        return false;
-    default:
-        return true;
-    }
-}
-
 static bool ascii_letter(uint8_t b)
 {
     return (uint8_t)((b | 0x20) - 'a') < 26;
@@ -430,13 +434,13 @@ static size_t put_plain_run(struct cleaner *c, size_t i, size_t end)
         if (b < 0x80) {
             if (b == ' ') {
                 /* One space between plain characters rides along. */
-                if (j == i || j + 1 >= end || !plain_ascii(s[j + 1]) ||
+                if (j == i || j + 1 >= end || !(props_table[s[j + 1]] & P_PLAIN) ||
                     no_space_before(s[j + 1]) || s[j - 1] == '(' || s[j - 1] == '[')
                     break;
-            } else if (!plain_ascii(b)) {
+            } else if (!(props_table[b] & P_PLAIN)) {
                 break;
             }
-            p = ascii_letter(b) ? (b >= 'a' ? P_LETTER | P_LOWER : P_LETTER | P_UPPER) : 0;
+            p = props_table[b] & (P_LETTER | P_LOWER | P_UPPER);
         } else {
             p = props(decode(s, j, end, &len));
             if ((p & (P_INERT | P_SPACE | P_IGNORE | P_DASH)) != P_INERT)

@@ -254,16 +254,29 @@ static bool roman_token(const char *t, size_t len, size_t i)
  * or after it starts a run of digits (the byte before it is a word byte
  * only inside the token), and the first number is that or a Roman numeral
  * token. */
+enum { BYTE_WORD = 1, BYTE_DIGIT = 2 };
+static uint8_t byte_kind[256];
+static pthread_once_t byte_kind_once = PTHREAD_ONCE_INIT;
+
+static void init_byte_kind(void)
+{
+    for (int c = 0; c < 256; c++)
+        byte_kind[c] = (uint8_t)((is_word_byte((unsigned char)c) ? BYTE_WORD : 0) |
+                                 (is_digit((char)c) ? BYTE_DIGIT : 0));
+}
+
 static void make_tokens(const char *t, size_t len, size_t from, struct tokens *tk)
 {
+    pthread_once(&byte_kind_once, init_byte_kind);
     tk->n = 0;
     tk->ndigits = 0;
-    bool word = from && is_word_byte((unsigned char)t[from - 1]);
-    bool digit = from && is_digit(t[from - 1]);
+    uint8_t prev = from ? byte_kind[(unsigned char)t[from - 1]] : 0;
     for (size_t i = from; i < len; i++) {
-        unsigned char c = (unsigned char)t[i];
-        bool w = is_word_byte(c), d = is_digit((char)c);
-        if (w && !word) {
+        uint8_t kind = byte_kind[(unsigned char)t[i]], starts = kind & (uint8_t)~prev;
+        prev = kind;
+        if (!starts)
+            continue;
+        if (starts & BYTE_WORD) {
             if (tk->n == tk->cap) { /* at and flags grow together */
                 void *a = tk->at, *f = tk->flags;
                 size_t cap = tk->cap;
@@ -274,10 +287,8 @@ static void make_tokens(const char *t, size_t len, size_t from, struct tokens *t
             }
             tk->at[tk->n++] = (uint32_t)i;
         }
-        if (d && !digit)
+        if (starts & BYTE_DIGIT)
             push_u32(&tk->digits, &tk->ndigits, &tk->digits_cap, i);
-        word = w;
-        digit = d;
     }
     size_t d = tk->ndigits, roman = SIZE_MAX;
     for (size_t k = tk->n; k-- > 0;) {
