@@ -38,7 +38,9 @@ bool iso_day(int y, int m, int d, char *out, size_t size)
 {
     if (y < YEAR_MIN || y > YEAR_MAX || d < 1 || d > days_in_month(y, m))
         return false;
-    snprintf(out, size, "%04d-%02d-%02d", y, m, d);
+    /* In range now: four digits, two and two (the casts tell the compiler). */
+    snprintf(out, size, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
     return true;
 }
 
