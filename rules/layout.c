@@ -108,7 +108,7 @@ bool nqx_rules_starts_block(const char *line, size_t len, void *ctx)
 bool nqx_rules_ends_open(const char *line, size_t len, void *ctx)
 {
     struct matcher *m = ctx;
-    const struct list *l = rules_list(m->rules, "open-end");
+    const struct list *l = m->rules->open_end;
     size_t s = len;
     while (s > 0 && line[s - 1] != ' ')
         s--;

@@ -144,6 +144,7 @@ static void index_lists(nqx_rules *r)
     }
     qsort(v, r->nlists, sizeof *v, list_by_name);
     r->lists_by_name = v;
+    r->open_end = rules_list(r, "open-end");
 }
 
 const char *nqx_rules_list_entry(const nqx_rules *rules, const char *list, size_t i,

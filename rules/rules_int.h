@@ -203,6 +203,7 @@ struct nqx_rules {
     /* The lists in name order, for rules_list once loading is done (the
      * engines look lists up per line); NULL while loading. */
     const struct list **lists_by_name;
+    const struct list *open_end; /* list open-end, read for every line */
     struct rule *rules;
     size_t nrules, rules_cap;
     struct example *examples;
