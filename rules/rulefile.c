@@ -807,6 +807,7 @@ static nqx_status compile_pattern(nqx_rules *r, struct pattern *p, const nqx_buf
     }
     /* JIT where the platform has it; the interpreter otherwise. */
     p->jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0;
+    p->anchored = flags & PCRE2_ANCHORED;
     p->src = nqx_buf_steal(&x.out);
     index_groups(p);
     free(x.src);
@@ -1084,6 +1085,10 @@ static nqx_status finish_rule(nqx_rules *r, struct rule *ru, struct raw_rule *rr
     case ROLE_COLUMN:
     case ROLE_REF_ISSUER:
         anchor = PCRE2_ANCHORED;
+        break;
+    case ROLE_KIND: /* a sentence's cue is tried at its start only */
+        if (ru->scope == SCOPE_SENTENCE)
+            anchor = PCRE2_ANCHORED;
         break;
     default:
         break;
@@ -1701,7 +1706,7 @@ bool pattern_match(struct matcher *m, const struct pattern *p, const char *subje
         return false;
     /* pcre2_jit_match skips checks pcre2_match makes on every call; the
      * subject is valid UTF-8 and options are those the code was made for. */
-    int rc = p->jit && !(options & PCRE2_ANCHORED)
+    int rc = p->jit && (!(options & PCRE2_ANCHORED) || p->anchored)
                  ? pcre2_jit_match(p->code, (PCRE2_SPTR)subject, len, start, 0, m->md, m->mctx)
                  : pcre2_match(p->code, (PCRE2_SPTR)subject, len, start,
                                options | PCRE2_NO_UTF_CHECK, m->md, m->mctx);

@@ -94,6 +94,7 @@ struct pattern {
     char *src; /* after list expansion */
     pcre2_code *code;
     bool jit;    /* compiled to machine code: matched with pcre2_jit_match */
+    bool anchored; /* compiled anchored: PCRE2_ANCHORED at match time changes nothing */
     size_t line; /* where it is written */
     struct group_name *groups;
     size_t ngroups;
