@@ -3,6 +3,7 @@
 #include "output/output.h"
 
 #include <libxml/xmlwriter.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,41 +39,55 @@ static char *xml_clean(const char *s)
     return nqx_buf_steal(&b);
 }
 
-/* Is s already something XML can carry as it is? Checked without copying:
- * almost every string is. */
-static bool xml_safe(const char *s)
+/* What s asks of the writer, read in one pass without copying: *safe, XML
+ * can carry it as it is (almost every string can); *plain, it holds no
+ * character XML escapes in an attribute or content (& < > " and the white
+ * space an attribute keeps by reference), as ids, numbers and names do.
+ * Returns its length. */
+static size_t look_at(const char *s, bool *safe, bool *plain)
 {
-    for (int32_t i = 0, n = (int32_t)strlen(s); i < n;) {
-        if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80) {
+    *safe = *plain = true;
+    size_t i = 0;
+    for (;;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x80) {
+            if (c == '&' || c == '<' || c == '>' || c == '"')
+                *plain = false;
             i++;
-            continue;
+        } else if (c >= 0x80) {
+            UChar32 cp;
+            int32_t k = (int32_t)i;
+            U8_NEXT(s, k, -1, cp); /* -1: up to the terminating NUL */
+            if (cp < 0 || !xml_char(cp))
+                *safe = false;
+            i = (size_t)k;
+        } else if (!c) {
+            return i;
+        } else {
+            if (c == '\t' || c == '\n' || c == '\r')
+                *plain = false;
+            else
+                *safe = false;
+            i++;
         }
-        UChar32 c;
-        U8_NEXT(s, i, n, c);
-        if (c < 0 || !xml_char(c))
-            return false;
     }
-    return true;
-}
-
-/* Does s need nothing from the writer: no character XML escapes in an
- * attribute or content (& < > " and the white space an attribute keeps by
- * reference)? Most values are (ids, numbers, names); the writer's own
- * escaping, which reads them character by character, is then skipped. */
-static bool plain(const char *s)
-{
-    return !s[strcspn(s, "&<>\"\t\n\r")];
 }
 
 /* Writes s into what is open (an element or an attribute): the characters
  * XML 1.0 forbids dropped, and the writer's escaping only where something
- * needs it. */
+ * needs it (the writer's own escaping reads every character). */
 static void text(xmlTextWriterPtr w, const char *s)
 {
-    char *v = xml_safe(s) ? NULL : xml_clean(s);
+    bool safe, plain;
+    size_t n = look_at(s, &safe, &plain);
+    char *v = NULL;
+    if (!safe) {
+        v = xml_clean(s);
+        n = look_at(v, &safe, &plain);
+    }
     const char *t = v ? v : s;
-    if (plain(t))
-        xmlTextWriterWriteRaw(w, BAD_CAST t);
+    if (plain && n <= INT_MAX)
+        xmlTextWriterWriteRawLen(w, BAD_CAST t, (int)n);
     else
         xmlTextWriterWriteString(w, BAD_CAST t);
     free(v);
