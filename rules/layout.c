@@ -14,37 +14,54 @@ static bool layout_possible(struct matcher *m, const char *line, size_t limit)
     return !any->code || pattern_match(m, any, line, limit, 0, 0);
 }
 
+/* The section marker the last match of p (a section rule's, or the
+ * combined pattern's with the mark of rule idx) found at the start of
+ * line, into *out; false when it set none of the marker groups. */
+static bool read_marker(struct matcher *m, const struct pattern *p, size_t idx,
+                        const char *line, struct section_match *out)
+{
+    static const struct {
+        const char *group;
+        char kind;
+    } groups[] = {{"part", 'p'}, {"roman", 'r'}, {"article", 'a'}, {"number", 'n'},
+                  {"letter", 'l'}};
+    size_t s, e;
+    for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
+        if (!group_span(m, p, groups[g].group, &s, &e))
+            continue;
+        out->rule = idx;
+        out->kind = groups[g].kind;
+        out->end = pcre2_get_ovector_pointer(m->md)[1];
+        size_t n = e - s < sizeof out->label - 1 ? e - s : sizeof out->label - 1;
+        n = nqx_utf8_floor(line + s, n);
+        memcpy(out->label, line + s, n);
+        out->label[n] = '\0';
+        if (m->trace)
+            m->trace(m->trace_ctx, idx, 0);
+        return true;
+    }
+    return false;
+}
+
 bool layout_section(struct matcher *m, const char *line, size_t len, struct section_match *out)
 {
     const nqx_rules *r = m->rules;
     size_t limit = len < WINDOW_AFTER ? len : nqx_utf8_floor(line, WINDOW_AFTER);
     if (!layout_possible(m, line, limit))
         return false;
-    static const struct {
-        const char *group;
-        char kind;
-    } groups[] = {{"part", 'p'}, {"roman", 'r'}, {"article", 'a'}, {"number", 'n'},
-                  {"letter", 'l'}};
+    /* The combined pattern tries the rules in file order: when the first
+     * that matches is a section rule, it is the one the loop below would
+     * find. */
+    size_t first = marked_rule_of(m);
+    if (first < r->nrules && r->rules[first].role == ROLE_SECTION &&
+        read_marker(m, &r->layout_any, first, line, out))
+        return true;
     for (size_t i = 0; i < r->nby_role[ROLE_SECTION]; i++) {
         size_t idx = r->by_role[ROLE_SECTION][i];
         const struct rule *ru = &r->rules[idx];
-        if (!pattern_match(m, &ru->pattern, line, limit, 0, 0))
-            continue;
-        size_t s, e;
-        for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
-            if (!group_span(m, &ru->pattern, groups[g].group, &s, &e))
-                continue;
-            out->rule = idx;
-            out->kind = groups[g].kind;
-            out->end = pcre2_get_ovector_pointer(m->md)[1];
-            size_t n = e - s < sizeof out->label - 1 ? e - s : sizeof out->label - 1;
-            n = nqx_utf8_floor(line + s, n);
-            memcpy(out->label, line + s, n);
-            out->label[n] = '\0';
-            if (m->trace)
-                m->trace(m->trace_ctx, idx, 0);
+        if (pattern_match(m, &ru->pattern, line, limit, 0, 0) &&
+            read_marker(m, &ru->pattern, idx, line, out))
             return true;
-        }
     }
     return false;
 }

@@ -1224,13 +1224,13 @@ static nqx_status build_layout_any(nqx_rules *r, nqx_error *err)
         const struct rule *ru = &r->rules[i];
         if ((ru->role != ROLE_SECTION && ru->role != ROLE_BLOCK) || !ru->pattern.src)
             continue;
-        nqx_buf_adds(&b, b.len ? "|(?:" : "(?:");
-        nqx_buf_adds(&b, ru->pattern.src);
-        nqx_buf_addc(&b, ')');
+        nqx_buf_printf(&b, "%s(?:%s)(*MARK:%zu)", b.len ? "|" : "", ru->pattern.src, i);
     }
     nqx_status st = b.len ? compile_combined(r, &r->layout_any, &b, PCRE2_ANCHORED,
                                              "section and block patterns", err)
                           : NQX_OK;
+    if (!st && b.len)
+        index_groups(&r->layout_any);
     nqx_buf_free(&b);
     return st;
 }
@@ -1641,7 +1641,7 @@ void nqx_rules_free(nqx_rules *r)
     for (size_t i = 0; i < r->nfiles; i++)
         free(r->files[i]);
     free(r->files);
-    pcre2_code_free(r->layout_any.code);
+    free_pattern(&r->layout_any);
     free_family(&r->skips);
     pcre2_code_free(r->clause_cues.code);
     pcre2_code_free(r->furniture_any.code);
@@ -1737,7 +1737,8 @@ bool group_span(struct matcher *m, const struct pattern *p, const char *name, si
     uint32_t pairs = pcre2_get_ovector_count(m->md);
     for (size_t i = 0; i < p->ngroups; i++) {
         uint32_t g = p->groups[i].number;
-        if (strcmp(p->groups[i].name, name) || g >= pairs || ov[2 * g] == PCRE2_UNSET)
+        if (g >= pairs || ov[2 * g] == PCRE2_UNSET || p->groups[i].name[0] != name[0] ||
+            strcmp(p->groups[i].name, name))
             continue;
         *s = ov[2 * g];
         *e = ov[2 * g + 1];

@@ -213,8 +213,9 @@ struct nqx_rules {
     size_t *by_role[ROLE_COUNT];
     size_t nby_role[ROLE_COUNT];
     pcre2_compile_context *cctx;
-    /* Every section and block pattern in one: a line none of them can
-     * start is known after one match instead of one per rule. */
+    /* Every section and block pattern in one, each marked with its rule:
+     * a line none of them can start is known after one match instead of
+     * one per rule, and where one can, the mark says which. */
     struct pattern layout_any;
     /* Every furniture pattern in one, marked with its rule. */
     struct pattern furniture_any;
