@@ -47,14 +47,22 @@ char *fold_text(const char *s, size_t len)
     nqx_buf out = {0};
     UErrorCode st = U_ZERO_ERROR;
     int32_t n16 = 0;
-    if (len < (1u << 24)) {
+    size_t ascii = 0;
+    while (ascii < len && (unsigned char)s[ascii] < 0x80)
+        ascii++;
+    if (ascii == len) { /* ASCII lower-cases alone, in Vietnamese too */
+        nqx_buf_reserve(&out, len + 1);
+        for (size_t i = 0; i < len; i++)
+            out.data[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] | 0x20) : s[i];
+        out.len = len;
+        out.data[len] = '\0';
+    } else if (len < (1u << 24)) {
         UChar stack16[256], lower16[512];
         UChar *src = stack16, *dst = lower16;
-        u_strFromUTF8(NULL, 0, &n16, s, (int32_t)len, &st);
-        st = U_ZERO_ERROR;
-        if (n16 >= 256)
-            src = nqx_xmalloc(((size_t)n16 + 1) * sizeof *src);
-        u_strFromUTF8(src, n16 + 1, NULL, s, (int32_t)len, &st);
+        /* UTF-16 takes at most one unit for each byte of UTF-8. */
+        if (len >= 256)
+            src = nqx_xmalloc((len + 1) * sizeof *src);
+        u_strFromUTF8(src, (int32_t)len + 1, &n16, s, (int32_t)len, &st);
         int32_t cap = 2 * n16 + 8;
         if (cap > 512)
             dst = nqx_xmalloc((size_t)cap * sizeof *dst);
