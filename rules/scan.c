@@ -93,42 +93,9 @@ uint32_t gate_hash(const char *w, size_t n)
     return h;
 }
 
-size_t folded_word(const char *t, size_t len, size_t i, char *out, size_t size)
-{
-    pthread_once(&fold_once, init_fold_table);
-    size_t n = 0;
-    int32_t end = (int32_t)(len < INT32_MAX ? len : INT32_MAX);
-    while (i < (size_t)end) {
-        unsigned char c = (unsigned char)t[i];
-        if (c < 0x80) {
-            if (!is_word_byte(c))
-                break;
-            if (n + 1 >= size)
-                return SIZE_MAX;
-            out[n++] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
-            i++;
-            continue;
-        }
-        UChar32 cp;
-        int32_t k = (int32_t)i;
-        U8_NEXT(t, k, end, cp);
-        if (cp < 0)
-            break;
-        uint32_t f = cp < FOLD_LIMIT ? fold_table[cp] : fold_of(cp);
-        if (!(f & FOLD_WORD_CHAR))
-            break;
-        cp = (UChar32)(f & ~FOLD_WORD_CHAR);
-        if (n + (size_t)U8_LENGTH(cp) >= size)
-            return SIZE_MAX;
-        U8_APPEND_UNSAFE(out, n, cp);
-        i = (size_t)k;
-    }
-    out[n] = '\0';
-    return n;
-}
-
-/* The code point at t[i] of valid UTF-8 text, and its length in *n. */
-static UChar32 char_at(const char *t, size_t len, size_t i, size_t *n)
+/* The code point at t[i] of UTF-8 text, and its length in *n (ICU's
+ * macro for four bytes and for what is not well formed: negative then). */
+static inline UChar32 char_at(const char *t, size_t len, size_t i, size_t *n)
 {
     const unsigned char *u = (const unsigned char *)t + i;
     size_t left = len - i;
@@ -136,11 +103,11 @@ static UChar32 char_at(const char *t, size_t len, size_t i, size_t *n)
         *n = 1;
         return u[0];
     }
-    if (u[0] < 0xE0) {
+    if (u[0] >= 0xC2 && u[0] < 0xE0) {
         *n = 2;
         return (UChar32)((u[0] & 0x1F) << 6 | (u[1] & 0x3F));
     }
-    if (u[0] < 0xF0 && left >= 3) {
+    if (u[0] >= 0xE0 && u[0] < 0xF0 && left >= 3) {
         *n = 3;
         return (UChar32)((u[0] & 0x0F) << 12 | (u[1] & 0x3F) << 6 | (u[2] & 0x3F));
     }
@@ -153,7 +120,7 @@ static UChar32 char_at(const char *t, size_t len, size_t i, size_t *n)
 
 /* The case-folded letter or digit at t[i] (its length in *n), or 0 when
  * there is none. */
-static UChar32 folded_char_at(const char *t, size_t len, size_t i, size_t *n)
+static inline UChar32 folded_char_at(const char *t, size_t len, size_t i, size_t *n)
 {
     if (i >= len) {
         *n = 0;
@@ -170,6 +137,18 @@ static UChar32 folded_char_at(const char *t, size_t len, size_t i, size_t *n)
     pthread_once(&fold_once, init_fold_table);
     uint32_t f = c < FOLD_LIMIT ? fold_table[c] : fold_of(c);
     return f & FOLD_WORD_CHAR ? (UChar32)(f & ~FOLD_WORD_CHAR) : 0;
+}
+
+size_t folded_word(const char *t, size_t len, size_t i, char *out, size_t size)
+{
+    size_t n = 0, k;
+    for (UChar32 c; (c = folded_char_at(t, len, i, &k)); i += k) {
+        if (n + (size_t)U8_LENGTH(c) >= size)
+            return SIZE_MAX;
+        U8_APPEND_UNSAFE(out, n, c);
+    }
+    out[n] = '\0';
+    return n;
 }
 
 /* The bit of a gate's set for the first two letters c1, c2 of a word. */
@@ -248,12 +227,6 @@ static bool roman_token(const char *t, size_t len, size_t i)
     return k > i && (k == len || !is_word_byte((unsigned char)t[k]));
 }
 
-/* The tokens of t[from, len) into tk, reusing its memory: one pass over
- * the bytes for where tokens and runs of digits start, then one over the
- * tokens, from the last, for their flags. For a token, the first digit at
- * or after it starts a run of digits (the byte before it is a word byte
- * only inside the token), and the first number is that or a Roman numeral
- * token. */
 enum { BYTE_WORD = 1, BYTE_DIGIT = 2 };
 static uint8_t byte_kind[256];
 static pthread_once_t byte_kind_once = PTHREAD_ONCE_INIT;
@@ -265,6 +238,12 @@ static void init_byte_kind(void)
                                  (is_digit((char)c) ? BYTE_DIGIT : 0));
 }
 
+/* The tokens of t[from, len) into tk, reusing its memory: one pass over
+ * the bytes for where tokens and runs of digits start, then one over the
+ * tokens, from the last, for their flags. For a token, the first digit at
+ * or after it starts a run of digits (the byte before it is a word byte
+ * only inside the token), and the first number is that or a Roman numeral
+ * token. */
 static void make_tokens(const char *t, size_t len, size_t from, struct tokens *tk)
 {
     pthread_once(&byte_kind_once, init_byte_kind);
@@ -342,27 +321,23 @@ static const struct tokens *tokens_from(struct matcher *m, const char *t, size_t
     return &m->tokens;
 }
 
+/* A date has a number within reach (TOK_NUMBER_NEAR). */
+static bool number_start(uint8_t flags)
+{
+    return flags & TOK_NUMBER_NEAR;
+}
+
 static bool scan_tokens(struct matcher *m, const struct marked *mk, const char *t, size_t len,
                         const struct tokens *tk, size_t k, scan_gate gate, size_t *s, size_t *e,
                         const struct pattern **used)
 {
-    const uint32_t *tok = tk->at;
-    if (gate != GATE_DIGIT) {
-        bool (*starts)(uint8_t) = gate == GATE_CITATION ? citation_start : name_start;
-        for (; k < tk->n && tok[k] < len; k++) {
-            uint8_t g = mk->index[(unsigned char)t[tok[k]]];
-            if (g && starts(tk->flags[k]) &&
-                gate_allows(&mk->gates[g - 1], t, len, tok[k], tk->flags[k]) &&
-                try_at(m, mk, t, len, tok[k], s, e, used))
-                return true;
-        }
-        return false;
-    }
-    for (; k < tk->n && tok[k] < len; k++) {
-        size_t i = tok[k];
+    bool (*starts)(uint8_t) = gate == GATE_DIGIT      ? number_start
+                              : gate == GATE_CITATION ? citation_start
+                                                      : name_start;
+    for (; k < tk->n && tk->at[k] < len; k++) {
+        size_t i = tk->at[k];
         uint8_t g = mk->index[(unsigned char)t[i]];
-        if (g && (tk->flags[k] & TOK_NUMBER_NEAR) &&
-            gate_allows(&mk->gates[g - 1], t, len, i, tk->flags[k]) &&
+        if (g && starts(tk->flags[k]) && gate_allows(&mk->gates[g - 1], t, len, i, tk->flags[k]) &&
             try_at(m, mk, t, len, i, s, e, used))
             return true;
     }
