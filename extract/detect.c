@@ -254,40 +254,12 @@ struct vn_score vn_score_text(const char *utf8, size_t len)
     return sc;
 }
 
-static bool continuation(uint8_t b)
-{
-    return (b & 0xC0) == 0x80;
-}
-
-/* RFC 3629 by its table of well-formed byte sequences: no overlong forms,
- * no surrogates, nothing above U+10FFFF. */
 size_t utf8_valid_prefix(const uint8_t *s, size_t n)
 {
     size_t i = 0;
-    while (i < n) {
-        uint8_t b = s[i];
-        if (b < 0x80) {
-            i++;
-        } else if (b >= 0xC2 && b <= 0xDF) {
-            if (i + 1 >= n || !continuation(s[i + 1]))
-                return i;
-            i += 2;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            if (i + 2 >= n || !continuation(s[i + 1]) || !continuation(s[i + 2]) ||
-                (b == 0xE0 && s[i + 1] < 0xA0) || (b == 0xED && s[i + 1] > 0x9F))
-                return i;
-            i += 3;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            if (i + 3 >= n || !continuation(s[i + 1]) || !continuation(s[i + 2]) ||
-                !continuation(s[i + 3]) || (b == 0xF0 && s[i + 1] < 0x90) ||
-                (b == 0xF4 && s[i + 1] > 0x8F))
-                return i;
-            i += 4;
-        } else {
-            return i;
-        }
-    }
-    return n;
+    for (size_t k; i < n && (k = utf8_sequence(s, i, n)); i += k)
+        ;
+    return i;
 }
 
 /* ---- Choosing ----------------------------------------------------------------- */

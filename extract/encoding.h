@@ -50,6 +50,35 @@ bool charmap_decode(const struct charmap *map, const uint8_t *s, size_t n, nqx_b
 bool utf16_decode(const uint8_t *s, size_t n, bool le, nqx_buf *out, size_t *bad,
                   const char **why);
 
+/* Is s[j] of s[0..n) a continuation byte (10xxxxxx)? */
+static inline bool utf8_cont(const uint8_t *s, size_t j, size_t n)
+{
+    return j < n && (s[j] & 0xC0) == 0x80;
+}
+
+/* The length of the well-formed UTF-8 sequence at s[i] of s[0..n) by RFC
+ * 3629's table (no overlong forms, no surrogates, nothing above U+10FFFF;
+ * 1 for ASCII), or 0 when there is none. */
+static inline size_t utf8_sequence(const uint8_t *s, size_t i, size_t n)
+{
+    uint8_t b = s[i];
+    if (b < 0x80)
+        return 1;
+    if (b >= 0xC2 && b <= 0xDF)
+        return utf8_cont(s, i + 1, n) ? 2 : 0;
+    if (b >= 0xE0 && b <= 0xEF)
+        return utf8_cont(s, i + 1, n) && utf8_cont(s, i + 2, n) &&
+                       !(b == 0xE0 && s[i + 1] < 0xA0) && !(b == 0xED && s[i + 1] > 0x9F)
+                   ? 3
+                   : 0;
+    if (b >= 0xF0 && b <= 0xF4)
+        return utf8_cont(s, i + 1, n) && utf8_cont(s, i + 2, n) && utf8_cont(s, i + 3, n) &&
+                       !(b == 0xF0 && s[i + 1] < 0x90) && !(b == 0xF4 && s[i + 1] > 0x8F)
+                   ? 4
+                   : 0;
+    return 0;
+}
+
 /* The length of the longest prefix of s[0..n) that is valid UTF-8 (RFC
  * 3629). */
 size_t utf8_valid_prefix(const uint8_t *s, size_t n);

@@ -126,15 +126,9 @@ static void end_line(nqx_doc *doc, struct drops *d, size_t line)
     d->on_line = 0;
 }
 
-static bool cont(uint8_t b)
-{
-    return (b & 0xC0) == 0x80;
-}
-
 /* The end of the run from i of printable ASCII and well-formed multi-byte
- * characters that are kept (UTF-8 per RFC 3629: no overlongs, surrogates or
- * code points above U+10FFFF; no C1 controls, no U+FFFE or U+FFFF). Anything
- * else stops the run for the careful path. */
+ * characters that are kept (utf8_sequence; no C1 controls, no U+FFFE or
+ * U+FFFF). Anything else stops the run for the careful path. */
 static int32_t valid_run(const uint8_t *s, int32_t i, int32_t n)
 {
     while (i < n) {
@@ -143,24 +137,13 @@ static int32_t valid_run(const uint8_t *s, int32_t i, int32_t n)
             if (b < 0x20 || b == 0x7F)
                 return i;
             i++;
-        } else if (b >= 0xC2 && b <= 0xDF) {
-            if (i + 1 >= n || !cont(s[i + 1]) || (b == 0xC2 && s[i + 1] < 0xA0))
-                return i;
-            i += 2;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            if (i + 2 >= n || !cont(s[i + 1]) || !cont(s[i + 2]) ||
-                (b == 0xE0 && s[i + 1] < 0xA0) || (b == 0xED && s[i + 1] > 0x9F) ||
-                (b == 0xEF && s[i + 1] == 0xBF && s[i + 2] >= 0xBE))
-                return i;
-            i += 3;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            if (i + 3 >= n || !cont(s[i + 1]) || !cont(s[i + 2]) || !cont(s[i + 3]) ||
-                (b == 0xF0 && s[i + 1] < 0x90) || (b == 0xF4 && s[i + 1] > 0x8F))
-                return i;
-            i += 4;
-        } else {
-            return i;
+            continue;
         }
+        size_t k = utf8_sequence(s, (size_t)i, (size_t)n);
+        if (!k || (b == 0xC2 && s[i + 1] < 0xA0) ||
+            (b == 0xEF && s[i + 1] == 0xBF && s[i + 2] >= 0xBE))
+            return i;
+        i += (int32_t)k;
     }
     return i;
 }

@@ -67,6 +67,8 @@ static uint8_t icu_props(UChar32 c)
     return p;
 }
 
+/* ASCII that the cleaner copies as it is: everything printable but white
+ * space and the characters markdown or tables give a meaning. */
 static bool plain_ascii(uint8_t b)
 {
     if (b < 0x21 || b > 0x7E)
@@ -407,8 +409,6 @@ static size_t put_segment(struct cleaner *c, UChar32 first, size_t at)
     return j;
 }
 
-/* ASCII that the cleaner copies as it is: everything printable but white
- * space and the characters markdown or tables give a meaning. */
 static bool ascii_letter(uint8_t b)
 {
     return (uint8_t)((b | 0x20) - 'a') < 26;
