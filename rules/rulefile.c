@@ -951,6 +951,16 @@ static bool is_item(const char *item, size_t n, const char *name)
     return strlen(name) == n && !strncmp(item, name, n);
 }
 
+/* The list an item of set: starts=… names, or NULL (the rules are still
+ * loading: no index by name yet). */
+static const struct list *starts_list(const nqx_rules *r, const char *item, size_t n)
+{
+    for (size_t i = 0; i < r->nlists; i++)
+        if (!r->lists[i].is_define && is_item(item, n, r->lists[i].name))
+            return &r->lists[i];
+    return NULL;
+}
+
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -967,23 +977,19 @@ static char **first_words(const nqx_rules *r, const char *starts, size_t *n, boo
     *untold = false;
     const char *c = starts, *item;
     for (size_t len; (len = next_start_item(&c, &item));) {
-        for (size_t i = 0; i < r->nlists; i++) {
-            const struct list *l = &r->lists[i];
-            if (l->is_define || !is_item(item, len, l->name))
+        const struct list *l = starts_list(r, item, len);
+        for (size_t k = 0; l && k < l->n; k++) {
+            char w[GATE_WORD_MAX];
+            const char *ph = l->entries[k].phrase;
+            size_t wl = folded_word(ph, strlen(ph), 0, w, sizeof w);
+            if (wl == SIZE_MAX || !wl) {
+                *untold = true;
                 continue;
-            for (size_t k = 0; k < l->n; k++) {
-                char w[GATE_WORD_MAX];
-                const char *ph = l->entries[k].phrase;
-                size_t wl = folded_word(ph, strlen(ph), 0, w, sizeof w);
-                if (wl == SIZE_MAX || !wl) {
-                    *untold = true;
-                    continue;
-                }
-                void *p = v;
-                nqx_grow(&p, &cap, *n + 1, sizeof *v);
-                v = p;
-                v[(*n)++] = nqx_xstrdup(w);
             }
+            void *p = v;
+            nqx_grow(&p, &cap, *n + 1, sizeof *v);
+            v = p;
+            v[(*n)++] = nqx_xstrdup(w);
         }
     }
     if (*n)
@@ -1028,13 +1034,7 @@ static nqx_status guard_pattern(nqx_rules *r, struct rule *ru, nqx_buf *pattern,
         return NQX_OK;
     const char *c = ru->starts, *item;
     for (size_t n; (n = next_start_item(&c, &item));) {
-        if (is_item(item, n, "capital"))
-            continue;
-        const struct list *l = NULL;
-        for (size_t i = 0; i < r->nlists && !l; i++)
-            if (is_item(item, n, r->lists[i].name) && !r->lists[i].is_define)
-                l = &r->lists[i];
-        if (!l)
+        if (!is_item(item, n, "capital") && !starts_list(r, item, n))
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
                                  "rule %s: set: starts=%s: no list '%.*s' (give capital or "
                                  "names of lists)",
