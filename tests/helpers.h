@@ -52,6 +52,20 @@ static inline int load_test_schema(nqx_schema **out)
     return rc;
 }
 
+/* The rules and the record schema, for suites that check records. */
+static nqx_schema *test_schema;
+
+static inline int load_test_rules_and_schema(void **state)
+{
+    return load_test_rules(state) || load_test_schema(&test_schema) ? -1 : 0;
+}
+
+static inline int free_test_rules_and_schema(void **state)
+{
+    nqx_schema_free(test_schema);
+    return free_test_rules(state);
+}
+
 /* Extracts and normalizes text (with the rules' layout), without rules
  * when with_rules is false. The caller frees the document. */
 static inline nqx_doc *normalize_text(const char *text, size_t len, bool with_rules)

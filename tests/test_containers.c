@@ -19,19 +19,6 @@
 
 #include "tests/helpers.h"
 
-static nqx_schema *schema;
-
-static int setup(void **state)
-{
-    return load_test_rules(state) || load_test_schema(&schema) ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-    nqx_schema_free(schema);
-    return free_test_rules(state);
-}
-
 /* The whole pipeline on bytes named name; NULL (with err filled) when
  * extraction fails. */
 static nqx_doc *convert_bytes(const char *name, const char *data, size_t len, nqx_error *err)
@@ -54,7 +41,7 @@ static char *record_body(nqx_doc *doc)
     size_t len;
     char *xml = nqx_record_xml(doc, &len);
     nqx_error err = {0};
-    if (nqx_schema_validate(schema, xml, len, doc->source, &err))
+    if (nqx_schema_validate(test_schema, xml, len, doc->source, &err))
         fail_msg("%s: invalid record: %s", doc->source, err.message);
     char *body = strchr(strchr(xml, '\n') + 1, '\n');
     char *copy = nqx_xstrdup(body ? body : "");
@@ -718,5 +705,6 @@ int main(void)
         cmocka_unit_test(doc_table_row_is_one_line),
         cmocka_unit_test(gazette_furniture_is_dropped),
     };
-    return cmocka_run_group_tests_name("containers", tests, setup, teardown);
+    return cmocka_run_group_tests_name("containers", tests, load_test_rules_and_schema,
+                                       free_test_rules_and_schema);
 }

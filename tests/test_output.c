@@ -9,23 +9,10 @@
 
 #include "tests/helpers.h"
 
-static nqx_schema *schema;
-
-static int setup(void **state)
-{
-    return load_test_rules(state) || load_test_schema(&schema) ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-    nqx_schema_free(schema);
-    return free_test_rules(state);
-}
-
 static void assert_valid(const char *xml)
 {
     nqx_error err = {0};
-    if (nqx_schema_validate(schema, xml, strlen(xml), "record", &err))
+    if (nqx_schema_validate(test_schema, xml, strlen(xml), "record", &err))
         fail_msg("record invalid: line %zu: %s\n%s", err.line, err.message, xml);
 }
 
@@ -101,11 +88,11 @@ static void the_schema_rejects_what_breaks_the_contract(void **state)
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\" encoding=\"UTF-8\">"
         "<targets><target id=\"t1\" line=\"1\" kind=\"target\" comparator=\"eq\" value=\"05\" "
         "unit=\"xã\"><text>05 xã</text></target></targets></document>";
-    assert_int_equal(nqx_schema_validate(schema, bad_decimal, strlen(bad_decimal), "r", &err),
+    assert_int_equal(nqx_schema_validate(test_schema, bad_decimal, strlen(bad_decimal), "r", &err),
                      NQX_E_INPUT);
     assert_non_null(strstr(err.message, "schema"));
     const char *not_xml = "<document><targets></document>";
-    assert_int_equal(nqx_schema_validate(schema, not_xml, strlen(not_xml), "r", &err),
+    assert_int_equal(nqx_schema_validate(test_schema, not_xml, strlen(not_xml), "r", &err),
                      NQX_E_INPUT);
     assert_non_null(strstr(err.message, "well-formed"));
 }
@@ -119,5 +106,6 @@ int main(void)
         cmocka_unit_test(every_attribute_validates),
         cmocka_unit_test(the_schema_rejects_what_breaks_the_contract),
     };
-    return cmocka_run_group_tests_name("output", tests, setup, teardown);
+    return cmocka_run_group_tests_name("output", tests, load_test_rules_and_schema,
+                                       free_test_rules_and_schema);
 }

@@ -18,7 +18,6 @@
  * valgrind; a quadratic algorithm on these sizes takes hours, not seconds. */
 #define LIMIT_SECONDS 60
 
-static nqx_schema *schema;
 static const char *current;
 
 static void on_alarm(int sig)
@@ -34,16 +33,10 @@ static void on_alarm(int sig)
 
 static int setup(void **state)
 {
-    if (load_test_rules(state) || load_test_schema(&schema))
+    if (load_test_rules_and_schema(state))
         return -1;
     signal(SIGALRM, on_alarm);
     return 0;
-}
-
-static int teardown(void **state)
-{
-    nqx_schema_free(schema);
-    return free_test_rules(state);
 }
 
 /* Runs the pipeline on buf under the time limit; checks the record. */
@@ -63,7 +56,7 @@ static nqx_doc *convert_limited(const char *name, const nqx_buf *buf)
         fail_msg("%s: %s", name, err.message);
     size_t len;
     char *xml = nqx_record_xml(doc, &len);
-    if (nqx_schema_validate(schema, xml, len, name, &err))
+    if (nqx_schema_validate(test_schema, xml, len, name, &err))
         fail_msg("%s: invalid record: %s", name, err.message);
     free(xml);
     alarm(0);
@@ -250,5 +243,5 @@ int main(void)
         cmocka_unit_test(time_grows_linearly),
         cmocka_unit_test(check_time_grows_linearly),
     };
-    return cmocka_run_group_tests_name("pathological", tests, setup, teardown);
+    return cmocka_run_group_tests_name("pathological", tests, setup, free_test_rules_and_schema);
 }
