@@ -66,25 +66,6 @@ bool layout_section(struct matcher *m, const char *line, size_t len, struct sect
     return false;
 }
 
-bool layout_block(struct matcher *m, const char *line, size_t len, size_t *end)
-{
-    const nqx_rules *r = m->rules;
-    size_t limit = len < WINDOW_AFTER ? len : nqx_utf8_floor(line, WINDOW_AFTER);
-    if (!layout_possible(m, line, limit))
-        return false;
-    for (size_t i = 0; i < r->nby_role[ROLE_BLOCK]; i++) {
-        size_t idx = r->by_role[ROLE_BLOCK][i];
-        if (pattern_match(m, &r->rules[idx].pattern, line, limit, 0, 0)) {
-            if (end)
-                *end = pcre2_get_ovector_pointer(m->md)[1];
-            if (m->trace)
-                m->trace(m->trace_ctx, idx, 0);
-            return true;
-        }
-    }
-    return false;
-}
-
 nqx_matcher *nqx_matcher_new(const nqx_rules *rules)
 {
     struct matcher *m = nqx_xmalloc(sizeof *m);

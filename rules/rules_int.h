@@ -309,7 +309,8 @@ bool parse_vn_number(const char *s, size_t len, char *out, size_t out_size);
 /* value * 10^exp for a canonical decimal, canonical again. */
 bool decimal_shift(const char *value, int exp, char *out, size_t out_size);
 
-/* Layout: section markers and blocks at the start of a line. */
+/* Layout: the section marker a line starts with (whether a line starts a
+ * block is nqx_rules_starts_block, for normalize). */
 struct section_match {
     size_t rule;       /* which section rule */
     size_t end;        /* where the marker ends */
@@ -317,7 +318,6 @@ struct section_match {
     char label[48];    /* "II", "3.2.1", "a", "Điều 4" */
 };
 bool layout_section(struct matcher *m, const char *line, size_t len, struct section_match *out);
-bool layout_block(struct matcher *m, const char *line, size_t len, size_t *end);
 
 /* Where a scan tries a marked pattern: at token starts shortly before a
  * number (every date has one, in digits or Roman numerals), at token starts
