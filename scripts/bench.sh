@@ -1,10 +1,13 @@
 #!/bin/bash
 # make bench: throughput of `nqx convert` next to ICU's `uconv -x nfc` on the
-# same bytes, at 1x and 4x the size to show that time grows linearly. Two
+# same bytes, at 1x and 4x the size to show that time grows linearly. Three
 # inputs, each made by concatenating whole documents until the size is
 # reached:
 #   corpus    the project's own corpus/*.txt: every document is full of
 #             targets (about 2,500 per MB), the worst case for the rules;
+#   seeds     the four seed documents alone (corpus/NNN_*.txt, copied from
+#             the product's design seeds): the input SPEC section 6 sets its
+#             performance budget on;
 #   external  the public documents of $NQX_BENCH_DIR (default
 #             ../shared/corpus-external, where present; never committed):
 #             what an archive holds, about 500 targets per MB.
@@ -89,6 +92,8 @@ measure() {
 
 build corpus corpus/*.txt
 measure corpus
+build seeds corpus/[0-9][0-9][0-9]_*.txt
+measure seeds
 if compgen -G "$EXTERNAL/*.txt" > /dev/null; then
     build external "$EXTERNAL"/*.txt
     measure external
