@@ -341,6 +341,21 @@ bool utf8_sure_start(const uint8_t *s, size_t n)
     return surely_utf8(s, sample_length(s, n));
 }
 
+/* The sample of s[0..n) read as UTF-16 without a byte-order mark, into
+ * out: whole units only, and a surrogate pair the sample cuts is left out.
+ * False when s cannot be UTF-16 (an odd length, an unpaired surrogate). */
+static bool utf16_sample(const uint8_t *s, size_t n, bool le, nqx_buf *out)
+{
+    size_t len = n < SAMPLE_BYTES ? n : SAMPLE_BYTES, bad;
+    const char *why;
+    if (n % 2 || !len)
+        return false;
+    if (utf16_decode(s, len, le, out, &bad, &why))
+        return true;
+    nqx_buf_clear(out);
+    return len < n && bad + 2 >= len && utf16_decode(s, bad, le, out, &bad, &why);
+}
+
 nqx_status detect_encoding(const uint8_t *s, size_t n, const nqx_charmaps *maps,
                            const char *source, const char **name, nqx_error *err)
 {
@@ -351,7 +366,7 @@ nqx_status detect_encoding(const uint8_t *s, size_t n, const nqx_charmaps *maps,
         *name = "UTF-8";
         return NQX_OK;
     }
-    struct candidate *cands = nqx_xcalloc((maps ? maps->nmaps : 0) + 1, sizeof *cands);
+    struct candidate *cands = nqx_xcalloc((maps ? maps->nmaps : 0) + 3, sizeof *cands);
     size_t ncand = 0;
     if (utf8)
         score_candidate(&cands[ncand++], "UTF-8", (const char *)s, sample);
@@ -362,6 +377,14 @@ nqx_status detect_encoding(const uint8_t *s, size_t n, const nqx_charmaps *maps,
         if (charmap_decode(&maps->maps[i], s, sample, &text, &bad))
             score_candidate(&cands[ncand++], maps->maps[i].name, text.data ? text.data : "",
                             text.len);
+    }
+    /* UTF-16 without a byte-order mark: read any other way, its text is
+     * every other byte NUL, and read as UTF-16, an 8-bit text is CJK. */
+    for (int le = 1; le >= 0; le--) {
+        nqx_buf_clear(&text);
+        if (utf16_sample(s, n, le, &text))
+            score_candidate(&cands[ncand++], le ? "UTF-16LE" : "UTF-16BE",
+                            text.data ? text.data : "", text.len);
     }
     nqx_buf_free(&text);
 

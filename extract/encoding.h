@@ -90,8 +90,8 @@ bool utf8_sure_start(const uint8_t *s, size_t n);
 
 /* The encoding of the bytes s[0..n) (no byte-order mark), chosen by
  * scoring a sample decoded with each candidate: UTF-8 when valid and not
- * clearly worse, else the one map whose text reads clearly best as
- * Vietnamese. *name is set to the record's name for it. When no candidate
+ * clearly worse, else the one map, or UTF-16 of either byte order, whose
+ * text reads clearly best as Vietnamese. *name is set to the record's name for it. When no candidate
  * is clearly best (short or odd text) returns NQX_E_INPUT with err naming
  * source and asking for --encoding. */
 nqx_status detect_encoding(const uint8_t *s, size_t n, const nqx_charmaps *maps,

@@ -2,10 +2,11 @@
  * line structure (line i of the text is line i of the file).
  *
  * Accepted: UTF-8 with or without a byte-order mark; UTF-16LE and UTF-16BE
- * with a byte-order mark; and, with character maps loaded, the legacy
- * Vietnamese 8-bit codes: windows-1258 (through ICU's converter), VISCII,
- * TCVN3 (TCVN 5712:1993) and VNI-Windows (tables in extract/charmaps/NAME.map,
- * read at run time). Without a byte-order mark the encoding is detected by
+ * with a byte-order mark. With character maps loaded, also UTF-16 without
+ * one and the legacy Vietnamese 8-bit codes: windows-1258 (through ICU's
+ * converter), VISCII, TCVN3 (TCVN 5712:1993) and VNI-Windows (tables in
+ * extract/charmaps/NAME.map, read at run time). Without a byte-order mark
+ * the encoding is detected by
  * decoding a sample with every candidate and scoring each result as
  * Vietnamese syllables (extract/detect.c); an input too short or too odd to
  * tell is an error asking for an explicit encoding. Line ends CRLF, CR and

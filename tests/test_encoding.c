@@ -1,6 +1,6 @@
 /* Encodings: every corpus document re-encoded by this test (VISCII, TCVN3
  * and VNI-Windows from the table files, inverted here; windows-1258 through
- * ICU; UTF-16 with a byte-order mark) must be detected, and must convert to
+ * ICU; UTF-16 with and without a byte-order mark) must be detected, and must convert to
  * the same record as its UTF-8 original; short and ambiguous inputs decode
  * right or ask for --encoding, never decode wrong; --encoding forces;
  * broken inputs get errors naming the file and the byte offset.
@@ -218,9 +218,10 @@ static void encode_text(const struct encoder *e, const char *text, size_t len, n
     free(v);
 }
 
-static void utf16_bytes(const char *text, size_t len, bool le, nqx_buf *bytes)
+static void utf16_bytes(const char *text, size_t len, bool le, bool bom, nqx_buf *bytes)
 {
-    nqx_buf_add(bytes, le ? "\xFF\xFE" : "\xFE\xFF", 2);
+    if (bom)
+        nqx_buf_add(bytes, le ? "\xFF\xFE" : "\xFE\xFF", 2);
     for (int32_t i = 0, n = (int32_t)len; i < n;) {
         UChar32 c;
         U8_NEXT(text, i, n, c);
@@ -236,10 +237,23 @@ static void utf16_bytes(const char *text, size_t len, bool le, nqx_buf *bytes)
 
 /* ---- The encodings under test ------------------------------------------- */
 
-enum { E_UTF8, E_UTF16LE, E_UTF16BE, E_1258, E_VISCII, E_TCVN3, E_VN3, E_VNI, NENC };
+enum {
+    E_UTF8,
+    E_UTF16LE,
+    E_UTF16BE,
+    E_UTF16LE_BARE, /* without a byte-order mark */
+    E_UTF16BE_BARE,
+    E_1258,
+    E_VISCII,
+    E_TCVN3,
+    E_VN3,
+    E_VNI,
+    NENC
+};
 static struct encoder encoders[NENC];
-static const char *const enc_labels[NENC] = {"UTF-8",  "UTF-16LE", "UTF-16BE",  "windows-1258",
-                                             "VISCII", "TCVN3",    "TCVN3 (VN3)", "VNI-Windows"};
+static const char *const enc_labels[NENC] = {
+    "UTF-8",        "UTF-16LE", "UTF-16BE", "UTF-16LE (no BOM)", "UTF-16BE (no BOM)",
+    "windows-1258", "VISCII",   "TCVN3",    "TCVN3 (VN3)",       "VNI-Windows"};
 
 static int setup(void **state)
 {
@@ -256,6 +270,8 @@ static int setup(void **state)
     encoders[E_UTF8].name = "UTF-8";
     encoders[E_UTF16LE].name = "UTF-16LE";
     encoders[E_UTF16BE].name = "UTF-16BE";
+    encoders[E_UTF16LE_BARE].name = "UTF-16LE";
+    encoders[E_UTF16BE_BARE].name = "UTF-16BE";
     UErrorCode st = U_ZERO_ERROR;
     encoders[E_1258].name = "windows-1258";
     encoders[E_1258].icu = ucnv_open("windows-1258", &st);
@@ -283,9 +299,11 @@ static void encode_as(int enc, const char *text, size_t len, nqx_buf *folded, nq
     if (enc == E_UTF8) {
         nqx_buf_add(folded, text, len);
         nqx_buf_add(bytes, text, len);
-    } else if (enc == E_UTF16LE || enc == E_UTF16BE) {
+    } else if (enc == E_UTF16LE || enc == E_UTF16BE || enc == E_UTF16LE_BARE ||
+               enc == E_UTF16BE_BARE) {
         nqx_buf_add(folded, text, len);
-        utf16_bytes(text, len, enc == E_UTF16LE, bytes);
+        utf16_bytes(text, len, enc == E_UTF16LE || enc == E_UTF16LE_BARE,
+                    enc == E_UTF16LE || enc == E_UTF16BE, bytes);
     } else {
         encode_text(&encoders[enc], text, len, folded, bytes);
     }
