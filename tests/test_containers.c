@@ -1,4 +1,4 @@
-/* Input formats: HTML (Word's export too), DOCX and Word 97-2003 .doc go
+/* Input formats: HTML (Word's export too), DOCX, ODT and Word 97-2003 .doc go
  * through the same pipeline as text, recognised by their content. A
  * document in a container gives the same record as its text; damaged,
  * truncated or hostile containers give errors naming the file. Text of the
@@ -417,6 +417,128 @@ static void docx_tables_tabs_and_breaks(void **state)
     free(docx);
 }
 
+/* ---- ODT ------------------------------------------------------------------ */
+
+#define ODF_NS(p, n) " xmlns:" p "=\"urn:oasis:names:tc:opendocument:xmlns:" n ":1.0\""
+
+/* content.xml for text, written the ways ODF allows: one text:p per line
+ * (text:h for a line in capitals), its text in text:span runs split after
+ * every '.', a run of spaces as one space and text:s, and XML white space
+ * between elements. The first paragraph also carries what gives no text: a
+ * note, a comment, and a tracked deletion's text (in text:tracked-changes,
+ * before the body's paragraphs as LibreOffice writes it). */
+static char *content_xml(const char *text, size_t len)
+{
+    nqx_buf b = {0};
+    nqx_buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                     "<office:document-content" ODF_NS("office", "office")
+                     ODF_NS("text", "text") ODF_NS("table", "table")
+                     " office:version=\"1.3\">\n <office:body>\n  <office:text>\n"
+                     "   <text:tracked-changes><text:changed-region text:id=\"c1\">"
+                     "<text:deletion><text:p>Đạt 999 tấn</text:p></text:deletion>"
+                     "</text:changed-region></text:tracked-changes>\n");
+    bool first = true;
+    for (size_t s = 0; s < len;) {
+        const char *nl = memchr(text + s, '\n', len - s);
+        size_t e = nl ? (size_t)(nl - text) : len;
+        bool caps = true;
+        for (size_t k = s; k < e; k++)
+            caps &= !(text[k] >= 'a' && text[k] <= 'z');
+        const char *tag = caps && e > s ? "text:h" : "text:p";
+        nqx_buf_printf(&b, "   <%s text:style-name=\"P1\">", tag);
+        if (first)
+            nqx_buf_adds(&b, "<office:annotation><text:p>777 ý kiến</text:p>"
+                             "</office:annotation>");
+        for (size_t k = s; k < e;) {
+            const char *dot = memchr(text + k, '.', e - k);
+            size_t r = dot ? (size_t)(dot - text) + 1 : e;
+            nqx_buf_adds(&b, "<text:span text:style-name=\"T1\">");
+            for (size_t i = k; i < r;) {
+                size_t j = i;
+                while (j < r && text[j] != ' ')
+                    j++;
+                add_escaped(&b, text + i, j - i);
+                size_t spaces = 0;
+                while (j < r && text[j] == ' ')
+                    j++, spaces++;
+                if (spaces == 1)
+                    nqx_buf_addc(&b, ' ');
+                else if (spaces > 1)
+                    nqx_buf_printf(&b, " <text:s text:c=\"%zu\"/>", spaces - 1);
+                i = j;
+            }
+            nqx_buf_adds(&b, "</text:span>");
+            k = r;
+        }
+        if (first)
+            nqx_buf_adds(&b, "<text:note text:note-class=\"footnote\"><text:note-citation>1"
+                             "</text:note-citation><text:note-body><text:p>Ghi chú 999 ha"
+                             "</text:p></text:note-body></text:note>");
+        nqx_buf_printf(&b, "</%s>\n", tag);
+        first = false;
+        s = e + 1;
+    }
+    nqx_buf_adds(&b, "  </office:text>\n </office:body>\n</office:document-content>\n");
+    return nqx_buf_steal(&b);
+}
+
+static char *make_odt(const char *content, size_t *len)
+{
+    const char *entries[] = {
+        "mimetype", "application/vnd.oasis.opendocument.text", "content.xml", content,
+        "META-INF/manifest.xml",
+        "<?xml version=\"1.0\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:"
+        "opendocument:xmlns:manifest:1.0\"/>"};
+    return make_zip(entries, 6, len);
+}
+
+static void odt_gives_the_record_of_its_text(void **state)
+{
+    (void)state;
+    size_t len, zlen;
+    char *text = read_file(corpus_doc, &len);
+    assert_non_null(text);
+    char *xml = content_xml(text, len);
+    assert_non_null(strstr(xml, " 1.</text:span><text:span text:style-name=\"T1\">708"));
+    assert_non_null(strstr(xml, "<text:h "));
+    char *odt = make_odt(xml, &zlen);
+    nqx_doc *a = convert_ok("hdnd-xa-nq-2026.txt", text, len);
+    nqx_doc *b = convert_ok("hdnd-xa-nq-2026.odt", odt, zlen);
+    assert_true(a->ntargets > 3);
+    assert_same_record(a, b);
+    assert_null(strstr(b->text, "999"));
+    assert_null(strstr(b->text, "777"));
+    nqx_doc_free(a);
+    nqx_doc_free(b);
+    free(odt);
+    free(xml);
+    free(text);
+}
+
+static void odt_tables_lists_tabs_and_breaks(void **state)
+{
+    (void)state;
+    const char *xml =
+        "<office:document-content" ODF_NS("office", "office") ODF_NS("text", "text")
+        ODF_NS("table", "table") "><office:body><office:text>"
+        "<table:table table:name=\"B1\"><table:table-column table:number-columns-repeated="
+        "\"2\"/><table:table-header-rows><table:table-row><table:table-cell><text:p>STT"
+        "</text:p></table:table-cell><table:table-cell><text:p>Chỉ tiêu</text:p><text:p>"
+        "chủ yếu</text:p></table:table-cell></table:table-row></table:table-header-rows>"
+        "<table:table-row><table:table-cell/><table:table-cell><text:p>x</text:p>"
+        "</table:table-cell></table:table-row></table:table>"
+        "<text:list><text:list-item><text:p>Số:<text:tab/>12<text:line-break/>Dòng &amp; "
+        "hai</text:p></text:list-item></text:list>"
+        "<text:p/><text:p>cuối<text:soft-page-break/> trang:<text:s/>đạt\n   5 tấn</text:p>"
+        "</office:text></office:body></office:document-content>";
+    size_t zlen;
+    char *odt = make_odt(xml, &zlen);
+    nqx_doc *doc = convert_ok("t.odt", odt, zlen);
+    assert_string_equal(doc->text, "STT | Chỉ tiêu chủ yếu\n| x\nSố: 12\nDòng & hai\n\ncuối trang: đạt 5 tấn\n");
+    nqx_doc_free(doc);
+    free(odt);
+}
+
 static void damaged_zip_files_are_refused(void **state)
 {
     (void)state;
@@ -696,6 +818,8 @@ int main(void)
         cmocka_unit_test(rule_in_a_first_cell),
         cmocka_unit_test(docx_gives_the_record_of_its_text),
         cmocka_unit_test(docx_tables_tabs_and_breaks),
+        cmocka_unit_test(odt_gives_the_record_of_its_text),
+        cmocka_unit_test(odt_tables_lists_tabs_and_breaks),
         cmocka_unit_test(damaged_zip_files_are_refused),
         cmocka_unit_test(zip_bomb_is_refused),
         cmocka_unit_test(xml_entities_are_not_expanded),
