@@ -5,8 +5,10 @@
  * of the main document: UTF-16LE, or 8-bit cp1252 when the piece is
  * "compressed". Paragraph marks end lines, cell marks separate cells,
  * fields keep their result and lose their instruction, other control
- * characters are dropped. Every offset read from the file is checked
- * against the stream it points into. */
+ * characters are dropped. A table row ends with one more cell mark, whose
+ * paragraph properties (in the PapxFkp pages PlcBtePapx lists) say so.
+ * Every offset read from the file is checked against the stream it
+ * points into. */
 #include "extract/container.h"
 
 #include <gsf/gsf-infile-msole.h>
@@ -25,7 +27,15 @@
 #define FIB_WHICH_TABLE 0x0200
 #define FIB_CSW_OFFSET 32
 #define FIB_CCP_TEXT 3 /* index of ccpText in FibRgLw97 */
+#define FIB_PAPX_PAIR 13 /* index of fcPlcfBtePapx/lcbPlcfBtePapx in FibRgFcLcb97 */
 #define FIB_CLX_PAIR 33 /* index of fcClx/lcbClx in FibRgFcLcb97 */
+
+/* Paragraph properties ([MS-DOC] 2.9.175 PapxFkp, 2.6.2 Sprm). */
+#define FKP_SIZE 512
+#define BX_PAP_SIZE 13
+#define SPRM_P_F_TTP 0x2417     /* the paragraph ends a table row */
+#define SPRM_T_DEF_TABLE 0xD608 /* a variable operand with a 2-byte size */
+#define SPRM_P_CHG_TABS 0xC615  /* a variable operand that may size itself */
 
 /* Clx entries ([MS-DOC] 2.9.38). */
 #define CLXT_PRC 0x01
@@ -89,8 +99,90 @@ static uint8_t *read_stream(GsfInfile *ole, const char *name, size_t *len)
 
 /* ---- Writing the text ------------------------------------------------- */
 
+/* Where the paragraph properties are: PlcBtePapx (n + 1 FCs, then the n
+ * page numbers of the PapxFkp pages of the WordDocument stream). n is 0
+ * when the file has none that can be read. */
+struct papx {
+    const uint8_t *w;
+    size_t wlen;
+    const uint8_t *plc;
+    size_t n;
+};
+
+/* Does the grpprl g[0..n) of a paragraph set sprmPFTtp? 1 yes, 0 no, -1
+ * when it cannot be read to the end. */
+static int grpprl_ttp(const uint8_t *g, size_t n)
+{
+    for (size_t i = 0; i + 2 <= n;) {
+        uint16_t sprm = u16_at(g + i);
+        i += 2;
+        size_t op;
+        switch (sprm >> 13) { /* spra: the operand's size */
+        case 0: case 1: op = 1; break;
+        case 2: case 4: case 5: op = 2; break;
+        case 3: op = 4; break;
+        case 7: op = 3; break;
+        default:
+            if (i >= n || (sprm == SPRM_T_DEF_TABLE && i + 2 > n))
+                return -1;
+            if (sprm == SPRM_T_DEF_TABLE)
+                op = 2 + (size_t)u16_at(g + i) - 1;
+            else if (sprm == SPRM_P_CHG_TABS && g[i] == 255)
+                return -1;
+            else
+                op = 1 + (size_t)g[i];
+        }
+        if (sprm == SPRM_P_F_TTP && i < n)
+            return g[i] != 0;
+        i += op;
+    }
+    return 0;
+}
+
+/* Is the paragraph that holds the character at stream offset fc the end
+ * of a table row? 1 yes, 0 no, -1 when the file does not say (no
+ * properties, or properties that cannot be read). */
+static int row_end_at(const struct papx *p, uint32_t fc)
+{
+    size_t lo = 0, hi = p->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (u32_at(p->plc + 4 * (mid + 1)) <= fc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo >= p->n || u32_at(p->plc + 4 * lo) > fc)
+        return -1;
+    uint32_t pn = u32_at(p->plc + 4 * (p->n + 1) + 4 * lo) & 0x3FFFFF; /* PnFkpPapx */
+    uint64_t page_at = (uint64_t)pn * FKP_SIZE;
+    if (page_at + FKP_SIZE > p->wlen)
+        return -1;
+    const uint8_t *page = p->w + page_at;
+    size_t crun = page[FKP_SIZE - 1];
+    if (!crun || 4 * (crun + 1) + BX_PAP_SIZE * crun > FKP_SIZE - 1)
+        return -1;
+    size_t j = 0;
+    while (j < crun && !(u32_at(page + 4 * j) <= fc && fc < u32_at(page + 4 * (j + 1))))
+        j++;
+    if (j == crun)
+        return -1;
+    size_t at = 2 * (size_t)page[4 * (crun + 1) + BX_PAP_SIZE * j];
+    if (!at)
+        return 0; /* the paragraph has no properties of its own */
+    if (at + 2 > FKP_SIZE - 1)
+        return -1;
+    /* PapxInFkp: cb, else 0 and cb'; then the istd and the grpprl. */
+    size_t start = page[at] ? at + 1 : at + 2;
+    size_t size = page[at] ? 2 * (size_t)page[at] - 1 : 2 * (size_t)page[at + 1];
+    if (start + size > FKP_SIZE - 1 || size < 2)
+        return -1;
+    return grpprl_ttp(page + start + 2, size - 2);
+}
+
 struct doc_text {
     nqx_text_out t;
+    const struct papx *papx;
     int field_depth;
     bool in_instruction[MAX_FIELD_DEPTH]; /* per open field: before its separator */
     bool after_cell;                      /* the last character was a cell mark */
@@ -124,23 +216,28 @@ static void put_code_point(struct doc_text *d, uint32_t c)
 }
 
 /* A cell mark ends a cell: the first of a row ends the text of the line
- * so far, which was that cell's. A second mark right after ends the row
- * (Word writes the row's own end mark after its last cell's); any other
- * text after a mark begins the next cell (nqx_text_cell_begin, in
- * put_char). */
-static void put_cell_mark(struct doc_text *d)
+ * so far, which was that cell's; any text after a mark begins the next cell
+ * (nqx_text_cell_begin, in put_char). Word writes one more mark after a
+ * row's last cell, which ends the row: row_end says whether this mark is
+ * that one, as the paragraph properties tell (a mark right after a cell's
+ * is then an empty cell), or -1 when the file does not tell, and then a
+ * mark right after another ends the row. */
+static void put_cell_mark(struct doc_text *d, int row_end)
 {
-    if (d->after_cell) {
+    if (row_end > 0 || (row_end < 0 && d->after_cell)) {
         nqx_text_row_end(&d->t);
         d->after_cell = false;
         return;
     }
     if (!d->t.row_depth)
         nqx_text_row_begin_in_line(&d->t);
+    else if (d->after_cell)
+        nqx_text_cell_begin(&d->t); /* the cell just ended was empty */
     d->after_cell = true;
 }
 
-static void put_char(struct doc_text *d, uint32_t c)
+/* The character c, at offset fc of the WordDocument stream. */
+static void put_char(struct doc_text *d, uint32_t c, uint32_t fc)
 {
     if (c == CH_FIELD_BEGIN) {
         if (d->field_depth < MAX_FIELD_DEPTH)
@@ -164,7 +261,7 @@ static void put_char(struct doc_text *d, uint32_t c)
             nqx_text_cell_begin(&d->t);
     }
     if (cell)
-        put_cell_mark(d);
+        put_cell_mark(d, row_end_at(d->papx, fc));
     else if (c == CH_PARAGRAPH)
         nqx_text_paragraph_end(&d->t);
     else if (c == CH_LINE_BREAK || c == CH_PAGE_BREAK)
@@ -177,7 +274,7 @@ static void put_char(struct doc_text *d, uint32_t c)
         put_code_point(d, c);
 }
 
-static void put_utf16(struct doc_text *d, uint16_t u)
+static void put_utf16(struct doc_text *d, uint16_t u, uint32_t fc)
 {
     if (u >= 0xD800 && u <= 0xDBFF) {
         if (d->high_surrogate)
@@ -197,7 +294,7 @@ static void put_utf16(struct doc_text *d, uint16_t u)
     if (d->high_surrogate)
         put_code_point(d, 0xFFFD);
     d->high_surrogate = 0;
-    put_char(d, u);
+    put_char(d, u, fc);
 }
 
 /* ---- The FIB and the piece table -------------------------------------- */
@@ -206,6 +303,7 @@ struct fib {
     bool table1;      /* the table stream is 1Table, not 0Table */
     uint32_t ccp_text; /* characters of the main document */
     uint32_t fc_clx, lcb_clx;
+    uint32_t fc_papx, lcb_papx;
 };
 
 static const char *parse_fib(const uint8_t *w, size_t wlen, struct fib *f)
@@ -235,6 +333,8 @@ static const char *parse_fib(const uint8_t *w, size_t wlen, struct fib *f)
                "it as .docx";
     f->fc_clx = u32_at(w + rg + 8 * FIB_CLX_PAIR);
     f->lcb_clx = u32_at(w + rg + 8 * FIB_CLX_PAIR + 4);
+    f->fc_papx = u32_at(w + rg + 8 * FIB_PAPX_PAIR);
+    f->lcb_papx = u32_at(w + rg + 8 * FIB_PAPX_PAIR + 4);
     return NULL;
 }
 
@@ -299,7 +399,8 @@ static const char *write_pieces(struct doc_text *d, const uint8_t *w, size_t wle
                        "damaged";
             for (uint64_t k = 0; k < count; k++) {
                 uint8_t b = w[at + k];
-                put_char(d, b >= 0x80 && b < 0xA0 ? cp1252_high[b - 0x80] : b);
+                put_char(d, b >= 0x80 && b < 0xA0 ? cp1252_high[b - 0x80] : b,
+                         (uint32_t)(at + k));
             }
         } else {
             uint64_t at = fc & FC_MASK;
@@ -308,7 +409,7 @@ static const char *write_pieces(struct doc_text *d, const uint8_t *w, size_t wle
                        "damaged";
             *unicode = true;
             for (uint64_t k = 0; k < count; k++)
-                put_utf16(d, u16_at(w + at + 2 * k));
+                put_utf16(d, u16_at(w + at + 2 * k), (uint32_t)(at + 2 * k));
         }
     }
     return NULL;
@@ -334,8 +435,18 @@ static const char *read_word_text(GsfInfile *ole, struct doc_text *d, bool *unic
     size_t plc_len = 0;
     if (!why)
         why = find_plcpcd(tbl, tlen, &f, &plc, &plc_len);
+    /* Paragraph properties, when the table stream holds a PlcBtePapx: n + 1
+     * FCs and n page numbers. */
+    struct papx papx = {w, wlen, NULL, 0};
+    if (!why && f.lcb_papx >= 12 && (f.lcb_papx - 4) % 8 == 0 &&
+        (uint64_t)f.fc_papx + f.lcb_papx <= tlen) {
+        papx.plc = tbl + f.fc_papx;
+        papx.n = (f.lcb_papx - 4) / 8;
+    }
+    d->papx = &papx;
     if (!why)
         why = write_pieces(d, w, wlen, plc, plc_len, f.ccp_text, unicode);
+    d->papx = NULL;
     free(w);
     free(tbl);
     return why;

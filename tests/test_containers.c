@@ -677,15 +677,49 @@ static void put_u32(uint8_t *p, uint32_t v)
     put_u16(p + 2, (uint16_t)(v >> 16));
 }
 
+/* The paragraph properties of text (one piece at TEXT_AT) as Word writes
+ * them: a PapxFkp page at page pn of w, one run per paragraph (each ends
+ * after a paragraph or cell mark); a cell's paragraph is in a table
+ * (sprmPFInTable), a row's end mark also ends the row (sprmPFTtp). In
+ * text, ROW_END stands for a row's end mark (a cell mark in the file). */
+#define TEXT_AT 1024
+#define ROW_END "\x01"
+static void write_fkp(uint8_t *w, size_t pn, const char *text)
+{
+    uint8_t *page = w + 512 * pn;
+    size_t n = strlen(text), crun = 0;
+    uint32_t *ends = nqx_xcalloc(n + 1, sizeof *ends);
+    for (size_t k = 0; k < n; k++)
+        if (text[k] == '\r' || text[k] == '\x07' || text[k] == ROW_END[0] || k + 1 == n)
+            ends[crun++] = (uint32_t)(k + 1);
+    assert_true(4 * (crun + 1) + 13 * crun < 440);
+    /* PapxInFkp at 440: cb 3 (istd, sprmPFInTable); at 460: cb 5 (istd,
+     * sprmPFInTable, sprmPFTtp, one byte of padding). */
+    const uint8_t in_table[] = {3, 0, 0, 0x16, 0x24, 1};
+    const uint8_t row_end[] = {5, 0, 0, 0x16, 0x24, 1, 0x17, 0x24, 1, 0};
+    memcpy(page + 440, in_table, sizeof in_table);
+    memcpy(page + 460, row_end, sizeof row_end);
+    put_u32(page, TEXT_AT);
+    for (size_t r = 0; r < crun; r++) {
+        put_u32(page + 4 * (r + 1), (uint32_t)(TEXT_AT + ends[r]));
+        char last = text[ends[r] - 1];
+        uint8_t b = last == ROW_END[0] ? 460 / 2 : last == '\x07' ? 440 / 2 : 0;
+        page[4 * (crun + 1) + 13 * r] = b;
+    }
+    page[511] = (uint8_t)crun;
+    free(ends);
+}
+
 /* A Word 97 file written here: a FIB, text (8-bit, at TEXT_AT of the
  * WordDocument stream) and a piece table of npieces pieces, piece i
- * covering CPs cps[i]..cps[i + 1] and starting at the text's first byte.
- * The caller frees the bytes. */
-#define TEXT_AT 1024
-static char *make_doc(const char *text, uint32_t ccp_text, const uint32_t *cps, size_t npieces,
-                      size_t *len)
+ * covering CPs cps[i]..cps[i + 1] and starting at the text's first byte;
+ * with paragraph properties (write_fkp) when papx is true. The caller
+ * frees the bytes. */
+static char *make_doc_papx(const char *text, uint32_t ccp_text, const uint32_t *cps,
+                           size_t npieces, bool papx, size_t *len)
 {
-    size_t wlen = TEXT_AT + strlen(text);
+    size_t pn = (TEXT_AT + strlen(text) + 511) / 512;
+    size_t wlen = papx ? 512 * (pn + 1) : TEXT_AT + strlen(text);
     uint8_t *w = nqx_xcalloc(wlen, 1);
     put_u16(w, 0xA5EC);
     put_u16(w + 32, 0);        /* csw */
@@ -693,11 +727,20 @@ static char *make_doc(const char *text, uint32_t ccp_text, const uint32_t *cps, 
     put_u32(w + 36 + 12, ccp_text);
     put_u16(w + 52, 34);       /* cbRgFcLcb: fcClx/lcbClx is pair 33 */
     size_t plc_len = 4 * (npieces + 1) + 8 * npieces;
-    size_t tlen = 5 + plc_len;
+    size_t clx_len = 5 + plc_len, tlen = clx_len + (papx ? 12 : 0);
     put_u32(w + 54 + 8 * 33, 0);
-    put_u32(w + 54 + 8 * 33 + 4, (uint32_t)tlen);
-    memcpy(w + TEXT_AT, text, strlen(text));
+    put_u32(w + 54 + 8 * 33 + 4, (uint32_t)clx_len);
+    for (size_t k = 0; text[k]; k++)
+        w[TEXT_AT + k] = text[k] == ROW_END[0] ? 0x07 : (uint8_t)text[k];
     uint8_t *t = nqx_xcalloc(tlen, 1);
+    if (papx) { /* PlcBtePapx after the Clx: one page for all the text */
+        write_fkp(w, pn, text);
+        put_u32(w + 54 + 8 * 13, (uint32_t)clx_len);
+        put_u32(w + 54 + 8 * 13 + 4, 12);
+        put_u32(t + clx_len, TEXT_AT);
+        put_u32(t + clx_len + 4, (uint32_t)(TEXT_AT + strlen(text)));
+        put_u32(t + clx_len + 8, (uint32_t)pn);
+    }
     t[0] = 0x02;
     put_u32(t + 1, (uint32_t)plc_len);
     for (size_t i = 0; i <= npieces; i++)
@@ -724,6 +767,12 @@ static char *make_doc(const char *text, uint32_t ccp_text, const uint32_t *cps, 
     free(w);
     free(t);
     return bytes;
+}
+
+static char *make_doc(const char *text, uint32_t ccp_text, const uint32_t *cps, size_t npieces,
+                      size_t *len)
+{
+    return make_doc_papx(text, ccp_text, cps, npieces, false, len);
 }
 
 /* Pieces that repeat one stretch of the stream (CPs going back, or
@@ -759,17 +808,35 @@ static void doc_pieces_cannot_repeat_the_text(void **state)
 }
 
 /* A table row of a .doc: each cell's text ends with a cell mark, the row
- * with one more; the row is one line, its cells joined by " | ". */
+ * with one more; the row is one line, its cells joined by " | ". Where the
+ * paragraph properties say which mark ends the row, a mark right after a
+ * cell's is an empty cell, first, in the middle or last; without them, it
+ * ends the row. */
 static void doc_table_row_is_one_line(void **state)
 {
     (void)state;
-    const char *text = "before\rA\x07" "B1\rB2\x07\x07" "C\x07" "D\x07\x07" "after\r";
-    uint32_t n = (uint32_t)strlen(text);
+    const char *text =
+        "before\rA\x07" "B1\rB2\x07" ROW_END "C\x07" "D\x07" ROW_END "after\r";
+    const char *empty = "before\rSan luong\x07\x07" "1.200\x07" ROW_END
+                        "\x07tan\x07" "900\x07" ROW_END
+                        "X\x07Y\x07\x07" ROW_END "after\r";
+    for (int papx = 0; papx <= 1; papx++) {
+        uint32_t n = (uint32_t)strlen(text);
+        uint32_t cps[] = {0, n};
+        size_t len;
+        char *bytes = make_doc_papx(text, n, cps, 1, papx, &len);
+        nqx_doc *doc = convert_ok("row.doc", bytes, len);
+        assert_string_equal(doc->text, "before\nA | B1 B2\nC | D\nafter\n");
+        nqx_doc_free(doc);
+        free(bytes);
+    }
+    uint32_t n = (uint32_t)strlen(empty);
     uint32_t cps[] = {0, n};
     size_t len;
-    char *bytes = make_doc(text, n, cps, 1, &len);
-    nqx_doc *doc = convert_ok("row.doc", bytes, len);
-    assert_string_equal(doc->text, "before\nA | B1 B2\nC | D\nafter\n");
+    char *bytes = make_doc_papx(empty, n, cps, 1, true, &len);
+    nqx_doc *doc = convert_ok("empty.doc", bytes, len);
+    assert_string_equal(doc->text,
+                        "before\nSan luong |  | 1.200\n| tan | 900\nX | Y | \nafter\n");
     nqx_doc_free(doc);
     free(bytes);
 }
