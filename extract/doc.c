@@ -33,7 +33,8 @@
 /* Paragraph properties ([MS-DOC] 2.9.175 PapxFkp, 2.6.2 Sprm). */
 #define FKP_SIZE 512
 #define BX_PAP_SIZE 13
-#define SPRM_P_F_TTP 0x2417     /* the paragraph ends a table row */
+#define SPRM_P_F_IN_TABLE 0x2416 /* the paragraph is in a table cell */
+#define SPRM_P_F_TTP 0x2417      /* the paragraph ends a table row */
 #define SPRM_T_DEF_TABLE 0xD608 /* a variable operand with a 2-byte size */
 #define SPRM_P_CHG_TABS 0xC615  /* a variable operand that may size itself */
 
@@ -109,10 +110,14 @@ struct papx {
     size_t n;
 };
 
-/* Does the grpprl g[0..n) of a paragraph set sprmPFTtp? 1 yes, 0 no, -1
- * when it cannot be read to the end. */
-static int grpprl_ttp(const uint8_t *g, size_t n)
+/* What a paragraph's properties say of its place in a table. */
+enum { PARA_IN_TABLE = 1, PARA_ROW_END = 2 };
+
+/* The PARA_ flags the grpprl g[0..n) of a paragraph sets, or -1 when it
+ * cannot be read to the end. */
+static int grpprl_flags(const uint8_t *g, size_t n)
 {
+    int flags = 0;
     for (size_t i = 0; i + 2 <= n;) {
         uint16_t sprm = u16_at(g + i);
         i += 2;
@@ -132,17 +137,19 @@ static int grpprl_ttp(const uint8_t *g, size_t n)
             else
                 op = 1 + (size_t)g[i];
         }
-        if (sprm == SPRM_P_F_TTP && i < n)
-            return g[i] != 0;
+        if (i < n && g[i] && sprm == SPRM_P_F_IN_TABLE)
+            flags |= PARA_IN_TABLE;
+        if (i < n && g[i] && sprm == SPRM_P_F_TTP)
+            flags |= PARA_ROW_END;
         i += op;
     }
-    return 0;
+    return flags;
 }
 
-/* Is the paragraph that holds the character at stream offset fc the end
- * of a table row? 1 yes, 0 no, -1 when the file does not say (no
- * properties, or properties that cannot be read). */
-static int row_end_at(const struct papx *p, uint32_t fc)
+/* The PARA_ flags of the paragraph that holds the character at stream
+ * offset fc, or -1 when the file does not say (no properties, or
+ * properties that cannot be read). */
+static int para_flags(const struct papx *p, uint32_t fc)
 {
     size_t lo = 0, hi = p->n;
     while (lo < hi) {
@@ -177,7 +184,7 @@ static int row_end_at(const struct papx *p, uint32_t fc)
     size_t size = page[at] ? 2 * (size_t)page[at] - 1 : 2 * (size_t)page[at + 1];
     if (start + size > FKP_SIZE - 1 || size < 2)
         return -1;
-    return grpprl_ttp(page + start + 2, size - 2);
+    return grpprl_flags(page + start + 2, size - 2);
 }
 
 struct doc_text {
@@ -218,13 +225,13 @@ static void put_code_point(struct doc_text *d, uint32_t c)
 /* A cell mark ends a cell: the first of a row ends the text of the line
  * so far, which was that cell's; any text after a mark begins the next cell
  * (nqx_text_cell_begin, in put_char). Word writes one more mark after a
- * row's last cell, which ends the row: row_end says whether this mark is
- * that one, as the paragraph properties tell (a mark right after a cell's
- * is then an empty cell), or -1 when the file does not tell, and then a
- * mark right after another ends the row. */
-static void put_cell_mark(struct doc_text *d, int row_end)
+ * row's last cell, which ends the row: flags (para_flags) say whether this
+ * mark is that one (a mark right after a cell's is then an empty cell);
+ * when the file does not tell (-1), a mark right after another ends the
+ * row. */
+static void put_cell_mark(struct doc_text *d, int flags)
 {
-    if (row_end > 0 || (row_end < 0 && d->after_cell)) {
+    if ((flags >= 0 && (flags & PARA_ROW_END)) || (flags < 0 && d->after_cell)) {
         nqx_text_row_end(&d->t);
         d->after_cell = false;
         return;
@@ -234,6 +241,19 @@ static void put_cell_mark(struct doc_text *d, int row_end)
     else if (d->after_cell)
         nqx_text_cell_begin(&d->t); /* the cell just ended was empty */
     d->after_cell = true;
+}
+
+/* A paragraph mark ends a line, or, inside a row, a paragraph of a cell.
+ * The first paragraph of a row's first cell is known to be in the row only
+ * by its properties (the row begins at the first cell mark otherwise). */
+static void put_paragraph_mark(struct doc_text *d, uint32_t fc)
+{
+    if (!d->t.row_depth) {
+        int flags = para_flags(d->papx, fc);
+        if (flags > 0 && (flags & PARA_IN_TABLE))
+            nqx_text_row_begin_in_line(&d->t);
+    }
+    nqx_text_paragraph_end(&d->t);
 }
 
 /* The character c, at offset fc of the WordDocument stream. */
@@ -261,9 +281,9 @@ static void put_char(struct doc_text *d, uint32_t c, uint32_t fc)
             nqx_text_cell_begin(&d->t);
     }
     if (cell)
-        put_cell_mark(d, row_end_at(d->papx, fc));
+        put_cell_mark(d, para_flags(d->papx, fc));
     else if (c == CH_PARAGRAPH)
-        nqx_text_paragraph_end(&d->t);
+        put_paragraph_mark(d, fc);
     else if (c == CH_LINE_BREAK || c == CH_PAGE_BREAK)
         nqx_text_break(&d->t);
     else if (c == '\t')

@@ -87,22 +87,35 @@ static void blank_match(struct reader *R, struct line *l)
     blank(l, ov[0], ov[1]);
 }
 
-static bool is_empty(const char *s)
+/* Is s[0..n) (up to its end when shorter) only blanks and drawn rules? */
+static bool is_empty_n(const char *s, size_t n)
 {
-    for (; *s; s++)
+    for (; n && *s; s++, n--)
         if (*s != ' ' && *s != '*' && *s != '-' && *s != '_' && *s != '=')
             return false;
     return true;
 }
 
+static bool is_empty(const char *s)
+{
+    return is_empty_n(s, SIZE_MAX);
+}
+
 /* Copies s into the arena with runs of spaces made one (parts blanked out
  * of a line leave runs) and the ends trimmed; NULL when nothing is left. */
+/* Is c a character of a rule drawn in text (under the issuing body, as
+ * "-------" or "_______") or of the blanks around it? */
+static bool is_rule_char(char c)
+{
+    return c == ' ' || c == '_' || c == '-' || c == '=' || c == '*';
+}
+
 static const char *copy_trimmed(nqx_doc *doc, const char *s)
 {
     size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == ';' || s[n - 1] == ','))
+    while (n && (is_rule_char(s[n - 1]) || s[n - 1] == ';' || s[n - 1] == ','))
         n--;
-    while (n && *s == ' ')
+    while (n && is_rule_char(*s))
         s++, n--;
     if (!n)
         return NULL;
@@ -198,10 +211,13 @@ static void read_header(struct reader *R)
         while ((p = match_field(R, l, META_MOTTO)))
             blank_match(R, l);
         if (!meta->number && (p = match_field(R, l, META_NUMBER))) {
+            /* The body may come first in the line: Word's header table
+             * holds it and the number as paragraphs of one cell. */
+            bool body_first = !is_empty_n(l->clean, pcre2_get_ovector_pointer(R->m->md)[0]);
             meta->number = copy_group(R, p, "number", l);
             blank_match(R, l);
             if (stop == n)
-                stop = i;
+                stop = body_first ? i + 1 : i;
         }
         if (!meta->date && (p = match_field(R, l, META_PLACE_DATE))) {
             size_t ws, we;

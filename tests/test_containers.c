@@ -417,6 +417,43 @@ static void docx_tables_tabs_and_breaks(void **state)
     free(docx);
 }
 
+/* Word's usual header: a table of one row, the issuing body, a drawn rule
+ * and the number as paragraphs of the first cell, the motto and the place
+ * and date in the second. The row is one line; the record still has the
+ * number, the issuer and the date. */
+static void docx_header_table(void **state)
+{
+    (void)state;
+    const char *xml =
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+        "<w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>ỦY BAN NHÂN DÂN</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>HUYỆN TÂN HÒA</w:t></w:r></w:p><w:p><w:r><w:t>_______</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>Số: 45/KH-UBND</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:t>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>Độc lập - Tự do - Hạnh phúc</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>Tân Hòa, ngày 10 tháng 3 năm 2025</w:t></w:r></w:p></w:tc></w:tr>"
+        "</w:tbl><w:p><w:r><w:t>KẾ HOẠCH</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>Phát triển nông nghiệp năm 2025</w:t></w:r></w:p><w:p/>"
+        "<w:p><w:r><w:t>Phấn đấu tỷ lệ che phủ rừng đạt 45%.</w:t></w:r></w:p>"
+        "</w:body></w:document>";
+    size_t zlen;
+    char *docx = make_docx(xml, &zlen);
+    nqx_doc *doc = convert_ok("h.docx", docx, zlen);
+    assert_non_null(strstr(doc->text, "ỦY BAN NHÂN DÂN HUYỆN TÂN HÒA Số: 45/KH-UBND | "));
+    const nqx_meta *m = &doc->meta;
+    assert_non_null(m->number);
+    assert_string_equal(m->number, "45/KH-UBND");
+    assert_non_null(m->issuer);
+    assert_string_equal(m->issuer, "ỦY BAN NHÂN DÂN HUYỆN TÂN HÒA");
+    assert_non_null(m->date);
+    assert_string_equal(m->date, "2025-03-10");
+    assert_string_equal(m->type, "ke-hoach");
+    assert_string_equal(m->title, "Phát triển nông nghiệp năm 2025");
+    assert_int_equal(doc->ntargets, 1);
+    nqx_doc_free(doc);
+    free(docx);
+}
+
 /* ---- ODT ------------------------------------------------------------------ */
 
 #define ODF_NS(p, n) " xmlns:" p "=\"urn:oasis:names:tc:opendocument:xmlns:" n ":1.0\""
@@ -681,16 +718,18 @@ static void put_u32(uint8_t *p, uint32_t v)
  * them: a PapxFkp page at page pn of w, one run per paragraph (each ends
  * after a paragraph or cell mark); a cell's paragraph is in a table
  * (sprmPFInTable), a row's end mark also ends the row (sprmPFTtp). In
- * text, ROW_END stands for a row's end mark (a cell mark in the file). */
+ * text, ROW_END stands for a row's end mark (a cell mark in the file), and
+ * CELL_PARA for the end of a paragraph inside a cell (a paragraph mark). */
 #define TEXT_AT 1024
 #define ROW_END "\x01"
+#define CELL_PARA "\x02"
 static void write_fkp(uint8_t *w, size_t pn, const char *text)
 {
     uint8_t *page = w + 512 * pn;
     size_t n = strlen(text), crun = 0;
     uint32_t *ends = nqx_xcalloc(n + 1, sizeof *ends);
     for (size_t k = 0; k < n; k++)
-        if (text[k] == '\r' || text[k] == '\x07' || text[k] == ROW_END[0] || k + 1 == n)
+        if (strchr("\r\x07" ROW_END CELL_PARA, text[k]) || k + 1 == n)
             ends[crun++] = (uint32_t)(k + 1);
     assert_true(4 * (crun + 1) + 13 * crun < 440);
     /* PapxInFkp at 440: cb 3 (istd, sprmPFInTable); at 460: cb 5 (istd,
@@ -703,7 +742,9 @@ static void write_fkp(uint8_t *w, size_t pn, const char *text)
     for (size_t r = 0; r < crun; r++) {
         put_u32(page + 4 * (r + 1), (uint32_t)(TEXT_AT + ends[r]));
         char last = text[ends[r] - 1];
-        uint8_t b = last == ROW_END[0] ? 460 / 2 : last == '\x07' ? 440 / 2 : 0;
+        uint8_t b = last == ROW_END[0]                        ? 460 / 2
+                    : last == '\x07' || last == CELL_PARA[0] ? 440 / 2
+                                                            : 0;
         page[4 * (crun + 1) + 13 * r] = b;
     }
     page[511] = (uint8_t)crun;
@@ -731,7 +772,9 @@ static char *make_doc_papx(const char *text, uint32_t ccp_text, const uint32_t *
     put_u32(w + 54 + 8 * 33, 0);
     put_u32(w + 54 + 8 * 33 + 4, (uint32_t)clx_len);
     for (size_t k = 0; text[k]; k++)
-        w[TEXT_AT + k] = text[k] == ROW_END[0] ? 0x07 : (uint8_t)text[k];
+        w[TEXT_AT + k] = text[k] == ROW_END[0]     ? 0x07
+                         : text[k] == CELL_PARA[0] ? '\r'
+                                                   : (uint8_t)text[k];
     uint8_t *t = nqx_xcalloc(tlen, 1);
     if (papx) { /* PlcBtePapx after the Clx: one page for all the text */
         write_fkp(w, pn, text);
@@ -810,8 +853,9 @@ static void doc_pieces_cannot_repeat_the_text(void **state)
 /* A table row of a .doc: each cell's text ends with a cell mark, the row
  * with one more; the row is one line, its cells joined by " | ". Where the
  * paragraph properties say which mark ends the row, a mark right after a
- * cell's is an empty cell, first, in the middle or last; without them, it
- * ends the row. */
+ * cell's is an empty cell, first, in the middle or last, and a first cell
+ * of two paragraphs is in the row; without them, a mark right after a
+ * cell's ends the row. */
 static void doc_table_row_is_one_line(void **state)
 {
     (void)state;
@@ -819,7 +863,8 @@ static void doc_table_row_is_one_line(void **state)
         "before\rA\x07" "B1\rB2\x07" ROW_END "C\x07" "D\x07" ROW_END "after\r";
     const char *empty = "before\rSan luong\x07\x07" "1.200\x07" ROW_END
                         "\x07tan\x07" "900\x07" ROW_END
-                        "X\x07Y\x07\x07" ROW_END "after\r";
+                        "X\x07Y\x07\x07" ROW_END
+                        "Chi tieu" CELL_PARA "chu yeu\x07" "Don vi\x07" ROW_END "after\r";
     for (int papx = 0; papx <= 1; papx++) {
         uint32_t n = (uint32_t)strlen(text);
         uint32_t cps[] = {0, n};
@@ -836,7 +881,8 @@ static void doc_table_row_is_one_line(void **state)
     char *bytes = make_doc_papx(empty, n, cps, 1, true, &len);
     nqx_doc *doc = convert_ok("empty.doc", bytes, len);
     assert_string_equal(doc->text,
-                        "before\nSan luong |  | 1.200\n| tan | 900\nX | Y | \nafter\n");
+                        "before\nSan luong |  | 1.200\n| tan | 900\nX | Y | \n"
+                        "Chi tieu chu yeu | Don vi\nafter\n");
     nqx_doc_free(doc);
     free(bytes);
 }
@@ -885,6 +931,7 @@ int main(void)
         cmocka_unit_test(rule_in_a_first_cell),
         cmocka_unit_test(docx_gives_the_record_of_its_text),
         cmocka_unit_test(docx_tables_tabs_and_breaks),
+        cmocka_unit_test(docx_header_table),
         cmocka_unit_test(odt_gives_the_record_of_its_text),
         cmocka_unit_test(odt_tables_lists_tabs_and_breaks),
         cmocka_unit_test(damaged_zip_files_are_refused),
