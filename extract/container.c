@@ -148,6 +148,60 @@ void nqx_text_paragraph_end(nqx_text_out *t)
     nqx_text_break(t);
 }
 
+static bool named_in(const xmlNode *node, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp((const char *)node->name, names[i]))
+            return true;
+    return false;
+}
+
+/* Is row the only row of its table (nqx_text_tree_row_begin)? */
+static bool only_row(const xmlNode *row, const char *const *groups, size_t ngroups)
+{
+    const xmlNode *table = row->parent;
+    if (table && named_in(table, groups, ngroups))
+        table = table->parent;
+    if (!table)
+        return false;
+    size_t rows = 0;
+    for (const xmlNode *c = table->children; c && rows < 2; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (!strcmp((const char *)c->name, (const char *)row->name))
+            rows++;
+        else if (named_in(c, groups, ngroups))
+            for (const xmlNode *g = c->children; g && rows < 2; g = g->next)
+                rows += g->type == XML_ELEMENT_NODE &&
+                        !strcmp((const char *)g->name, (const char *)row->name);
+    }
+    return rows == 1;
+}
+
+void nqx_text_tree_row_begin(nqx_text_out *t, const xmlNode *row, const char *const *groups,
+                             size_t ngroups)
+{
+    if (t->row_depth || !only_row(row, groups, ngroups)) {
+        nqx_text_row_begin(t);
+        return;
+    }
+    t->layout_depth++;
+    nqx_text_break(t);
+}
+
+/* A layout row is left with no row open: a row it holds (a nested table's)
+ * has ended. */
+void nqx_text_tree_row_end(nqx_text_out *t)
+{
+    if (t->row_depth) {
+        nqx_text_row_end(t);
+        return;
+    }
+    if (t->layout_depth > 0)
+        t->layout_depth--;
+    nqx_text_break(t);
+}
+
 void nqx_text_row_begin(nqx_text_out *t)
 {
     if (t->row_depth++ == 0) {
@@ -172,6 +226,10 @@ void nqx_text_row_end(nqx_text_out *t)
 
 void nqx_text_cell_begin(nqx_text_out *t)
 {
+    if (!t->row_depth && t->layout_depth) {
+        nqx_text_break(t);
+        return;
+    }
     if (t->row_depth != 1) {
         nqx_text_space(t);
         return;

@@ -28,6 +28,7 @@ typedef struct nqx_text_out {
     bool space_pending; /* white space seen since the last text */
     bool line_open;     /* the current line has text */
     int row_depth;      /* table rows open (a nested table's rows count too) */
+    int layout_depth;   /* rows open of tables that lay out a page (one row) */
     size_t cells;       /* cells begun in the current outermost row */
     size_t part_start;  /* where the text since the last break in a row starts */
 } nqx_text_out;
@@ -49,6 +50,18 @@ void nqx_text_row_begin(nqx_text_out *t);
 void nqx_text_row_begin_in_line(nqx_text_out *t);
 void nqx_text_row_end(nqx_text_out *t);
 void nqx_text_cell_begin(nqx_text_out *t);
+/* Begins the row element `row` of a parsed tree. A table of one row, outside
+ * any row, lays out a page (Word's header and signature blocks: the
+ * issuing body and the number one under the other in a cell); it holds no
+ * data, and its cells are read one after the other, each paragraph a line,
+ * as the same page written without a table. Any other row is one line.
+ * Rows are the elements of row's name under its parent or under the
+ * parent's parent through one of the groups named (HTML's tbody, ODF's
+ * table-header-rows); names are compared without their prefix. */
+void nqx_text_tree_row_begin(nqx_text_out *t, const xmlNode *row, const char *const *groups,
+                             size_t ngroups);
+/* Ends the row nqx_text_tree_row_begin began last. */
+void nqx_text_tree_row_end(nqx_text_out *t);
 
 /* What a walk over a parsed tree (HTML, a DOCX or ODT part) does. */
 typedef struct nqx_tree_visitor {

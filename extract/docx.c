@@ -119,10 +119,16 @@ static const struct element odt_elements[] = {
     {"office", "annotation", EL_SKIP}, {"text", "tracked-changes", EL_SKIP},
 };
 
+/* What holds a table's rows besides the table itself. */
+static const char *const odt_row_groups[] = {"table-header-rows", "table-rows",
+                                             "table-row-group"};
+
 struct dialect {
     const struct element *elements;
     size_t n;
     bool text_in_paragraphs; /* ODT: every text node of a paragraph counts */
+    const char *const *row_groups;
+    size_t nrow_groups;
 };
 
 static element_role role_of(const struct dialect *d, const xmlNode *node)
@@ -151,7 +157,9 @@ static bool enter(void *ctx, const xmlNode *node)
     case EL_TEXT: w->in_text++; break;
     case EL_TAB: case EL_SPACE: nqx_text_space(w->t); break;
     case EL_BREAK: nqx_text_break(w->t); break;
-    case EL_ROW: nqx_text_row_begin(w->t); break;
+    case EL_ROW:
+        nqx_text_tree_row_begin(w->t, node, w->d->row_groups, w->d->nrow_groups);
+        break;
     case EL_CELL: nqx_text_cell_begin(w->t); break;
     case EL_OTHER: case EL_SKIP: break;
     }
@@ -167,7 +175,7 @@ static void leave(void *ctx, const xmlNode *node)
         nqx_text_paragraph_end(w->t);
         break;
     case EL_TEXT: w->in_text--; break;
-    case EL_ROW: nqx_text_row_end(w->t); break;
+    case EL_ROW: nqx_text_tree_row_end(w->t); break;
     case EL_CELL: nqx_text_space(w->t); break;
     default: break;
     }
@@ -220,9 +228,11 @@ nqx_status nqx_read_zip(nqx_doc *doc, const char *data, size_t len, nqx_buf *out
                         nqx_error *err)
 {
     static const struct dialect docx = {docx_elements,
-                                        sizeof docx_elements / sizeof *docx_elements, false};
+                                        sizeof docx_elements / sizeof *docx_elements, false,
+                                        NULL, 0};
     static const struct dialect odt = {odt_elements, sizeof odt_elements / sizeof *odt_elements,
-                                       true};
+                                       true, odt_row_groups,
+                                       sizeof odt_row_groups / sizeof *odt_row_groups};
     zip_error_t ze;
     zip_error_init(&ze);
     zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);

@@ -49,8 +49,9 @@ static bool enter_element(void *ctx, const xmlNode *node)
     nqx_text_out *t = ctx;
     if (!node->name || IN(node->name, skipped_elements))
         return false;
+    static const char *const groups[] = {"thead", "tbody", "tfoot"};
     if (is_named(node, "tr"))
-        nqx_text_row_begin(t);
+        nqx_text_tree_row_begin(t, node, groups, sizeof groups / sizeof *groups);
     else if (is_named(node, "td") || is_named(node, "th"))
         nqx_text_cell_begin(t);
     else if (is_named(node, "br"))
@@ -64,7 +65,7 @@ static void leave_element(void *ctx, const xmlNode *node)
 {
     nqx_text_out *t = ctx;
     if (is_named(node, "tr"))
-        nqx_text_row_end(t);
+        nqx_text_tree_row_end(t);
     else if (is_named(node, "td") || is_named(node, "th"))
         nqx_text_space(t);
     else if (IN(node->name, block_elements))

@@ -161,7 +161,10 @@ static void word_html_export(void **state)
         "&#273;&#7841;t 95%.<o:p>&nbsp;</o:p></p>\n</div></body></html>";
     nqx_doc *doc = convert_ok("word.htm", html, strlen(html));
     assert_string_equal(doc->encoding, "windows-1252");
-    assert_non_null(strstr(doc->text, "HỘI ĐỒNG NHÂN DÂN | CỘNG HÒA XÃ HỘI\n"));
+    /* The header table has one row: it lays out the page, a cell a line. */
+    assert_non_null(strstr(doc->text, "HỘI ĐỒNG NHÂN DÂN\n"));
+    assert_non_null(strstr(doc->text, "\nCỘNG HÒA XÃ HỘI\n"));
+    assert_null(strstr(doc->text, "|"));
     assert_non_null(strstr(doc->text, "Quảng Ninh, ngày 16 tháng 12 năm 2025\n"));
     assert_null(strstr(doc->text, "WordDocument"));
     assert_null(strstr(doc->text, "150"));
@@ -194,15 +197,18 @@ static void content_decides_the_format(void **state)
 static void rule_in_a_first_cell(void **state)
 {
     (void)state;
-    const char *first = "<table><tr><td>-----<br>Tỷ lệ đạt 90%</td><td>b</td></tr></table>";
+    const char *first = "<table><tr><td>-----<br>Tỷ lệ đạt 90%</td><td>b</td></tr>"
+                        "<tr><td>x</td><td>y</td></tr></table>";
     nqx_doc *doc = convert_ok("rule.html", first, strlen(first));
-    assert_string_equal(doc->text, "Tỷ lệ đạt 90% | b\n");
+    assert_string_equal(doc->text, "Tỷ lệ đạt 90% | b\nx | y\n");
     nqx_doc_free(doc);
-    const char *later = "<p>a</p><table><tr><td><p>___</p><p>c</p></td><td>d</td></tr></table>";
+    const char *later = "<p>a</p><table><tbody><tr><td><p>___</p><p>c</p></td><td>d</td></tr>"
+                        "</tbody><tbody><tr><td>x</td><td>y</td></tr></tbody></table>";
     doc = convert_ok("rule2.html", later, strlen(later));
-    assert_string_equal(doc->text, "a\nc | d\n");
+    assert_string_equal(doc->text, "a\nc | d\nx | y\n");
     nqx_doc_free(doc);
 }
+
 
 /* ---- DOCX --------------------------------------------------------------- */
 
@@ -419,8 +425,8 @@ static void docx_tables_tabs_and_breaks(void **state)
 
 /* Word's usual header: a table of one row, the issuing body, a drawn rule
  * and the number as paragraphs of the first cell, the motto and the place
- * and date in the second. The row is one line; the record still has the
- * number, the issuer and the date. */
+ * and date in the second. The record has the number, the issuer and the
+ * date. */
 static void docx_header_table(void **state)
 {
     (void)state;
@@ -439,7 +445,7 @@ static void docx_header_table(void **state)
     size_t zlen;
     char *docx = make_docx(xml, &zlen);
     nqx_doc *doc = convert_ok("h.docx", docx, zlen);
-    assert_non_null(strstr(doc->text, "ỦY BAN NHÂN DÂN HUYỆN TÂN HÒA Số: 45/KH-UBND | "));
+    assert_non_null(strstr(doc->text, "ỦY BAN NHÂN DÂN\nHUYỆN TÂN HÒA\n"));
     const nqx_meta *m = &doc->meta;
     assert_non_null(m->number);
     assert_string_equal(m->number, "45/KH-UBND");
@@ -572,6 +578,52 @@ static void odt_tables_lists_tabs_and_breaks(void **state)
     char *odt = make_odt(xml, &zlen);
     nqx_doc *doc = convert_ok("t.odt", odt, zlen);
     assert_string_equal(doc->text, "STT | Chỉ tiêu chủ yếu\n| x\nSố: 12\nDòng & hai\n\ncuối trang: đạt 5 tấn\n");
+    nqx_doc_free(doc);
+    free(odt);
+}
+
+/* A table of one row lays out a page (a header, a signature block): its
+ * cells are read one after the other, each paragraph a line, so that a
+ * signer's authority, position and name stay apart. A table of several
+ * rows keeps a row a line. */
+static void one_row_table_is_layout(void **state)
+{
+    (void)state;
+    const char *html =
+        "<p>NGHỊ QUYẾT</p><p>Về nhiệm vụ năm 2026</p><p>Tỷ lệ đạt 90%.</p>"
+        "<table><tr><td><p>Nơi nhận:</p><p>- UBND tỉnh;</p><p>- Lưu: VT.</p></td>"
+        "<td><p>TM. HỘI ĐỒNG NHÂN DÂN</p><p>CHỦ TỊCH</p><p>Lê Minh Quang</p></td></tr>"
+        "</table>";
+    nqx_doc *doc = convert_ok("sign.html", html, strlen(html));
+    assert_string_equal(doc->text, "NGHỊ QUYẾT\nVề nhiệm vụ năm 2026\nTỷ lệ đạt 90%.\n"
+                                   "Nơi nhận:\n- UBND tỉnh;\n- Lưu: VT.\n"
+                                   "TM. HỘI ĐỒNG NHÂN DÂN\nCHỦ TỊCH\nLê Minh Quang\n");
+    const nqx_meta *m = &doc->meta;
+    assert_non_null(m->signer_authority);
+    assert_string_equal(m->signer_authority, "TM. HỘI ĐỒNG NHÂN DÂN");
+    assert_non_null(m->signer_position);
+    assert_string_equal(m->signer_position, "CHỦ TỊCH");
+    assert_non_null(m->signer_name);
+    assert_string_equal(m->signer_name, "Lê Minh Quang");
+    assert_int_equal(m->nrecipients, 2);
+    nqx_doc_free(doc);
+    /* The same in ODT, the row in table:table-header-rows. */
+    const char *content =
+        "<office:document-content" ODF_NS("office", "office") ODF_NS("text", "text")
+        ODF_NS("table", "table") "><office:body><office:text>"
+        "<table:table><table:table-header-rows><table:table-row><table:table-cell>"
+        "<text:p>A</text:p><text:p>B</text:p></table:table-cell><table:table-cell>"
+        "<text:p>C</text:p></table:table-cell></table:table-row></table:table-header-rows>"
+        "</table:table><table:table><table:table-header-rows><table:table-row>"
+        "<table:table-cell><text:p>D</text:p></table:table-cell><table:table-cell>"
+        "<text:p>E</text:p></table:table-cell></table:table-row></table:table-header-rows>"
+        "<table:table-row><table:table-cell><text:p>F</text:p></table:table-cell>"
+        "<table:table-cell><text:p>G</text:p></table:table-cell></table:table-row>"
+        "</table:table></office:text></office:body></office:document-content>";
+    size_t zlen;
+    char *odt = make_odt(content, &zlen);
+    doc = convert_ok("t.odt", odt, zlen);
+    assert_string_equal(doc->text, "A\nB\nC\nD | E\nF | G\n");
     nqx_doc_free(doc);
     free(odt);
 }
@@ -929,6 +981,7 @@ int main(void)
         cmocka_unit_test(html_gives_the_targets_of_its_text),
         cmocka_unit_test(content_decides_the_format),
         cmocka_unit_test(rule_in_a_first_cell),
+        cmocka_unit_test(one_row_table_is_layout),
         cmocka_unit_test(docx_gives_the_record_of_its_text),
         cmocka_unit_test(docx_tables_tabs_and_breaks),
         cmocka_unit_test(docx_header_table),
