@@ -119,7 +119,7 @@ static inline UChar32 char_at(const char *t, size_t len, size_t i, size_t *n)
 }
 
 /* The case-folded letter or digit at t[i] (its length in *n), or 0 when
- * there is none. */
+ * there is none. The fold table must be ready (fold_ready). */
 static inline UChar32 folded_char_at(const char *t, size_t len, size_t i, size_t *n)
 {
     if (i >= len) {
@@ -134,12 +134,18 @@ static inline UChar32 folded_char_at(const char *t, size_t len, size_t i, size_t
     UChar32 c = char_at(t, len, i, n);
     if (c < 0)
         return 0;
-    pthread_once(&fold_once, init_fold_table);
     uint32_t f = c < FOLD_LIMIT ? fold_table[c] : fold_of(c);
     return f & FOLD_WORD_CHAR ? (UChar32)(f & ~FOLD_WORD_CHAR) : 0;
 }
 
-size_t folded_word(const char *t, size_t len, size_t i, char *out, size_t size)
+/* Fills the fold table, once per process: the entry points call it, the
+ * per-character code does not. */
+static void fold_ready(void)
+{
+    pthread_once(&fold_once, init_fold_table);
+}
+
+static size_t fold_word(const char *t, size_t len, size_t i, char *out, size_t size)
 {
     size_t n = 0, k;
     for (UChar32 c; (c = folded_char_at(t, len, i, &k)); i += k) {
@@ -151,6 +157,12 @@ size_t folded_word(const char *t, size_t len, size_t i, char *out, size_t size)
     return n;
 }
 
+size_t folded_word(const char *t, size_t len, size_t i, char *out, size_t size)
+{
+    fold_ready();
+    return fold_word(t, len, i, out, size);
+}
+
 /* The bit of a gate's set for the first two letters c1, c2 of a word. */
 static uint32_t pair_bit(UChar32 c1, UChar32 c2)
 {
@@ -159,7 +171,8 @@ static uint32_t pair_bit(UChar32 c1, UChar32 c2)
 
 /* May a rule of the group of gate g match at t[i], by what its rules say
  * they start with? The first two letters, folded, go through a bit set
- * before the whole word is folded and looked up. */
+ * before the whole word is folded and looked up. The scan has readied the
+ * fold table. */
 static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t i, uint8_t flags)
 {
     if (g->any || (g->capital && (flags & TOK_CAPITAL)))
@@ -174,7 +187,7 @@ static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t 
     if (!(g->pairs[b >> 3] & (1u << (b & 7))))
         return false;
     char w[GATE_WORD_MAX];
-    size_t n = folded_word(t, len, i, w, sizeof w);
+    size_t n = fold_word(t, len, i, w, sizeof w);
     if (n == SIZE_MAX)
         return false; /* longer than any word of the gate */
     for (size_t k = gate_hash(w, n) & g->mask; g->slots[k]; k = (k + 1) & g->mask) {
@@ -188,6 +201,7 @@ static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t 
 /* Adds a gate word's first two letters to the bit set of g. */
 void gate_note_word(struct gate *g, const char *w)
 {
+    fold_ready();
     size_t len = strlen(w), n1, n2;
     UChar32 c1 = folded_char_at(w, len, 0, &n1);
     uint32_t b = pair_bit(c1, folded_char_at(w, len, n1, &n2));
@@ -357,6 +371,7 @@ bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size
 {
     if (!mk->n || from >= len)
         return false;
+    fold_ready();
     size_t k;
     struct tokens own = {0};
     const struct tokens *tk = tokens_from(m, t, len, from, &k, &own);
