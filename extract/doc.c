@@ -190,6 +190,11 @@ static int para_flags(const struct papx *p, uint32_t fc)
 struct doc_text {
     nqx_text_out t;
     const struct papx *papx;
+    /* The paragraph and cell marks, counted in text order, and which of
+     * them belong to a table of one row (layout_marks). */
+    size_t mark;
+    const uint8_t *layout; /* bit set over marks; NULL: none */
+    size_t nlayout;
     int field_depth;
     bool in_instruction[MAX_FIELD_DEPTH]; /* per open field: before its separator */
     bool after_cell;                      /* the last character was a cell mark */
@@ -246,9 +251,9 @@ static void put_cell_mark(struct doc_text *d, int flags)
 /* A paragraph mark ends a line, or, inside a row, a paragraph of a cell.
  * The first paragraph of a row's first cell is known to be in the row only
  * by its properties (the row begins at the first cell mark otherwise). */
-static void put_paragraph_mark(struct doc_text *d, uint32_t fc)
+static void put_paragraph_mark(struct doc_text *d, uint32_t fc, bool layout)
 {
-    if (!d->t.row_depth) {
+    if (!d->t.row_depth && !layout) {
         int flags = para_flags(d->papx, fc);
         if (flags > 0 && (flags & PARA_IN_TABLE))
             nqx_text_row_begin_in_line(&d->t);
@@ -256,9 +261,30 @@ static void put_paragraph_mark(struct doc_text *d, uint32_t fc)
     nqx_text_paragraph_end(&d->t);
 }
 
+/* Does the k-th paragraph or cell mark belong to a table of one row? */
+static bool layout_mark(const struct doc_text *d, size_t k)
+{
+    return d->layout && k < d->nlayout && (d->layout[k / 8] >> (k % 8) & 1);
+}
+
+/* A mark of a table of one row, which lays out the page (a header, a
+ * signature block): a cell's end ends its last paragraph, the row's end
+ * mark only the line, as a paragraph a line is read in HTML and DOCX. */
+static void put_layout_mark(struct doc_text *d, uint32_t fc)
+{
+    int flags = para_flags(d->papx, fc);
+    if (flags > 0 && (flags & PARA_ROW_END))
+        nqx_text_break(&d->t);
+    else
+        nqx_text_paragraph_end(&d->t);
+}
+
 /* The character c, at offset fc of the WordDocument stream. */
 static void put_char(struct doc_text *d, uint32_t c, uint32_t fc)
 {
+    bool layout = false;
+    if (c == CH_CELL || c == CH_PARAGRAPH)
+        layout = layout_mark(d, d->mark++);
     if (c == CH_FIELD_BEGIN) {
         if (d->field_depth < MAX_FIELD_DEPTH)
             d->in_instruction[d->field_depth] = true;
@@ -280,10 +306,12 @@ static void put_char(struct doc_text *d, uint32_t c, uint32_t fc)
         if (d->t.row_depth)
             nqx_text_cell_begin(&d->t);
     }
-    if (cell)
+    if (cell && layout)
+        put_layout_mark(d, fc);
+    else if (cell)
         put_cell_mark(d, para_flags(d->papx, fc));
     else if (c == CH_PARAGRAPH)
-        put_paragraph_mark(d, fc);
+        put_paragraph_mark(d, fc, layout);
     else if (c == CH_LINE_BREAK || c == CH_PAGE_BREAK)
         nqx_text_break(&d->t);
     else if (c == '\t')
@@ -384,9 +412,14 @@ static const char *find_plcpcd(const uint8_t *tbl, size_t tlen, const struct fib
     return NULL;
 }
 
-static const char *write_pieces(struct doc_text *d, const uint8_t *w, size_t wlen,
-                                const uint8_t *plc, size_t plc_len, uint32_t ccp_text,
-                                bool *unicode)
+/* Calls each(ctx, u, fc) for every character of the main document in text
+ * order: u a UTF-16 unit (a compressed piece's byte as cp1252 says), fc its
+ * offset in the WordDocument stream. Returns why the pieces cannot be
+ * read, or NULL. */
+typedef void (*unit_fn)(void *ctx, uint16_t u, uint32_t fc);
+static const char *walk_pieces(const uint8_t *w, size_t wlen, const uint8_t *plc,
+                               size_t plc_len, uint32_t ccp_text, bool *unicode, unit_fn each,
+                               void *ctx)
 {
     size_t n = (plc_len - 4) / 12;
     const uint8_t *pcds = plc + 4 * (n + 1);
@@ -419,8 +452,8 @@ static const char *write_pieces(struct doc_text *d, const uint8_t *w, size_t wle
                        "damaged";
             for (uint64_t k = 0; k < count; k++) {
                 uint8_t b = w[at + k];
-                put_char(d, b >= 0x80 && b < 0xA0 ? cp1252_high[b - 0x80] : b,
-                         (uint32_t)(at + k));
+                each(ctx, b >= 0x80 && b < 0xA0 ? cp1252_high[b - 0x80] : b,
+                     (uint32_t)(at + k));
             }
         } else {
             uint64_t at = fc & FC_MASK;
@@ -429,10 +462,67 @@ static const char *write_pieces(struct doc_text *d, const uint8_t *w, size_t wle
                        "damaged";
             *unicode = true;
             for (uint64_t k = 0; k < count; k++)
-                put_utf16(d, u16_at(w + at + 2 * k), (uint32_t)(at + 2 * k));
+                each(ctx, u16_at(w + at + 2 * k), (uint32_t)(at + 2 * k));
         }
     }
     return NULL;
+}
+
+static void write_unit(void *ctx, uint16_t u, uint32_t fc)
+{
+    put_utf16(ctx, u, fc);
+}
+
+/* The paragraph and cell marks of the text, in order, with what their
+ * paragraphs' properties say (para_flags). */
+struct marks {
+    const struct papx *papx;
+    int *flags;
+    size_t n, cap;
+};
+
+static void note_mark(void *ctx, uint16_t u, uint32_t fc)
+{
+    struct marks *m = ctx;
+    if (u != CH_CELL && u != CH_PARAGRAPH)
+        return;
+    void *v = m->flags;
+    nqx_grow(&v, &m->cap, m->n + 1, sizeof *m->flags);
+    m->flags = v;
+    m->flags[m->n++] = para_flags(m->papx, fc);
+}
+
+/* Which marks belong to a table of one row: a run of marks whose
+ * paragraphs are all in a table (a table, or tables nested in it) that
+ * holds one row end, its last. A bit set over the marks, or NULL when
+ * there is none; *n the number of marks. */
+static uint8_t *layout_marks(const uint8_t *w, size_t wlen, const uint8_t *plc,
+                             size_t plc_len, uint32_t ccp_text, const struct papx *papx,
+                             size_t *n)
+{
+    struct marks m = {papx, NULL, 0, 0};
+    bool unicode = false;
+    uint8_t *bits = NULL;
+    *n = 0;
+    if (!papx->n || walk_pieces(w, wlen, plc, plc_len, ccp_text, &unicode, note_mark, &m)) {
+        free(m.flags);
+        return NULL;
+    }
+    for (size_t a = 0; a < m.n;) {
+        size_t b = a, rows = 0;
+        while (b < m.n && m.flags[b] > 0 && (m.flags[b] & PARA_IN_TABLE))
+            rows += (m.flags[b++] & PARA_ROW_END) != 0;
+        if (b > a && rows == 1 && (m.flags[b - 1] & PARA_ROW_END)) {
+            if (!bits)
+                bits = nqx_xcalloc(m.n / 8 + 1, 1);
+            for (size_t k = a; k < b; k++)
+                bits[k / 8] |= (uint8_t)(1u << (k % 8));
+        }
+        a = b > a ? b : a + 1;
+    }
+    *n = m.n;
+    free(m.flags);
+    return bits;
 }
 
 /* Writes the main document's text into d; returns why it cannot, or NULL. */
@@ -464,9 +554,15 @@ static const char *read_word_text(GsfInfile *ole, struct doc_text *d, bool *unic
         papx.n = (f.lcb_papx - 4) / 8;
     }
     d->papx = &papx;
-    if (!why)
-        why = write_pieces(d, w, wlen, plc, plc_len, f.ccp_text, unicode);
+    uint8_t *layout = NULL;
+    if (!why) {
+        layout = layout_marks(w, wlen, plc, plc_len, f.ccp_text, &papx, &d->nlayout);
+        d->layout = layout;
+        why = walk_pieces(w, wlen, plc, plc_len, f.ccp_text, unicode, write_unit, d);
+    }
     d->papx = NULL;
+    d->layout = NULL;
+    free(layout);
     free(w);
     free(tbl);
     return why;

@@ -907,7 +907,7 @@ static void doc_pieces_cannot_repeat_the_text(void **state)
  * paragraph properties say which mark ends the row, a mark right after a
  * cell's is an empty cell, first, in the middle or last, and a first cell
  * of two paragraphs is in the row; without them, a mark right after a
- * cell's ends the row. */
+ * cell's ends the row. A table of one row is read as lines. */
 static void doc_table_row_is_one_line(void **state)
 {
     (void)state;
@@ -935,6 +935,18 @@ static void doc_table_row_is_one_line(void **state)
     assert_string_equal(doc->text,
                         "before\nSan luong |  | 1.200\n| tan | 900\nX | Y | \n"
                         "Chi tieu chu yeu | Don vi\nafter\n");
+    nqx_doc_free(doc);
+    free(bytes);
+    /* A table of one row lays out the page (here a signature block): a
+     * paragraph a line, as in HTML and DOCX. */
+    const char *sign = "Dat 90%.\rNoi nhan:" CELL_PARA "- UBND tinh;\x07" "CHU TICH" CELL_PARA
+                       "Le Minh Quang\x07" ROW_END "after\r";
+    n = (uint32_t)strlen(sign);
+    cps[1] = n;
+    bytes = make_doc_papx(sign, n, cps, 1, true, &len);
+    doc = convert_ok("sign.doc", bytes, len);
+    assert_string_equal(doc->text,
+                        "Dat 90%.\nNoi nhan:\n- UBND tinh;\nCHU TICH\nLe Minh Quang\nafter\n");
     nqx_doc_free(doc);
     free(bytes);
 }
