@@ -19,11 +19,14 @@
 #define TITLE_LINES 5
 #define SIGNER_ABOVE 4 /* lines above "Nơi nhận" a signature may take */
 #define LINE_COPY 600
+/* PCRE2's JIT may read a vector's width past the end of its subject: a
+ * line's copy has this many zero bytes after its longest text. */
+#define JIT_SLACK 64
 
 struct line {
     size_t s, e;           /* span in the normalized text */
     size_t first, last;    /* original lines of its first and last character */
-    char clean[LINE_COPY]; /* the line with the parts already read blanked */
+    char clean[LINE_COPY + JIT_SLACK]; /* the line with the parts already read blanked */
 };
 
 struct reader {
@@ -152,8 +155,7 @@ static void load_line(struct reader *R, size_t ls, size_t le, struct line *l)
     l->last = le > ls ? nqx_doc_line(R->doc, le - 1, NULL) : l->first;
     size_t n = le - ls < LINE_COPY - 1 ? le - ls : nqx_utf8_floor(R->t + ls, LINE_COPY - 1);
     memcpy(l->clean, R->t + ls, n);
-    /* Zeroed to its end: PCRE2's JIT may read a little past the subject. */
-    memset(l->clean + n, 0, LINE_COPY - n);
+    memset(l->clean + n, 0, sizeof l->clean - n); /* JIT_SLACK */
 }
 
 /* Where every line starts (the signature block is looked for from the end,
