@@ -457,11 +457,13 @@ static void check_parts(struct checker *c)
      * warning then. */
     bool header = m->issuer || m->number || m->place || m->date;
     nqx_severity head_sev = header ? NQX_ERROR : NQX_WARNING;
-    if (!m->number && check_enabled(c, "part.missing-number"))
+    /* A number or a day left blank ("Số:    /KH-UBND", "ngày   tháng   năm
+     * 2026") is a draft's: the office that issues it fills them in. */
+    if (!m->number && !m->number_blank && check_enabled(c, "part.missing-number"))
         check_report(c, "part.missing-number", head_sev, 1, 0,
                      _("no document number ('Số: …') in the header; add the number and "
                        "symbol under the issuing body"));
-    if (!m->date && !m->place && check_enabled(c, "part.missing-date"))
+    if (!m->date && !m->date_blank && !m->place && check_enabled(c, "part.missing-date"))
         check_report(c, "part.missing-date", head_sev, 1, 0,
                      _("no place and date of issue ('…, ngày … tháng … năm …') in the header"));
     if (!m->title && !subject_line(doc) && check_enabled(c, "part.missing-title"))

@@ -188,6 +188,10 @@ typedef struct nqx_meta {
     size_t date_start, date_end;   /* span of the issue date in the normalized text */
     size_t header_end;             /* where the header ends (0: no header) */
     size_t tail_start;             /* where "Nơi nhận" or the signature starts (0: none) */
+    /* A draft's header leaves the number, or the day of issue, blank for
+     * the office to fill in ("Số:    /KH-UBND", "ngày   tháng   năm
+     * 2026"): not in the record, but not missing either. */
+    bool number_blank, date_blank;
 } nqx_meta;
 
 /* Maps normalized text back to extracted text: from `norm` onwards, position

@@ -251,7 +251,11 @@ static const char *meta_attr(const nqx_meta *m, const char *key, char *buf, size
     else if (!strcmp(key, "recipients")) {
         snprintf(buf, size, "%zu", m->nrecipients);
         return buf;
-    } else
+    } else if (!strcmp(key, "number-blank"))
+        return m->number_blank ? "yes" : "no";
+    else if (!strcmp(key, "date-blank"))
+        return m->date_blank ? "yes" : "no";
+    else
         return NULL;
     return v ? v : "none";
 }

@@ -247,6 +247,20 @@ static void read_header(struct reader *R)
             if (stop == n)
                 stop = i;
         }
+        if (!meta->number && !meta->number_blank && match_field(R, l, META_NUMBER_BLANK)) {
+            meta->number_blank = true;
+            blank_match(R, l);
+            if (stop == n)
+                stop = i;
+        }
+        if (!meta->date && !meta->date_blank && (p = match_field(R, l, META_DATE_BLANK))) {
+            meta->date_blank = true;
+            if (!meta->place)
+                meta->place = copy_group(R, p, "place", l);
+            blank_match(R, l);
+            if (stop == n)
+                stop = i;
+        }
         if (type_line == SIZE_MAX && (p = match_field(R, l, META_TYPE))) {
             size_t ts, te;
             if (group_of(R, p, "type", l, &ts, &te)) {

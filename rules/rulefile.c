@@ -35,7 +35,7 @@ const char *const task_rule_names[4] = {"assign", "subject", "support", "delegat
 const char *const part_names[2] = {"first", "last"};
 const char *const meta_field_names[META_COUNT] = {
     "motto", "number", "place-date", "type", "level", "title-stop",
-    "authority", "position", "recipients", "name", "body",
+    "authority", "position", "recipients", "name", "body", "number-blank", "date-blank",
 };
 
 const char *const column_names[4] = {"value", "unit", "other", "label"};

@@ -70,6 +70,8 @@ enum {
     META_RECIPIENTS, /* the "Nơi nhận" line */
     META_NAME,       /* group name: the signer's name line */
     META_BODY,       /* a body's caps line under a title ("HỘI ĐỒNG NHÂN DÂN TỈNH …") */
+    META_NUMBER_BLANK, /* a draft's "Số:" with the number left blank */
+    META_DATE_BLANK,   /* a draft's place and date with the day left blank */
     META_COUNT
 };
 extern const char *const meta_field_names[META_COUNT];

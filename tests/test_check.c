@@ -183,6 +183,17 @@ static void parts(void **state)
     /* A text with no type heading (a news item) has no layout to check. */
     assert_false(finds("Xã Phú Xuân trồng mới 120 ha rừng trong năm 2025.\n", "part.missing-number",
                        0));
+    /* A draft leaves its number and day blank for the office that issues it:
+     * nothing is missing. */
+    v = variant("Số: 12/KH-UBND\n", "Số:      /KH-UBND\n");
+    assert_false(finds(v, "part.missing-number", 0));
+    free(v);
+    v = variant("Phú Xuân, ngày 10 tháng 01 năm 2026\n", "Phú Xuân, ngày     tháng     năm 2026\n");
+    assert_false(finds(v, "part.missing-date", 0));
+    free(v);
+    v = variant("Số: 12/KH-UBND\n", "Số:\n");
+    assert_true(finds(v, "part.missing-number", 1));
+    free(v);
 }
 
 static void text_checks(void **state)
