@@ -156,14 +156,19 @@ static bool named_in(const xmlNode *node, const char *const *names, size_t n)
     return false;
 }
 
-/* Is row the only row of its table (nqx_text_tree_row_begin)? */
-static bool only_row(const xmlNode *row, const char *const *groups, size_t ngroups)
+/* Is row the only row of its table (nqx_text_tree_row_begin)? The rows
+ * of a table are counted once, not once per row: a table of many rows
+ * behind many other elements would cost their product. */
+static bool only_row(nqx_text_out *t, const xmlNode *row, const char *const *groups,
+                     size_t ngroups)
 {
     const xmlNode *table = row->parent;
     if (table && named_in(table, groups, ngroups))
         table = table->parent;
     if (!table)
         return false;
+    if (t->table == table)
+        return t->table_single;
     size_t rows = 0;
     for (const xmlNode *c = table->children; c && rows < 2; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
@@ -175,13 +180,15 @@ static bool only_row(const xmlNode *row, const char *const *groups, size_t ngrou
                 rows += g->type == XML_ELEMENT_NODE &&
                         !strcmp((const char *)g->name, (const char *)row->name);
     }
-    return rows == 1;
+    t->table = table;
+    t->table_single = rows == 1;
+    return t->table_single;
 }
 
 void nqx_text_tree_row_begin(nqx_text_out *t, const xmlNode *row, const char *const *groups,
                              size_t ngroups)
 {
-    if (t->row_depth || !only_row(row, groups, ngroups)) {
+    if (t->row_depth || !only_row(t, row, groups, ngroups)) {
         nqx_text_row_begin(t);
         return;
     }

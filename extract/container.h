@@ -29,6 +29,8 @@ typedef struct nqx_text_out {
     bool line_open;     /* the current line has text */
     int row_depth;      /* table rows open (a nested table's rows count too) */
     int layout_depth;   /* rows open of tables that lay out a page (one row) */
+    const void *table;  /* the table whose rows were counted last, */
+    bool table_single;  /* and whether it has a single row */
     size_t cells;       /* cells begun in the current outermost row */
     size_t part_start;  /* where the text since the last break in a row starts */
 } nqx_text_out;

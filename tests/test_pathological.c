@@ -167,6 +167,23 @@ static void many_short_lines_and_separators(void **state)
     nqx_buf_free(&b);
 }
 
+/* The rows of an HTML table are counted once per table (is it a table of
+ * one row, a layout?), not once per row: 150 000 rows behind 150 000 other
+ * elements would take their product. */
+static void a_table_of_many_rows(void **state)
+{
+    (void)state;
+    nqx_buf b = {0};
+    nqx_buf_adds(&b, "<html><body><table>");
+    repeat(&b, "<col>", 150000);
+    repeat(&b, "<tr><td>Sản lượng</td><td>5 tấn</td></tr>", 150000);
+    nqx_buf_adds(&b, "</table></body></html>");
+    nqx_doc *doc = convert_limited("table-rows", &b);
+    assert_true(doc->nlines >= 150000);
+    nqx_doc_free(doc);
+    nqx_buf_free(&b);
+}
+
 static void time_grows_linearly(void **state)
 {
     (void)state;
@@ -240,6 +257,7 @@ int main(void)
         cmocka_unit_test(a_huge_number),
         cmocka_unit_test(combining_marks_without_end),
         cmocka_unit_test(many_short_lines_and_separators),
+        cmocka_unit_test(a_table_of_many_rows),
         cmocka_unit_test(time_grows_linearly),
         cmocka_unit_test(check_time_grows_linearly),
     };
