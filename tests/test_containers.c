@@ -72,6 +72,24 @@ static nqx_doc *convert_ok(const char *name, const char *data, size_t len)
     return doc;
 }
 
+/* A field that must be there, with this value. */
+static void assert_field(const char *got, const char *want)
+{
+    assert_non_null(got);
+    assert_string_equal(got, want);
+}
+
+/* The bytes of a file built in the test (freed here) give the text want. */
+static void assert_text_of(const char *name, char *bytes, size_t len, const char *want)
+{
+    nqx_doc *doc = convert_ok(name, bytes, len);
+    assert_string_equal(doc->text, want);
+    nqx_doc_free(doc);
+    free(bytes);
+}
+
+
+
 /* Extraction must fail with an input error naming the file and saying
  * what (a word of the message). */
 static void assert_refused(const char *name, const char *data, size_t len, const char *why)
@@ -381,27 +399,40 @@ static char *make_docx(const char *document, size_t *len)
 
 static const char corpus_doc[] = NQX_SRCDIR "/corpus/hdnd-xa-nq-2026.txt";
 
-static void docx_gives_the_record_of_its_text(void **state)
+/* A file built from corpus_doc's text, its part written by part_of (which
+ * must hold every string of must) and packed by pack, gives the record of
+ * the text, and none of the text its format hides (999 and 777 were put
+ * where it hides text). */
+static void assert_record_of_built(const char *name, char *(*part_of)(const char *, size_t),
+                                   char *(*pack)(const char *, size_t *),
+                                   const char *const *must, size_t nmust)
 {
-    (void)state;
     size_t len, zlen;
     char *text = read_file(corpus_doc, &len);
     assert_non_null(text);
-    char *xml = document_xml(text, len);
-    assert_non_null(strstr(xml, " 1.</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t "
-                                "xml:space=\"preserve\">708")); /* 1.708 in two runs */
-    char *docx = make_docx(xml, &zlen);
+    char *part = part_of(text, len);
+    for (size_t i = 0; i < nmust; i++)
+        assert_non_null(strstr(part, must[i]));
+    char *bytes = pack(part, &zlen);
     nqx_doc *a = convert_ok("hdnd-xa-nq-2026.txt", text, len);
-    nqx_doc *b = convert_ok("hdnd-xa-nq-2026.docx", docx, zlen);
+    nqx_doc *b = convert_ok(name, bytes, zlen);
     assert_true(a->ntargets > 3);
     assert_same_record(a, b);
     assert_null(strstr(b->text, "999"));
     assert_null(strstr(b->text, "777"));
     nqx_doc_free(a);
     nqx_doc_free(b);
-    free(docx);
-    free(xml);
+    free(bytes);
+    free(part);
     free(text);
+}
+
+static void docx_gives_the_record_of_its_text(void **state)
+{
+    (void)state;
+    const char *const parts[] = {" 1.</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t "
+                                 "xml:space=\"preserve\">708"}; /* 1.708 in two runs */
+    assert_record_of_built("hdnd-xa-nq-2026.docx", document_xml, make_docx, parts, 1);
 }
 
 static void docx_tables_tabs_and_breaks(void **state)
@@ -417,10 +448,7 @@ static void docx_tables_tabs_and_breaks(void **state)
         "</w:r></w:p><w:p/><w:p><w:r><w:t>cuối</w:t></w:r></w:p></w:body></w:document>";
     size_t zlen;
     char *docx = make_docx(xml, &zlen);
-    nqx_doc *doc = convert_ok("t.docx", docx, zlen);
-    assert_string_equal(doc->text, "STT | Chỉ tiêu chủ yếu\n| x\nSố: 12\nDòng & hai\n\ncuối\n");
-    nqx_doc_free(doc);
-    free(docx);
+    assert_text_of("t.docx", docx, zlen, "STT | Chỉ tiêu chủ yếu\n| x\nSố: 12\nDòng & hai\n\ncuối\n");
 }
 
 /* Word's usual header: a table of one row, the issuing body, a drawn rule
@@ -447,12 +475,9 @@ static void docx_header_table(void **state)
     nqx_doc *doc = convert_ok("h.docx", docx, zlen);
     assert_non_null(strstr(doc->text, "ỦY BAN NHÂN DÂN\nHUYỆN TÂN HÒA\n"));
     const nqx_meta *m = &doc->meta;
-    assert_non_null(m->number);
-    assert_string_equal(m->number, "45/KH-UBND");
-    assert_non_null(m->issuer);
-    assert_string_equal(m->issuer, "ỦY BAN NHÂN DÂN HUYỆN TÂN HÒA");
-    assert_non_null(m->date);
-    assert_string_equal(m->date, "2025-03-10");
+    assert_field(m->number, "45/KH-UBND");
+    assert_field(m->issuer, "ỦY BAN NHÂN DÂN HUYỆN TÂN HÒA");
+    assert_field(m->date, "2025-03-10");
     assert_string_equal(m->type, "ke-hoach");
     assert_string_equal(m->title, "Phát triển nông nghiệp năm 2025");
     assert_int_equal(doc->ntargets, 1);
@@ -538,24 +563,9 @@ static char *make_odt(const char *content, size_t *len)
 static void odt_gives_the_record_of_its_text(void **state)
 {
     (void)state;
-    size_t len, zlen;
-    char *text = read_file(corpus_doc, &len);
-    assert_non_null(text);
-    char *xml = content_xml(text, len);
-    assert_non_null(strstr(xml, " 1.</text:span><text:span text:style-name=\"T1\">708"));
-    assert_non_null(strstr(xml, "<text:h "));
-    char *odt = make_odt(xml, &zlen);
-    nqx_doc *a = convert_ok("hdnd-xa-nq-2026.txt", text, len);
-    nqx_doc *b = convert_ok("hdnd-xa-nq-2026.odt", odt, zlen);
-    assert_true(a->ntargets > 3);
-    assert_same_record(a, b);
-    assert_null(strstr(b->text, "999"));
-    assert_null(strstr(b->text, "777"));
-    nqx_doc_free(a);
-    nqx_doc_free(b);
-    free(odt);
-    free(xml);
-    free(text);
+    const char *const parts[] = {" 1.</text:span><text:span text:style-name=\"T1\">708",
+                                 "<text:h "};
+    assert_record_of_built("hdnd-xa-nq-2026.odt", content_xml, make_odt, parts, 2);
 }
 
 static void odt_tables_lists_tabs_and_breaks(void **state)
@@ -576,10 +586,8 @@ static void odt_tables_lists_tabs_and_breaks(void **state)
         "</office:text></office:body></office:document-content>";
     size_t zlen;
     char *odt = make_odt(xml, &zlen);
-    nqx_doc *doc = convert_ok("t.odt", odt, zlen);
-    assert_string_equal(doc->text, "STT | Chỉ tiêu chủ yếu\n| x\nSố: 12\nDòng & hai\n\ncuối trang: đạt 5 tấn\n");
-    nqx_doc_free(doc);
-    free(odt);
+    assert_text_of("t.odt", odt, zlen,
+                   "STT | Chỉ tiêu chủ yếu\n| x\nSố: 12\nDòng & hai\n\ncuối trang: đạt 5 tấn\n");
 }
 
 /* A table of one row lays out a page (a header, a signature block): its
@@ -599,12 +607,9 @@ static void one_row_table_is_layout(void **state)
                                    "Nơi nhận:\n- UBND tỉnh;\n- Lưu: VT.\n"
                                    "TM. HỘI ĐỒNG NHÂN DÂN\nCHỦ TỊCH\nLê Minh Quang\n");
     const nqx_meta *m = &doc->meta;
-    assert_non_null(m->signer_authority);
-    assert_string_equal(m->signer_authority, "TM. HỘI ĐỒNG NHÂN DÂN");
-    assert_non_null(m->signer_position);
-    assert_string_equal(m->signer_position, "CHỦ TỊCH");
-    assert_non_null(m->signer_name);
-    assert_string_equal(m->signer_name, "Lê Minh Quang");
+    assert_field(m->signer_authority, "TM. HỘI ĐỒNG NHÂN DÂN");
+    assert_field(m->signer_position, "CHỦ TỊCH");
+    assert_field(m->signer_name, "Lê Minh Quang");
     assert_int_equal(m->nrecipients, 2);
     nqx_doc_free(doc);
     /* The same in ODT, the row in table:table-header-rows. */
@@ -622,10 +627,7 @@ static void one_row_table_is_layout(void **state)
         "</table:table></office:text></office:body></office:document-content>";
     size_t zlen;
     char *odt = make_odt(content, &zlen);
-    doc = convert_ok("t.odt", odt, zlen);
-    assert_string_equal(doc->text, "A\nB\nC\nD | E\nF | G\n");
-    nqx_doc_free(doc);
-    free(odt);
+    assert_text_of("t.odt", odt, zlen, "A\nB\nC\nD | E\nF | G\n");
 }
 
 static void damaged_zip_files_are_refused(void **state)
@@ -902,6 +904,17 @@ static void doc_pieces_cannot_repeat_the_text(void **state)
     free(cps);
 }
 
+/* A .doc of text in one piece, with paragraph properties or without,
+ * gives the text want. */
+static void assert_doc_text(const char *text, bool papx, const char *want)
+{
+    uint32_t n = (uint32_t)strlen(text);
+    uint32_t cps[] = {0, n};
+    size_t len;
+    char *bytes = make_doc_papx(text, n, cps, 1, papx, &len);
+    assert_text_of("t.doc", bytes, len, want);
+}
+
 /* A table row of a .doc: each cell's text ends with a cell mark, the row
  * with one more; the row is one line, its cells joined by " | ". Where the
  * paragraph properties say which mark ends the row, a mark right after a
@@ -917,38 +930,17 @@ static void doc_table_row_is_one_line(void **state)
                         "\x07tan\x07" "900\x07" ROW_END
                         "X\x07Y\x07\x07" ROW_END
                         "Chi tieu" CELL_PARA "chu yeu\x07" "Don vi\x07" ROW_END "after\r";
-    for (int papx = 0; papx <= 1; papx++) {
-        uint32_t n = (uint32_t)strlen(text);
-        uint32_t cps[] = {0, n};
-        size_t len;
-        char *bytes = make_doc_papx(text, n, cps, 1, papx, &len);
-        nqx_doc *doc = convert_ok("row.doc", bytes, len);
-        assert_string_equal(doc->text, "before\nA | B1 B2\nC | D\nafter\n");
-        nqx_doc_free(doc);
-        free(bytes);
-    }
-    uint32_t n = (uint32_t)strlen(empty);
-    uint32_t cps[] = {0, n};
-    size_t len;
-    char *bytes = make_doc_papx(empty, n, cps, 1, true, &len);
-    nqx_doc *doc = convert_ok("empty.doc", bytes, len);
-    assert_string_equal(doc->text,
-                        "before\nSan luong |  | 1.200\n| tan | 900\nX | Y | \n"
-                        "Chi tieu chu yeu | Don vi\nafter\n");
-    nqx_doc_free(doc);
-    free(bytes);
+    for (int papx = 0; papx <= 1; papx++)
+        assert_doc_text(text, papx, "before\nA | B1 B2\nC | D\nafter\n");
+    assert_doc_text(empty, true,
+                    "before\nSan luong |  | 1.200\n| tan | 900\nX | Y | \n"
+                    "Chi tieu chu yeu | Don vi\nafter\n");
     /* A table of one row lays out the page (here a signature block): a
      * paragraph a line, as in HTML and DOCX. */
     const char *sign = "Dat 90%.\rNoi nhan:" CELL_PARA "- UBND tinh;\x07" "CHU TICH" CELL_PARA
                        "Le Minh Quang\x07" ROW_END "after\r";
-    n = (uint32_t)strlen(sign);
-    cps[1] = n;
-    bytes = make_doc_papx(sign, n, cps, 1, true, &len);
-    doc = convert_ok("sign.doc", bytes, len);
-    assert_string_equal(doc->text,
-                        "Dat 90%.\nNoi nhan:\n- UBND tinh;\nCHU TICH\nLe Minh Quang\nafter\n");
-    nqx_doc_free(doc);
-    free(bytes);
+    assert_doc_text(sign, true,
+                    "Dat 90%.\nNoi nhan:\n- UBND tinh;\nCHU TICH\nLe Minh Quang\nafter\n");
 }
 
 /* ---- Official gazette text -------------------------------------------- */
