@@ -54,7 +54,7 @@ SANITIZE = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 export ASAN_OPTIONS  = detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps run check test corpus browser golden eval bench asan leakcheck fuzz format \
+.PHONY: all deps run check build-tests test corpus browser golden eval bench asan leakcheck fuzz format \
         install uninstall clean po
 
 # Message catalogs (gettext): po/LANG.po -> $(BUILD)/locale/LANG/LC_MESSAGES/nqx.mo,
@@ -115,11 +115,15 @@ check: deps
 	@echo "== again under ASan+UBSan"
 	@$(MAKE) --no-print-directory test BUILD=build/asan CFLAGS="$(SANITIZE)" \
 	    LDFLAGS="$(SANITIZE)"
+	@echo "== built with clang (its warnings are errors too)"
+	@$(MAKE) --no-print-directory build-tests BUILD=build/clang CC=clang
 	@echo "== make check: all passed"
 else
 check: deps
 	@$(MAKE) --no-print-directory corpus
 endif
+
+build-tests: all $(TEST_BINS)
 
 test: all $(TEST_BINS)
 	@for t in $(TESTS); do \

@@ -11,6 +11,7 @@ check_cmd() { command -v "$1" >/dev/null 2>&1 || need="$need $2"; }
 
 check_cmd pkg-config pkg-config
 check_cmd cc gcc
+check_cmd clang clang
 check_cmd make make
 if command -v pkg-config >/dev/null 2>&1; then
     check_pc icu-uc libicu-dev

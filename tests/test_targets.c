@@ -70,7 +70,7 @@ static void ranges(void **state)
     static const char *const texts[] = {
         "Tỷ lệ hộ dùng nước sạch từ 85% đến 90%.",
         "Tỷ lệ hộ dùng nước sạch 85 - 90%.",
-        "Tỷ lệ hộ dùng nước sạch 85\xE2\x80\x93" "90%.",
+        "Tỷ lệ hộ dùng nước sạch 85–90%.", /* an en dash */
         "Tỷ lệ hộ dùng nước sạch đạt 85% - 90%.",
     };
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
