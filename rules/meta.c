@@ -378,7 +378,7 @@ static void read_recipients(struct reader *R, char *s)
         }
         if (item && (opens || !*c)) {
             char *e = c;
-            while (e > item && (e[-1] == ' ' || e[-1] == ';' || e[-1] == ',' || e[-1] == '.'))
+            while (e > item && strchr(" ;,.:", e[-1]))
                 e--;
             char saved = *e;
             *e = '\0';
