@@ -400,13 +400,15 @@ static void read_recipients(struct reader *R, char *s)
  * its own or at the end of a line (two columns). */
 static void read_signer(struct reader *R);
 
-static void read_tail(struct reader *R)
+/* The signature block of the lines before `end` (the end of the text, or
+ * where its appendices begin). */
+static void read_tail(struct reader *R, size_t end)
 {
     nqx_meta *meta = &R->doc->meta;
-    size_t from = R->nlines > TAIL_LINES ? R->nlines - TAIL_LINES : 0;
-    size_t search = R->nlines > TAIL_SEARCH ? R->nlines - TAIL_SEARCH : 0;
+    size_t from = end > TAIL_LINES ? end - TAIL_LINES : 0;
+    size_t search = end > TAIL_SEARCH ? end - TAIL_SEARCH : 0;
     bool found = false;
-    for (size_t i = R->nlines; i-- > search && !found;) {
+    for (size_t i = end; i-- > search && !found;) {
         struct line probe;
         load_line(R, R->starts[i], R->starts[i + 1] - 1, &probe);
         if ((found = match_field(R, &probe, META_RECIPIENTS)))
@@ -418,7 +420,7 @@ static void read_tail(struct reader *R)
         return;
     if (found)
         meta->tail_start = R->starts[from];
-    size_t to = from + TAIL_LINES < R->nlines ? from + TAIL_LINES : R->nlines;
+    size_t to = from + TAIL_LINES < end ? from + TAIL_LINES : end;
     read_lines(R, from, to, true);
     bool in_list = false;
     for (size_t i = 0; i < R->n; i++) {
@@ -485,6 +487,22 @@ static void read_signer(struct reader *R)
     }
 }
 
+/* The line where the first appendix of a typed document begins ("Phụ lục
+ * I" on a line of its own, after the header), or 0 when none does. */
+static size_t appendix_line(struct reader *R)
+{
+    const nqx_meta *meta = &R->doc->meta;
+    for (size_t i = 1; meta->type && i < R->nlines; i++) {
+        if (R->starts[i] < meta->header_end)
+            continue;
+        struct line probe;
+        load_line(R, R->starts[i], R->starts[i + 1] - 1, &probe);
+        if (match_field(R, &probe, META_APPENDIX))
+            return i;
+    }
+    return 0;
+}
+
 void meta_extract(struct matcher *m, nqx_doc *doc)
 {
     if (!doc->norm || !m->rules->nby_role[ROLE_META])
@@ -494,7 +512,14 @@ void meta_extract(struct matcher *m, nqx_doc *doc)
     if (R.nlines) {
         read_lines(&R, 0, R.nlines < HEADER_LINES ? R.nlines : HEADER_LINES, false);
         read_header(&R);
-        read_tail(&R);
+        /* The signature stands before the appendices (a decree's, a law's
+         * lists and forms), else at the end. */
+        size_t end = appendix_line(&R);
+        const nqx_meta *meta = &doc->meta;
+        read_tail(&R, end ? end : R.nlines);
+        if (end && !meta->signer_name && !meta->signer_position && !meta->signer_authority &&
+            !meta->nrecipients)
+            read_tail(&R, R.nlines);
     }
     free(R.lines);
     free(R.starts);

@@ -36,6 +36,7 @@ const char *const part_names[2] = {"first", "last"};
 const char *const meta_field_names[META_COUNT] = {
     "motto", "number", "place-date", "type", "level", "title-stop",
     "authority", "position", "recipients", "name", "body", "number-blank", "date-blank",
+    "appendix",
 };
 
 const char *const column_names[4] = {"value", "unit", "other", "label"};

@@ -72,6 +72,7 @@ enum {
     META_BODY,       /* a body's caps line under a title ("HỘI ĐỒNG NHÂN DÂN TỈNH …") */
     META_NUMBER_BLANK, /* a draft's "Số:" with the number left blank */
     META_DATE_BLANK,   /* a draft's place and date with the day left blank */
+    META_APPENDIX,     /* the heading line of an appendix ("Phụ lục II") */
     META_COUNT
 };
 extern const char *const meta_field_names[META_COUNT];
