@@ -201,6 +201,11 @@ typedef struct nqx_anchor {
     size_t text;
 } nqx_anchor;
 
+/* Zero bytes after the normalized text (nqx_doc.norm): PCRE2's JIT may
+ * read a vector's width past the end of the subject it is given, and the
+ * rules match lines of the text in place. */
+#define NQX_TEXT_SLACK 64
+
 typedef struct nqx_doc {
     char *source;       /* the name given on the command line ("-" for stdin) */
     char sha256[65];    /* of the original bytes, lower-case hex */
@@ -216,7 +221,8 @@ typedef struct nqx_doc {
      * joined to the line before, as hard-wrapped plain text is. */
     bool lines_are_paragraphs;
 
-    /* normalize: one logical line (paragraph, list item, heading) per line. */
+    /* normalize: one logical line (paragraph, list item, heading) per line,
+     * followed by NQX_TEXT_SLACK zero bytes. */
     char *norm;
     size_t norm_len;
     nqx_anchor *anchors;

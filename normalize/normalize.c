@@ -895,6 +895,8 @@ nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error
     free(doc->norm);
     free(doc->anchors);
     doc->norm_len = norm.len;
+    nqx_buf_reserve(&norm, NQX_TEXT_SLACK);
+    memset(norm.data + norm.len, 0, NQX_TEXT_SLACK + 1);
     doc->norm = nqx_buf_steal(&norm);
     doc->anchors = anchors.v;
     doc->nanchors = anchors.n;

@@ -19,14 +19,12 @@
 #define TITLE_LINES 5
 #define SIGNER_ABOVE 4 /* lines above "Nơi nhận" a signature may take */
 #define LINE_COPY 600
-/* PCRE2's JIT may read a vector's width past the end of its subject: a
- * line's copy has this many zero bytes after its longest text. */
-#define JIT_SLACK 64
+
 
 struct line {
     size_t s, e;           /* span in the normalized text */
     size_t first, last;    /* original lines of its first and last character */
-    char clean[LINE_COPY + JIT_SLACK]; /* the line with the parts already read blanked */
+    char clean[LINE_COPY + NQX_TEXT_SLACK]; /* the line with the parts already read blanked */
 };
 
 struct reader {
@@ -155,7 +153,7 @@ static void load_line(struct reader *R, size_t ls, size_t le, struct line *l)
     l->last = le > ls ? nqx_doc_line(R->doc, le - 1, NULL) : l->first;
     size_t n = le - ls < LINE_COPY - 1 ? le - ls : nqx_utf8_floor(R->t + ls, LINE_COPY - 1);
     memcpy(l->clean, R->t + ls, n);
-    memset(l->clean + n, 0, sizeof l->clean - n); /* JIT_SLACK */
+    memset(l->clean + n, 0, sizeof l->clean - n); /* NQX_TEXT_SLACK */
 }
 
 /* Where every line starts (the signature block is looked for from the end,
@@ -394,6 +392,24 @@ static void read_recipients(struct reader *R, char *s)
     }
 }
 
+/* Does a meta rule of field f match line i of the text, in place? The
+ * lines a search only looks at are not copied (load_line) as the lines
+ * read part by part are. */
+static bool line_matches(struct reader *R, size_t i, int f)
+{
+    const nqx_rules *r = R->m->rules;
+    size_t ls = R->starts[i], le = R->starts[i + 1] - 1;
+    for (size_t k = 0; k < r->nby_role[ROLE_META]; k++) {
+        size_t idx = r->by_role[ROLE_META][k];
+        if (r->rules[idx].field == f &&
+            pattern_match(R->m, &r->rules[idx].pattern, R->t + ls, le - ls, 0, 0)) {
+            matcher_trace(R->m, idx, ls);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The signature block: from the last "Nơi nhận" (it may stand before an
  * appendix), else the last lines. The recipients first, then the signer:
  * authority, position, name, in that order, each on a line or in a cell of
@@ -408,12 +424,9 @@ static void read_tail(struct reader *R, size_t end)
     size_t from = end > TAIL_LINES ? end - TAIL_LINES : 0;
     size_t search = end > TAIL_SEARCH ? end - TAIL_SEARCH : 0;
     bool found = false;
-    for (size_t i = end; i-- > search && !found;) {
-        struct line probe;
-        load_line(R, R->starts[i], R->starts[i + 1] - 1, &probe);
-        if ((found = match_field(R, &probe, META_RECIPIENTS)))
+    for (size_t i = end; i-- > search && !found;)
+        if ((found = line_matches(R, i, META_RECIPIENTS)))
             from = i;
-    }
     /* Without a header nor a "Nơi nhận", what looks like a signature is
      * not reported (a fragment, a news text). */
     if (!found && !meta->type)
@@ -488,19 +501,35 @@ static void read_signer(struct reader *R)
 }
 
 /* The line where the first appendix of a typed document begins ("Phụ lục
- * I" on a line of its own, after the header), or 0 when none does. */
+ * I" on a line of its own, after the header), or 0 when none does: the
+ * appendix rules search the text after the header once. */
 static size_t appendix_line(struct reader *R)
 {
     const nqx_meta *meta = &R->doc->meta;
-    for (size_t i = 1; meta->type && i < R->nlines; i++) {
-        if (R->starts[i] < meta->header_end)
+    const nqx_rules *r = R->m->rules;
+    size_t first = SIZE_MAX;
+    for (size_t k = 0; meta->type && k < r->nby_role[ROLE_META]; k++) {
+        size_t idx = r->by_role[ROLE_META][k];
+        if (r->rules[idx].field != META_APPENDIX ||
+            !pattern_match(R->m, &r->rules[idx].pattern, R->t, R->doc->norm_len,
+                           meta->header_end, 0))
             continue;
-        struct line probe;
-        load_line(R, R->starts[i], R->starts[i + 1] - 1, &probe);
-        if (match_field(R, &probe, META_APPENDIX))
-            return i;
+        size_t at = pcre2_get_ovector_pointer(R->m->md)[0];
+        matcher_trace(R->m, idx, at);
+        if (at < first)
+            first = at;
     }
-    return 0;
+    if (first == SIZE_MAX)
+        return 0;
+    size_t lo = 0, hi = R->nlines; /* the line of first */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (R->starts[mid] <= first)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 void meta_extract(struct matcher *m, nqx_doc *doc)
