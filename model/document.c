@@ -249,15 +249,7 @@ size_t nqx_doc_text_line(const nqx_doc *doc, size_t text_off)
 {
     if (!doc->nlines)
         return 1;
-    size_t lo = 0, hi = doc->nlines;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (doc->line_starts[mid] <= text_off)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo + 1;
+    return nqx_last_at_most(doc->line_starts, doc->nlines, text_off) + 1;
 }
 
 size_t nqx_doc_line(const nqx_doc *doc, size_t norm_off, size_t *column)

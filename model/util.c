@@ -58,6 +58,19 @@ void nqx_grow(void **ptr, size_t *cap, size_t need, size_t elem_size)
     *cap = n;
 }
 
+size_t nqx_last_at_most(const size_t *v, size_t n, size_t x)
+{
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] <= x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 char *nqx_xstrdup(const char *s)
 {
     return nqx_xstrndup(s, strlen(s));

@@ -18,6 +18,9 @@ void *nqx_xrealloc(void *ptr, size_t size);
 void nqx_grow(void **ptr, size_t *cap, size_t need, size_t elem_size);
 char *nqx_xstrdup(const char *s);
 char *nqx_xstrndup(const char *s, size_t n);
+/* The index of the last of the ascending v[0..n) that is at most x, by
+ * binary search; 0 when there is none (or n is 0). */
+size_t nqx_last_at_most(const size_t *v, size_t n, size_t x);
 
 /* A growable byte buffer; data is always NUL-terminated. */
 typedef struct nqx_buf {

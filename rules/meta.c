@@ -519,17 +519,7 @@ static size_t appendix_line(struct reader *R)
         if (at < first)
             first = at;
     }
-    if (first == SIZE_MAX)
-        return 0;
-    size_t lo = 0, hi = R->nlines; /* the line of first */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (R->starts[mid] <= first)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
+    return first == SIZE_MAX ? 0 : nqx_last_at_most(R->starts, R->nlines, first);
 }
 
 void meta_extract(struct matcher *m, nqx_doc *doc)
