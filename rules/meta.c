@@ -199,6 +199,42 @@ static void read_lines(struct reader *R, size_t from, size_t to, bool split_cell
     }
 }
 
+/* Does the line end with a label's colon ("Số:"), the value on the next
+ * line? Text pulled from a table breaks lines there. */
+static bool ends_with_colon(const struct line *l)
+{
+    size_t n = strlen(l->clean);
+    while (n && l->clean[n - 1] == ' ')
+        n--;
+    return n && l->clean[n - 1] == ':';
+}
+
+/* Matches field f against line l followed by the next line, joined by a
+ * space into *probe; the pattern, or NULL. The match's part in each line
+ * is blanked there. */
+static const struct pattern *match_joined(struct reader *R, struct line *l, struct line *next,
+                                          int f, struct line *probe)
+{
+    size_t n1 = strlen(l->clean), n2 = strlen(next->clean);
+    if (n1 + 1 + n2 >= LINE_COPY)
+        return NULL;
+    *probe = *l;
+    probe->e = next->e;
+    probe->last = next->last;
+    probe->clean[n1] = ' ';
+    memcpy(probe->clean + n1 + 1, next->clean, n2 + 1);
+    const struct pattern *p = match_field(R, probe, f);
+    if (!p)
+        return NULL;
+    const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(R->m->md);
+    size_t s = ov[0], e = ov[1];
+    if (s < n1)
+        blank(l, s, e < n1 ? e : n1);
+    if (e > n1 + 1)
+        blank(next, s > n1 + 1 ? s - n1 - 1 : 0, e - n1 - 1);
+    return p;
+}
+
 static void read_header(struct reader *R)
 {
     nqx_meta *meta = &R->doc->meta;
@@ -218,6 +254,13 @@ static void read_header(struct reader *R)
             blank_match(R, l);
             if (stop == n)
                 stop = body_first ? i + 1 : i;
+        } else if (!meta->number && i + 1 < n && ends_with_colon(l)) {
+            struct line probe;
+            if ((p = match_joined(R, l, &R->lines[i + 1], META_NUMBER, &probe))) {
+                meta->number = copy_group(R, p, "number", &probe);
+                if (stop == n)
+                    stop = i;
+            }
         }
         if (!meta->date && (p = match_field(R, l, META_PLACE_DATE))) {
             size_t ws, we;
