@@ -20,7 +20,6 @@
 #define SIGNER_ABOVE 4 /* lines above "Nơi nhận" a signature may take */
 #define LINE_COPY 600
 
-
 struct line {
     size_t s, e;           /* span in the normalized text */
     size_t first, last;    /* original lines of its first and last character */
@@ -37,20 +36,27 @@ struct reader {
     size_t n;
 };
 
-/* Matches the meta rules of field f against line l (its clean copy); the
- * first that matches wins. Returns the rule's pattern, or NULL. */
-static const struct pattern *match_field(struct reader *R, const struct line *l, int f)
+/* Matches the meta rules of field f against s[0..n), text that stands at
+ * offset `at` of the normalized text; the first that matches wins. Returns
+ * the rule's pattern, or NULL. */
+static const struct pattern *match_rules(struct reader *R, int f, const char *s, size_t n,
+                                         size_t at)
 {
     const nqx_rules *r = R->m->rules;
-    size_t n = strlen(l->clean);
     for (size_t i = 0; i < r->nby_role[ROLE_META]; i++) {
         const struct rule *ru = &r->rules[r->by_role[ROLE_META][i]];
-        if (ru->field == f && pattern_match(R->m, &ru->pattern, l->clean, n, 0, 0)) {
-            matcher_trace(R->m, r->by_role[ROLE_META][i], l->s);
+        if (ru->field == f && pattern_match(R->m, &ru->pattern, s, n, 0, 0)) {
+            matcher_trace(R->m, r->by_role[ROLE_META][i], at);
             return &ru->pattern;
         }
     }
     return NULL;
+}
+
+/* Matches field f against line l (its clean copy). */
+static const struct pattern *match_field(struct reader *R, const struct line *l, int f)
+{
+    return match_rules(R, f, l->clean, strlen(l->clean), l->s);
 }
 
 /* The span of group name of the last match, trimmed; false when unset or empty. */
@@ -102,8 +108,6 @@ static bool is_empty(const char *s)
     return is_empty_n(s, SIZE_MAX);
 }
 
-/* Copies s into the arena with runs of spaces made one (parts blanked out
- * of a line leave runs) and the ends trimmed; NULL when nothing is left. */
 /* Is c a character of a rule drawn in text (under the issuing body, as
  * "-------" or "_______") or of the blanks around it? */
 static bool is_rule_char(char c)
@@ -111,6 +115,9 @@ static bool is_rule_char(char c)
     return c == ' ' || c == '_' || c == '-' || c == '=' || c == '*';
 }
 
+/* Copies s into the arena with runs of spaces made one (parts blanked out
+ * of a line leave runs) and the ends trimmed, drawn rules with them; NULL
+ * when nothing is left. */
 static const char *copy_trimmed(nqx_doc *doc, const char *s)
 {
     size_t n = strlen(s);
@@ -440,17 +447,8 @@ static void read_recipients(struct reader *R, char *s)
  * read part by part are. */
 static bool line_matches(struct reader *R, size_t i, int f)
 {
-    const nqx_rules *r = R->m->rules;
     size_t ls = R->starts[i], le = R->starts[i + 1] - 1;
-    for (size_t k = 0; k < r->nby_role[ROLE_META]; k++) {
-        size_t idx = r->by_role[ROLE_META][k];
-        if (r->rules[idx].field == f &&
-            pattern_match(R->m, &r->rules[idx].pattern, R->t + ls, le - ls, 0, 0)) {
-            matcher_trace(R->m, idx, ls);
-            return true;
-        }
-    }
-    return false;
+    return match_rules(R, f, R->t + ls, le - ls, ls) != NULL;
 }
 
 /* The signature block: from the last "Nơi nhận" (it may stand before an
