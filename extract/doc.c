@@ -111,7 +111,11 @@ struct papx {
 };
 
 /* What a paragraph's properties say of its place in a table. */
-enum { PARA_IN_TABLE = 1, PARA_ROW_END = 2 };
+enum {
+    PARA_IN_TABLE = 1,
+    PARA_ROW_END = 2,
+    PARA_LAYOUT = 4, /* in a table of one row (mark_flags) */
+};
 
 /* The PARA_ flags the grpprl g[0..n) of a paragraph sets, or -1 when it
  * cannot be read to the end. */
@@ -189,12 +193,11 @@ static int para_flags(const struct papx *p, uint32_t fc)
 
 struct doc_text {
     nqx_text_out t;
-    const struct papx *papx;
-    /* The paragraph and cell marks, counted in text order, and which of
-     * them belong to a table of one row (layout_marks). */
-    size_t mark;
-    const uint8_t *layout; /* bit set over marks; NULL: none */
-    size_t nlayout;
+    /* The PARA_ flags of the paragraph and cell marks in text order
+     * (mark_flags; NULL when the file has no paragraph properties), and
+     * how many marks have been written. */
+    const int *marks;
+    size_t nmarks, mark;
     int field_depth;
     bool in_instruction[MAX_FIELD_DEPTH]; /* per open field: before its separator */
     bool after_cell;                      /* the last character was a cell mark */
@@ -230,7 +233,7 @@ static void put_code_point(struct doc_text *d, uint32_t c)
 /* A cell mark ends a cell: the first of a row ends the text of the line
  * so far, which was that cell's; any text after a mark begins the next cell
  * (nqx_text_cell_begin, in put_char). Word writes one more mark after a
- * row's last cell, which ends the row: flags (para_flags) say whether this
+ * row's last cell, which ends the row: the mark's flags say whether this
  * mark is that one (a mark right after a cell's is then an empty cell);
  * when the file does not tell (-1), a mark right after another ends the
  * row. */
@@ -251,40 +254,32 @@ static void put_cell_mark(struct doc_text *d, int flags)
 /* A paragraph mark ends a line, or, inside a row, a paragraph of a cell.
  * The first paragraph of a row's first cell is known to be in the row only
  * by its properties (the row begins at the first cell mark otherwise). */
-static void put_paragraph_mark(struct doc_text *d, uint32_t fc, bool layout)
+static void put_paragraph_mark(struct doc_text *d, int flags)
 {
-    if (!d->t.row_depth && !layout) {
-        int flags = para_flags(d->papx, fc);
-        if (flags > 0 && (flags & PARA_IN_TABLE))
-            nqx_text_row_begin_in_line(&d->t);
-    }
+    if (!d->t.row_depth && flags > 0 && (flags & PARA_IN_TABLE) && !(flags & PARA_LAYOUT))
+        nqx_text_row_begin_in_line(&d->t);
     nqx_text_paragraph_end(&d->t);
 }
 
-/* Does the k-th paragraph or cell mark belong to a table of one row? */
-static bool layout_mark(const struct doc_text *d, size_t k)
-{
-    return d->layout && k < d->nlayout && (d->layout[k / 8] >> (k % 8) & 1);
-}
-
-/* A mark of a table of one row, which lays out the page (a header, a
+/* A cell mark of a table of one row, which lays out the page (a header, a
  * signature block): a cell's end ends its last paragraph, the row's end
  * mark only the line, as a paragraph a line is read in HTML and DOCX. */
-static void put_layout_mark(struct doc_text *d, uint32_t fc)
+static void put_layout_mark(struct doc_text *d, int flags)
 {
-    int flags = para_flags(d->papx, fc);
-    if (flags > 0 && (flags & PARA_ROW_END))
+    if (flags & PARA_ROW_END)
         nqx_text_break(&d->t);
     else
         nqx_text_paragraph_end(&d->t);
 }
 
-/* The character c, at offset fc of the WordDocument stream. */
-static void put_char(struct doc_text *d, uint32_t c, uint32_t fc)
+/* The character c. */
+static void put_char(struct doc_text *d, uint32_t c)
 {
-    bool layout = false;
-    if (c == CH_CELL || c == CH_PARAGRAPH)
-        layout = layout_mark(d, d->mark++);
+    int flags = -1; /* a mark's, when the file tells */
+    if (c == CH_CELL || c == CH_PARAGRAPH) {
+        size_t k = d->mark++;
+        flags = k < d->nmarks ? d->marks[k] : -1;
+    }
     if (c == CH_FIELD_BEGIN) {
         if (d->field_depth < MAX_FIELD_DEPTH)
             d->in_instruction[d->field_depth] = true;
@@ -306,12 +301,12 @@ static void put_char(struct doc_text *d, uint32_t c, uint32_t fc)
         if (d->t.row_depth)
             nqx_text_cell_begin(&d->t);
     }
-    if (cell && layout)
-        put_layout_mark(d, fc);
+    if (cell && flags > 0 && (flags & PARA_LAYOUT))
+        put_layout_mark(d, flags);
     else if (cell)
-        put_cell_mark(d, para_flags(d->papx, fc));
+        put_cell_mark(d, flags);
     else if (c == CH_PARAGRAPH)
-        put_paragraph_mark(d, fc, layout);
+        put_paragraph_mark(d, flags);
     else if (c == CH_LINE_BREAK || c == CH_PAGE_BREAK)
         nqx_text_break(&d->t);
     else if (c == '\t')
@@ -322,7 +317,7 @@ static void put_char(struct doc_text *d, uint32_t c, uint32_t fc)
         put_code_point(d, c);
 }
 
-static void put_utf16(struct doc_text *d, uint16_t u, uint32_t fc)
+static void put_utf16(struct doc_text *d, uint16_t u)
 {
     if (u >= 0xD800 && u <= 0xDBFF) {
         if (d->high_surrogate)
@@ -342,7 +337,7 @@ static void put_utf16(struct doc_text *d, uint16_t u, uint32_t fc)
     if (d->high_surrogate)
         put_code_point(d, 0xFFFD);
     d->high_surrogate = 0;
-    put_char(d, u, fc);
+    put_char(d, u);
 }
 
 /* ---- The FIB and the piece table -------------------------------------- */
@@ -470,7 +465,8 @@ static const char *walk_pieces(const uint8_t *w, size_t wlen, const uint8_t *plc
 
 static void write_unit(void *ctx, uint16_t u, uint32_t fc)
 {
-    put_utf16(ctx, u, fc);
+    (void)fc;
+    put_utf16(ctx, u);
 }
 
 /* The paragraph and cell marks of the text, in order, with what their
@@ -492,17 +488,16 @@ static void note_mark(void *ctx, uint16_t u, uint32_t fc)
     m->flags[m->n++] = para_flags(m->papx, fc);
 }
 
-/* Which marks belong to a table of one row: a run of marks whose
- * paragraphs are all in a table (a table, or tables nested in it) that
- * holds one row end, its last. A bit set over the marks, or NULL when
- * there is none; *n the number of marks. */
-static uint8_t *layout_marks(const uint8_t *w, size_t wlen, const uint8_t *plc,
-                             size_t plc_len, uint32_t ccp_text, const struct papx *papx,
-                             size_t *n)
+/* The PARA_ flags of every paragraph and cell mark of the text, in order,
+ * read from the paragraph properties; NULL when the file has none (or its
+ * pieces cannot be read), *n their number. A run of marks whose paragraphs
+ * are all in a table (a table, or tables nested in it) that holds one row
+ * end, its last, is a table of one row: PARA_LAYOUT. */
+static int *mark_flags(const uint8_t *w, size_t wlen, const uint8_t *plc, size_t plc_len,
+                       uint32_t ccp_text, const struct papx *papx, size_t *n)
 {
     struct marks m = {papx, NULL, 0, 0};
     bool unicode = false;
-    uint8_t *bits = NULL;
     *n = 0;
     if (!papx->n || walk_pieces(w, wlen, plc, plc_len, ccp_text, &unicode, note_mark, &m)) {
         free(m.flags);
@@ -512,17 +507,13 @@ static uint8_t *layout_marks(const uint8_t *w, size_t wlen, const uint8_t *plc,
         size_t b = a, rows = 0;
         while (b < m.n && m.flags[b] > 0 && (m.flags[b] & PARA_IN_TABLE))
             rows += (m.flags[b++] & PARA_ROW_END) != 0;
-        if (b > a && rows == 1 && (m.flags[b - 1] & PARA_ROW_END)) {
-            if (!bits)
-                bits = nqx_xcalloc(m.n / 8 + 1, 1);
+        if (b > a && rows == 1 && (m.flags[b - 1] & PARA_ROW_END))
             for (size_t k = a; k < b; k++)
-                bits[k / 8] |= (uint8_t)(1u << (k % 8));
-        }
+                m.flags[k] |= PARA_LAYOUT;
         a = b > a ? b : a + 1;
     }
     *n = m.n;
-    free(m.flags);
-    return bits;
+    return m.flags;
 }
 
 /* Writes the main document's text into d; returns why it cannot, or NULL. */
@@ -553,16 +544,14 @@ static const char *read_word_text(GsfInfile *ole, struct doc_text *d, bool *unic
         papx.plc = tbl + f.fc_papx;
         papx.n = (f.lcb_papx - 4) / 8;
     }
-    d->papx = &papx;
-    uint8_t *layout = NULL;
+    int *marks = NULL;
     if (!why) {
-        layout = layout_marks(w, wlen, plc, plc_len, f.ccp_text, &papx, &d->nlayout);
-        d->layout = layout;
+        marks = mark_flags(w, wlen, plc, plc_len, f.ccp_text, &papx, &d->nmarks);
+        d->marks = marks;
         why = walk_pieces(w, wlen, plc, plc_len, f.ccp_text, unicode, write_unit, d);
     }
-    d->papx = NULL;
-    d->layout = NULL;
-    free(layout);
+    d->marks = NULL;
+    free(marks);
     free(w);
     free(tbl);
     return why;
