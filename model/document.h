@@ -156,6 +156,11 @@ typedef struct nqx_date {
     size_t start, end;    /* span in the normalized text */
 } nqx_date;
 
+/* A span of the normalized text. */
+typedef struct nqx_span {
+    size_t start, end;
+} nqx_span;
+
 /* A document the text cites (SPEC §3.6). */
 typedef struct nqx_ref {
     size_t line;
@@ -188,6 +193,7 @@ typedef struct nqx_meta {
     size_t date_start, date_end;   /* span of the issue date in the normalized text */
     size_t header_end;             /* where the header ends (0: no header) */
     size_t tail_start;             /* where "Nơi nhận" or the signature starts (0: none) */
+    size_t tail_end; /* where it ends: an appendix, a regulation it issues, may follow */
     /* A draft's header leaves the number, or the day of issue, blank for
      * the office to fill in ("Số:    /KH-UBND", "ngày   tháng   năm
      * 2026"): not in the record, but not missing either. */
@@ -240,6 +246,12 @@ typedef struct nqx_doc {
     nqx_ref *refs;
     size_t nrefs;
     size_t refs_cap;
+    /* Where the document cites itself ("(Kèm theo Quyết định số … của …)"
+     * under an appendix's heading): not a reference, and the author it
+     * names is not a body of the text. In text order. */
+    nqx_span *self_cites;
+    size_t nself_cites;
+    size_t self_cites_cap;
 
     nqx_meta meta;
 
@@ -285,6 +297,7 @@ nqx_target *nqx_doc_add_target(nqx_doc *doc);
  * append of the same kind. */
 nqx_date *nqx_doc_add_date(nqx_doc *doc);
 nqx_ref *nqx_doc_add_ref(nqx_doc *doc);
+nqx_span *nqx_doc_add_self_cite(nqx_doc *doc);
 nqx_task *nqx_doc_add_task(nqx_doc *doc);
 /* The 1-based index of the body with this canonical name, or 0. */
 size_t nqx_doc_find_body(const nqx_doc *doc, const char *name);

@@ -233,17 +233,31 @@ static size_t body_of(struct engine *E, const struct pattern *p, size_t s, size_
 
 /* ---- Mentions -------------------------------------------------------- */
 
+/* Is offset s in the signature block ("Nơi nhận", the signer)? */
+static bool in_tail(const nqx_meta *meta, size_t s)
+{
+    return meta->tail_start && s >= meta->tail_start && s < meta->tail_end;
+}
+
 /* Is [s, e) where no responsible body is named: the header, the signature
- * block, a cited document's author? refs are in text order; *cursor moves. */
+ * block, a cited document's author (or the document's own, where it cites
+ * itself), the code of a document number ("UBND" of "2874/QĐ-UBND")? refs
+ * are in text order; *cursor moves. */
 static bool skipped(const struct engine *E, size_t s, size_t e, size_t *cursor)
 {
     const nqx_meta *meta = &E->doc->meta;
-    if (s < meta->header_end || (meta->tail_start && s >= meta->tail_start))
+    if (s < meta->header_end || in_tail(meta, s) ||
+        (s > 0 && (E->t[s - 1] == '-' || E->t[s - 1] == '/')))
         return true;
     while (*cursor < E->doc->nrefs && E->doc->refs[*cursor].end <= s)
         (*cursor)++;
-    return *cursor < E->doc->nrefs && E->doc->refs[*cursor].start <= s &&
-           e <= E->doc->refs[*cursor].end;
+    if (*cursor < E->doc->nrefs && E->doc->refs[*cursor].start <= s &&
+        e <= E->doc->refs[*cursor].end)
+        return true;
+    const nqx_span *own = E->doc->self_cites;
+    size_t i = nqx_lower_bound(own, E->doc->nself_cites, sizeof *own, offsetof(nqx_span, end),
+                               s + 1);
+    return i < E->doc->nself_cites && own[i].start <= s && e <= own[i].end;
 }
 
 static void find_mentions(struct engine *E)
@@ -544,6 +558,25 @@ static char line_marker(struct engine *E, size_t ls, size_t le, size_t *body)
     return 0;
 }
 
+/* Does s[0..n) hold a blank to fill in: a run of four dots or more, or
+ * of two ellipses ("……", "......")? */
+static bool form_blank(const char *s, size_t n)
+{
+    size_t dots = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.')
+            dots++;
+        else if (i + 2 < n && !memcmp(s + i, "\u2026", 3)) {
+            dots += 2;
+            i += 2;
+        } else
+            dots = 0;
+        if (dots >= 4)
+            return true;
+    }
+    return false;
+}
+
 static void find_tasks(struct engine *E)
 {
     const char *t = E->t;
@@ -557,8 +590,16 @@ static void find_tasks(struct engine *E)
     for (size_t ls = 0; ls < E->len;) {
         const char *nl = memchr(t + ls, '\n', E->len - ls);
         size_t le = nl ? (size_t)(nl - t) : E->len;
-        if (E->doc->meta.tail_start && ls >= E->doc->meta.tail_start)
-            break;
+        /* A line in capitals is a heading (or a form's header): it ends
+         * the list above. */
+        if (list_leads.n && line_is_caps(t + ls, le - ls))
+            list_leads.n = 0;
+        if (in_tail(&E->doc->meta, ls)) {
+            /* No list goes on across the signature. */
+            list_leads.n = 0;
+            ls = E->doc->meta.tail_end;
+            continue;
+        }
         size_t s;
         char marker = line_marker(E, ls, le, &s);
         bool item = false;
@@ -595,6 +636,13 @@ static void find_tasks(struct engine *E)
                 e++;
             if (s >= e)
                 break;
+            /* A form's blank to fill in ("Tên tôi là: ……", "Giám đốc
+             * Trung tâm ………"): a template, not a task; it ends a list. */
+            if (form_blank(t + s, e - s)) {
+                list_leads.n = 0;
+                s = e + 1;
+                continue;
+            }
             leads_of(E, s, e, &leads);
             /* In a section that tells what was done, a body and its verb
              * report an action; only an explicit "Giao X …" still gives a
@@ -616,7 +664,9 @@ static void find_tasks(struct engine *E)
                     list_marker = 0;
                     under_heading = false;
                 }
-            } else if (item && first) {
+            } else if (item && first && memchr(t + s, ' ', e - s)) {
+                /* (a lone word is a marker or a heading cut off: "b.",
+                 * "Điều") */
                 add_task(E, &list_leads, s, e);
             }
             first = false;

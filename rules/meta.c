@@ -34,6 +34,7 @@ struct reader {
     size_t nlines;
     struct line *lines; /* the lines being read (header, or signature block) */
     size_t n;
+    size_t read_start, read_end; /* the span of the lines a field was read from */
 };
 
 /* Matches the meta rules of field f against s[0..n), text that stands at
@@ -88,10 +89,21 @@ static void blank(struct line *l, size_t s, size_t e)
 }
 
 /* Blanks the whole match of the last match. */
+/* A field was read from line l: the block read spans it. */
+static void took_line(struct reader *R, const struct line *l)
+{
+    if (l->s < R->read_start)
+        R->read_start = l->s;
+    if (l->e > R->read_end)
+        R->read_end = l->e;
+}
+
+/* Blanks the last match in l: it has been read. */
 static void blank_match(struct reader *R, struct line *l)
 {
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(R->m->md);
     blank(l, ov[0], ov[1]);
+    took_line(R, l);
 }
 
 /* Is s[0..n) (up to its end when shorter) only blanks and drawn rules? */
@@ -472,8 +484,8 @@ static void read_tail(struct reader *R, size_t end)
      * not reported (a fragment, a news text). */
     if (!found && !meta->type)
         return;
-    if (found)
-        meta->tail_start = R->starts[from];
+    R->read_start = SIZE_MAX;
+    R->read_end = 0;
     size_t to = from + TAIL_LINES < end ? from + TAIL_LINES : end;
     read_lines(R, from, to, true);
     bool in_list = false;
@@ -503,6 +515,7 @@ static void read_tail(struct reader *R, size_t end)
             l->clean[cut] = '\0';
             read_recipients(R, l->clean);
             l->clean[cut] = saved;
+            took_line(R, l);
         }
         else if (in_list && *s && *s != '(' && meta->nrecipients)
             in_list = false;
@@ -513,6 +526,13 @@ static void read_tail(struct reader *R, size_t end)
     if (found && !meta->signer_position && !meta->signer_authority && from > 0) {
         read_lines(R, from > SIGNER_ABOVE ? from - SIGNER_ABOVE : 0, from, true);
         read_signer(R);
+    }
+    /* The block is what was read from "Nơi nhận" on; the text after it
+     * (an appendix, the regulation a decision issues) is body text again. */
+    if (found) {
+        meta->tail_start = R->read_start < R->starts[from] ? R->read_start : R->starts[from];
+        size_t next = nqx_last_at_most(R->starts, R->nlines, R->read_end) + 1;
+        meta->tail_end = next < R->nlines ? R->starts[next] : R->doc->norm_len;
     }
 }
 

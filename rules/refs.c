@@ -79,13 +79,6 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
         bool has_type = group_span(m, p, "type", &ts, &te);
         bool has_number = group_span(m, p, "number", &ns, &ne);
         nqx_date *d = date_after(doc, e, &cursor);
-        if (has_number && is_own_number(doc, t, ns, ne)) {
-            /* "(Kèm theo Quyết định số … ngày …)": the document's own date,
-             * cited; not a reference, but not a period either. */
-            if (d)
-                d->role = NQX_ROLE_REFERENCE;
-            continue;
-        }
         /* A rule that finds a type word alone says in its own pattern what
          * makes it a citation (a date, an author or a subject after it). */
         size_t end = d ? d->end : e;
@@ -110,6 +103,13 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
         }
         if (ie > end)
             end = ie;
+        if (has_number && is_own_number(doc, t, ns, ne)) {
+            /* "(Kèm theo Quyết định số … ngày … của …)": the document
+             * itself; its date is not a period either. */
+            *nqx_doc_add_self_cite(doc) = (nqx_span){s, end};
+            pos = end > pos ? end : pos;
+            continue;
+        }
         const char *type = has_type ? doc_type_code(r, t + ts, te - ts) : NULL;
         if (!type && has_number)
             type = type_of_number(r, t, ns, ne);

@@ -341,6 +341,9 @@ uint32_t gate_hash(const char *w, size_t n);
 
 /* Is the letter at t[i] a capital (ASCII, or Vietnamese through ICU)? */
 bool capital_at(const char *t, size_t len, size_t i);
+/* Does s[0..n) hold capitals and no small letter (a heading, a form's
+ * header)? */
+bool line_is_caps(const char *s, size_t n);
 
 bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size_t len,
                  size_t from, scan_gate gate, size_t *s, size_t *e, const struct pattern **used);

@@ -42,6 +42,22 @@ bool capital_at(const char *t, size_t len, size_t i)
     return cp > 0 && u_isupper(cp);
 }
 
+bool line_is_caps(const char *s, size_t n)
+{
+    bool upper = false;
+    for (int32_t i = 0; i < (int32_t)n;) {
+        UChar32 c;
+        U8_NEXT(s, i, (int32_t)n, c);
+        if (c < 0)
+            continue;
+        if (u_islower(c))
+            return false;
+        if (u_isupper(c) || u_istitle(c))
+            upper = true;
+    }
+    return upper;
+}
+
 /* What the scans ask of a token, found once when the tokens are made. */
 enum {
     TOK_CAPITAL = 1, /* starts with a capital letter (ASCII, or through ICU) */

@@ -348,22 +348,6 @@ static void push_section(struct engine *E, const struct section_match *sm,
     render_section(E);
 }
 
-static bool line_is_caps(const char *s, size_t n)
-{
-    bool upper = false;
-    for (int32_t i = 0; i < (int32_t)n;) {
-        UChar32 c;
-        U8_NEXT(s, i, (int32_t)n, c);
-        if (c < 0)
-            continue;
-        if (u_islower(c))
-            return false;
-        if (u_isupper(c) || u_istitle(c))
-            upper = true;
-    }
-    return upper;
-}
-
 /* The title's year: the latest year (19xx, 20xx) a title line names. */
 static void note_years(struct engine *E, size_t s, size_t e)
 {

@@ -106,6 +106,37 @@ static const char *lead_name(const nqx_doc *doc, const nqx_task *t)
     return t->nleads ? doc->bodies[t->leads[0] - 1].name : "";
 }
 
+/* What a decision issues stands after its signature ("Ban hành kèm theo
+ * Quyết định này"): its bodies and tasks are the text's; the signature
+ * block, the document citing itself and a form's blanks are not. */
+static void text_after_the_signature(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text(
+        "ỦY BAN NHÂN DÂN\nTỈNH TÂY LĨNH\nSố: 15/QĐ-UBND\n"
+        "Tây Lĩnh, ngày 08 tháng 01 năm 2026\n\nQUYẾT ĐỊNH\n"
+        "Ban hành Quy chế quản lý thư điện tử công vụ\n\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Quy chế quản lý thư điện tử công vụ.\n"
+        "Nơi nhận:\n- Như Điều 1;\n- Thường trực HĐND tỉnh;\n"
+        "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Văn An\n\n"
+        "QUY CHẾ\nQuản lý thư điện tử công vụ\n"
+        "(Ban hành kèm theo Quyết định số 15/QĐ-UBND ngày 08/01/2026 của Ủy ban nhân dân "
+        "tỉnh Tây Lĩnh)\n\n"
+        "Điều 5. Sở Khoa học và Công nghệ chủ trì, hướng dẫn các cơ quan sử dụng thư điện tử "
+        "công vụ.\n"
+        "Mẫu số 01\nGiám đốc Sở Nội vụ ........................ cam kết thực hiện.\n");
+    assert_non_null(doc);
+    const nqx_task *t = task_on(doc, 21);
+    assert_string_equal(lead_name(doc, t), "Sở Khoa học và Công nghệ");
+    assert_int_equal(doc->ntasks, 1); /* not the form's line */
+    /* Not the recipients, the document's own author where it cites itself,
+     * nor the "UBND" of its number. */
+    assert_int_equal(body_named(doc, "Thường trực Hội đồng nhân dân tỉnh"), 0);
+    assert_int_equal(body_named(doc, "Ủy ban nhân dân tỉnh Tây Lĩnh"), 0);
+    assert_int_equal(body_named(doc, "Ủy ban nhân dân"), 0);
+    nqx_doc_free(doc);
+}
+
 static void tasks(void **state)
 {
     (void)state;
@@ -253,6 +284,7 @@ int main(void)
         cmocka_unit_test(not_bodies),
         cmocka_unit_test(header_and_signature_are_not_bodies),
         cmocka_unit_test(tasks),
+        cmocka_unit_test(text_after_the_signature),
         cmocka_unit_test(heading_names_the_lead),
         cmocka_unit_test(reports_are_not_tasks),
         cmocka_unit_test(wrapped_item_is_one_task),
