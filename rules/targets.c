@@ -42,6 +42,8 @@
  * clause of any length costs the same per quantity. */
 #define CLAUSE_CUE_SPAN 160
 #define SECTION_DEPTH 8
+/* How far the close of the parentheses a "trong đó" stands in is looked for. */
+#define PAREN_MAX 400
 
 #define KIND_NONE (-1)
 #define KIND_MIXED (-2)
@@ -136,11 +138,15 @@ struct engine {
     size_t *skip_ends; /* where each skip rule's pattern ends at a number */
     size_t skip_cap;
     /* "trong đó": children of target parent (1-based) until the sentence
-     * ends; a marker seen but not yet resolved (its parent may be in the
-     * same clause, still to be emitted) waits in marker. */
+     * ends, or until parent_end when the marker stands in parentheses
+     * ("đạt 60% (trong đó đào tạo nghề 40%); …"); a marker seen but not
+     * yet resolved (its parent may be in the same clause, still to be
+     * emitted) waits in marker. */
     size_t parent;
     size_t marker;
+    size_t parent_end;
     size_t line_first_target; /* index of the first target of this line */
+    size_t line_end;          /* where the line being read ends */
     /* The indicator of the sentence's last target: a quantity with no words
      * of its own ("...; ước cả năm đạt 560 tỷ đồng") shares it. */
     const char *prev_indicator;
@@ -1258,6 +1264,18 @@ static void find_children(struct engine *E, size_t cs, size_t ce)
             continue;
         trace(E, rule_index(E, ROLE_CHILDREN, i), cs);
         E->marker = pcre2_get_ovector_pointer(E->m->md)[0];
+        /* In parentheses opened in its clause, it holds to their close
+         * (looked for within PAREN_MAX bytes, to stay linear). */
+        E->parent_end = SIZE_MAX;
+        size_t k = E->marker;
+        while (k > cs && E->t[k - 1] != '(' && E->t[k - 1] != ')')
+            k--;
+        if (k > cs && E->t[k - 1] == '(') {
+            size_t n = E->line_end - E->marker;
+            const char *close = memchr(E->t + E->marker, ')', n < PAREN_MAX ? n : PAREN_MAX);
+            if (close)
+                E->parent_end = (size_t)(close - E->t);
+        }
         return;
     }
 }
@@ -1266,6 +1284,10 @@ static void find_children(struct engine *E, size_t cs, size_t ce)
  * before it to the last target of the line that starts before the marker. */
 static size_t parent_for(struct engine *E, size_t ns)
 {
+    if (ns > E->parent_end) {
+        E->parent = 0;
+        E->parent_end = SIZE_MAX;
+    }
     if (E->marker != SIZE_MAX && E->marker < ns) {
         E->parent = 0;
         for (size_t k = E->doc->ntargets; k-- > E->line_first_target;)
@@ -1434,6 +1456,8 @@ static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
     E->line_first_target = E->doc->ntargets;
     E->parent = 0;
     E->marker = SIZE_MAX;
+    E->parent_end = SIZE_MAX;
+    E->line_end = le;
     E->sent_start = bs;
     E->prev_indicator = NULL;
     size_t cs = bs;
@@ -1464,6 +1488,7 @@ static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
             /* "trong đó" holds to the end of its sentence. */
             E->parent = 0;
             E->marker = SIZE_MAX;
+            E->parent_end = SIZE_MAX;
             E->prev_indicator = NULL;
             size_t next = i + 1;
             while (next < le && E->t[next] == ' ')
