@@ -144,6 +144,8 @@ struct engine {
      * emitted) waits in marker. */
     size_t parent;
     size_t marker;
+    size_t marker_clause; /* where the marker's clause starts */
+    size_t clause_start;  /* where the clause being read starts */
     size_t parent_end;
     size_t line_first_target; /* index of the first target of this line */
     size_t line_end;          /* where the line being read ends */
@@ -1264,6 +1266,7 @@ static void find_children(struct engine *E, size_t cs, size_t ce)
             continue;
         trace(E, rule_index(E, ROLE_CHILDREN, i), cs);
         E->marker = pcre2_get_ovector_pointer(E->m->md)[0];
+        E->marker_clause = cs;
         /* In parentheses opened in its clause, it holds to their close
          * (looked for within PAREN_MAX bytes, to stay linear). */
         E->parent_end = SIZE_MAX;
@@ -1288,13 +1291,25 @@ static size_t parent_for(struct engine *E, size_t ns)
         E->parent = 0;
         E->parent_end = SIZE_MAX;
     }
-    if (E->marker != SIZE_MAX && E->marker < ns) {
+    /* A quantity before its own clause's marker ("…; chi ngân sách 450 tỷ
+     * đồng, trong đó chi đầu tư 200 tỷ đồng") is a new whole. */
+    if (E->marker != SIZE_MAX && ns < E->marker && E->marker_clause == E->clause_start &&
+        E->parent_end == SIZE_MAX)
         E->parent = 0;
+    if (E->marker != SIZE_MAX && E->marker < ns) {
+        size_t last = 0;
         for (size_t k = E->doc->ntargets; k-- > E->line_first_target;)
             if (E->doc->targets[k].start < E->marker) {
-                E->parent = k + 1;
+                last = k + 1;
                 break;
             }
+        /* A second marker opening its clause ("…, gồm 22 xã, 30 phường;
+         * trong đó có 21 xã …") goes on with the whole the first one
+         * broke down, not with its last part. */
+        bool goes_on = E->parent && E->parent_end == SIZE_MAX &&
+                       (!last || E->doc->targets[last - 1].start < E->marker_clause);
+        if (!goes_on)
+            E->parent = last;
         E->marker = SIZE_MAX;
     }
     return E->parent;
@@ -1340,6 +1355,7 @@ static void emit_target(struct engine *E, struct qty *q, size_t cs, size_t ce,
 
 static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, size_t ce)
 {
+    E->clause_start = cs;
     find_children(E, cs, ce);
 
     /* 1. Candidates: skip what is not a quantity, parse what is. */
