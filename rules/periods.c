@@ -1,5 +1,5 @@
 /* The period each target applies to: a date in its own clause ("đến năm
- * 2025, …"), else the date of the nearest heading above it ("I. CÁC CHỈ TIÊU
+ * 2025, …", or right after it: "15.000 tấn/năm vào năm 2020"), else the date of the nearest heading above it ("I. CÁC CHỈ TIÊU
  * CHỦ YẾU NĂM 2021"), else the document's title: its first period for a
  * result (a report names the period it reviews first), its last for a
  * target or an estimate ("… 6 tháng đầu năm; phương hướng 6 tháng cuối năm
@@ -14,6 +14,9 @@
  * clause is cut around its value at this size anyway, and the bound keeps a
  * line of a million targets linear. */
 #define CLAUSE_REACH 400
+
+/* The longest gap of words between a quantity and a date of its own. */
+#define TIGHT_GAP 16
 
 /* Section depths that keep a heading's period. */
 #define LEVELS 6
@@ -54,8 +57,22 @@ static const nqx_date *first_date_in(const nqx_doc *doc, size_t s, size_t e, siz
     return NULL;
 }
 
-/* The date of the clause of [qs, qe) within the line [ls, le): the last
- * usable date before the quantity in its clause, else the first after it. */
+/* Is [s, e) a short gap of words, with no punctuation nor digit: a date
+ * right after a quantity ("10.000 tấn/năm vào năm 2015") is its own. */
+static bool tight_gap(const char *t, size_t s, size_t e)
+{
+    if (e - s > TIGHT_GAP)
+        return false;
+    for (size_t i = s; i < e; i++)
+        if (t[i] == ',' || t[i] == ';' || t[i] == '.' || t[i] == ':' || t[i] == '(' ||
+            (t[i] >= '0' && t[i] <= '9'))
+            return false;
+    return true;
+}
+
+/* The date of the clause of [qs, qe) within the line [ls, le): one right
+ * after the quantity, else the last usable date before the quantity in its
+ * clause, else the first after it. */
 static const nqx_date *clause_date(const nqx_doc *doc, size_t ls, size_t le, size_t qs,
                                    size_t qe)
 {
@@ -78,8 +95,11 @@ static const nqx_date *clause_date(const nqx_doc *doc, size_t ls, size_t le, siz
             continue;
         if (d->end <= qs)
             before = d;
-        else if (d->start >= qe && !after)
+        else if (d->start >= qe && !after) {
             after = d;
+            if (tight_gap(t, qe, d->start))
+                return d;
+        }
     }
     return before ? before : after;
 }
