@@ -356,6 +356,26 @@ static bool utf16_sample(const uint8_t *s, size_t n, bool le, nqx_buf *out)
     return len < n && bad + 2 >= len && utf16_decode(s, bad, le, out, &bad, &why);
 }
 
+/* Do the NUL bytes of s[0..n) fall on one side only, in a third of its
+ * units or more: the high bytes of UTF-16 text without a byte-order mark
+ * whose characters are Latin (text without tone marks, figures, English)?
+ * Such a file is valid UTF-8, and every other byte of it a NUL; binary
+ * data has NULs on both sides. *le gets the byte order. */
+static bool utf16_nul_side(const uint8_t *s, size_t n, bool *le)
+{
+    size_t nul[2] = {0, 0};
+    n &= ~(size_t)1;
+    for (size_t i = 0; i < n; i++)
+        nul[i & 1] += !s[i];
+    size_t units = n / 2;
+    for (int side = 0; side < 2 && units >= 2; side++)
+        if (nul[side] * 3 >= units && nul[!side] * 100 <= units) {
+            *le = side == 1; /* LE puts the high byte second */
+            return true;
+        }
+    return false;
+}
+
 nqx_status detect_encoding(const uint8_t *s, size_t n, const nqx_charmaps *maps,
                            const char *source, const char **name, nqx_error *err)
 {
@@ -366,11 +386,17 @@ nqx_status detect_encoding(const uint8_t *s, size_t n, const nqx_charmaps *maps,
         *name = "UTF-8";
         return NQX_OK;
     }
+    bool side_le;
+    nqx_buf text = {0};
+    if (utf8 && utf16_nul_side(s, sample, &side_le) && utf16_sample(s, n, side_le, &text)) {
+        nqx_buf_free(&text);
+        *name = side_le ? "UTF-16LE" : "UTF-16BE";
+        return NQX_OK;
+    }
     struct candidate *cands = nqx_xcalloc((maps ? maps->nmaps : 0) + 3, sizeof *cands);
     size_t ncand = 0;
     if (utf8)
         score_candidate(&cands[ncand++], "UTF-8", (const char *)s, sample);
-    nqx_buf text = {0};
     for (size_t i = 0; maps && i < maps->nmaps; i++) {
         size_t bad;
         nqx_buf_clear(&text);

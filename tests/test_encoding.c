@@ -548,6 +548,19 @@ static void short_inputs_decode_right_or_ask(void **state)
     assert_int_equal(extract_as("Dieu 1. Muc tieu\n", 17, NULL, &doc, &err), NQX_OK);
     assert_string_equal(doc->encoding, "UTF-8");
     nqx_doc_free(doc);
+    /* ASCII in UTF-16 without a byte-order mark is valid UTF-8 with every
+     * other byte NUL: UTF-16 it is, in either order; binary data with NULs
+     * on both sides is not. */
+    assert_int_equal(extract_as("D\0i\0e\0u\0 \0" "1\0\n\0", 14, NULL, &doc, &err), NQX_OK);
+    assert_string_equal(doc->encoding, "UTF-16LE");
+    assert_string_equal(doc->text, "Dieu 1\n");
+    nqx_doc_free(doc);
+    assert_int_equal(extract_as("\0D\0i\0e\0u\0 \0" "1\0\n", 14, NULL, &doc, &err), NQX_OK);
+    assert_string_equal(doc->encoding, "UTF-16BE");
+    assert_string_equal(doc->text, "Dieu 1\n");
+    nqx_doc_free(doc);
+    assert_int_equal(extract_as("D\0\0i\0e\0\0u\0\0\0", 14, NULL, &doc, &err), NQX_E_INPUT);
+    nqx_doc_free(doc);
     /* Three bytes that are letters in most codes but no Vietnamese word. */
     assert_int_equal(extract_as("\xE0\xE0\xE0", 3, NULL, &doc, &err), NQX_E_INPUT);
     assert_string_equal(err.file, "in.txt");
