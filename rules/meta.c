@@ -88,7 +88,6 @@ static void blank(struct line *l, size_t s, size_t e)
     memset(l->clean + s, ' ', e - s);
 }
 
-/* Blanks the whole match of the last match. */
 /* A field was read from line l: the block read spans it. */
 static void took_line(struct reader *R, const struct line *l)
 {
@@ -531,7 +530,8 @@ static void read_tail(struct reader *R, size_t end)
      * (an appendix, the regulation a decision issues) is body text again. */
     if (found) {
         meta->tail_start = R->read_start < R->starts[from] ? R->read_start : R->starts[from];
-        size_t next = nqx_last_at_most(R->starts, R->nlines, R->read_end) + 1;
+        size_t last = R->read_end > R->starts[from] ? R->read_end : R->starts[from];
+        size_t next = nqx_last_at_most(R->starts, R->nlines, last) + 1;
         meta->tail_end = next < R->nlines ? R->starts[next] : R->doc->norm_len;
     }
 }

@@ -1,6 +1,7 @@
 /* The period each target applies to: a date in its own clause ("đến năm
- * 2025, …", or right after it: "15.000 tấn/năm vào năm 2020"), else the date of the nearest heading above it ("I. CÁC CHỈ TIÊU
- * CHỦ YẾU NĂM 2021"), else the document's title: its first period for a
+ * 2025, …", or right after it: "15.000 tấn/năm vào năm 2020"), else the
+ * date of the nearest heading above it ("I. CÁC CHỈ TIÊU CHỦ YẾU NĂM
+ * 2021"), else the document's title: its first period for a
  * result (a report names the period it reviews first), its last for a
  * target or an estimate ("… 6 tháng đầu năm; phương hướng 6 tháng cuối năm
  * 2024"). Comparison bases ("so với năm 2020") and the dates of cited
