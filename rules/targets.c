@@ -1533,7 +1533,7 @@ static bool normative(const struct matcher *m, const nqx_doc *doc)
     for (size_t i = 0; i < l->n && !found; i++) {
         const char *p = l->entries[i].folded;
         size_t n = strlen(p);
-        found = !strncmp(title, p, n) && (!title[n] || title[n] == ' ');
+        found = !strncmp(title, p, n) && (!title[n] || title[n] == ' ' || title[n] == ',');
     }
     free(title);
     return found;

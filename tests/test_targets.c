@@ -285,6 +285,19 @@ static void normative_texts_have_no_targets(void **state)
     assert_non_null(doc);
     assert_int_equal(doc->ntargets, 0);
     nqx_doc_free(doc);
+    /* So is a resolution that cuts procedures, its title going on after a
+     * comma, and one that sets spending norms. */
+    doc = convert_text("NGHỊ QUYẾT\nCắt giảm, đơn giản hóa thủ tục hành chính, quy định liên quan "
+                       "đến hoạt động kinh doanh\n\n"
+                       "Điều 2. Có ít nhất 04 người trực tiếp tham gia công tác vận hành.\n");
+    assert_non_null(doc);
+    assert_int_equal(doc->ntargets, 0);
+    nqx_doc_free(doc);
+    doc = convert_text("NGHỊ QUYẾT\nVề định mức phân bổ ngân sách năm 2026\n\n"
+                       "Điều 1. Trên 100.000 tỷ đồng thêm 0,5 điểm.\n");
+    assert_non_null(doc);
+    assert_int_equal(doc->ntargets, 0);
+    nqx_doc_free(doc);
     /* A resolution's numbers are read as before. */
     doc = convert_text("NGHỊ QUYẾT\nVề nhiệm vụ năm 2026\n\nTỷ lệ che phủ rừng đạt 42%.\n");
     assert_non_null(doc);
