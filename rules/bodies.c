@@ -44,6 +44,8 @@ struct found {
 
 /* The leads of one task: the bodies of its subject. */
 #define LEADS_MAX 8
+/* Cells of a table row read; a wider table's last columns are not. */
+#define ROW_CELLS 24
 struct leads {
     size_t v[LEADS_MAX];
     size_t n;
@@ -356,6 +358,27 @@ static const char *recurrence_in(const struct engine *E, size_t s, size_t e)
     return found;
 }
 
+/* Adds body to the task's supports unless it leads it or supports it
+ * already. */
+static void add_support(nqx_task *task, const struct leads *leads, size_t body)
+{
+    for (size_t k = 0; k < leads->n; k++)
+        if (leads->v[k] == body)
+            return;
+    for (size_t k = 0; k < task->nsupport; k++)
+        if (task->support[k] == body)
+            return;
+    task->support = nqx_xrealloc(task->support, (task->nsupport + 1) * sizeof *task->support);
+    task->support[task->nsupport++] = body;
+}
+
+static void add_deadline(nqx_task *task, const char *value)
+{
+    task->deadlines =
+        nqx_xrealloc(task->deadlines, (task->ndeadlines + 1) * sizeof *task->deadlines);
+    task->deadlines[task->ndeadlines++] = value;
+}
+
 static void add_task(struct engine *E, const struct leads *leads, size_t s, size_t e)
 {
     nqx_doc *doc = E->doc;
@@ -376,15 +399,7 @@ static void add_task(struct engine *E, const struct leads *leads, size_t s, size
         size_t at = pe, reach = pe + SUPPORT_REACH < e ? pe + SUPPORT_REACH : e;
         for (const struct found *f = mention_in(E, at, reach); f && f->start <= at + SUPPORT_GAP;
              f = mention_in(E, at, reach)) {
-            bool seen = false;
-            for (size_t k = 0; k < leads->n && !seen; k++)
-                seen = leads->v[k] == f->body;
-            for (size_t k = 0; k < task->nsupport && !seen; k++)
-                seen = task->support[k] == f->body;
-            if (!seen) {
-                task->support = nqx_xrealloc(task->support, (task->nsupport + 1) * sizeof(size_t));
-                task->support[task->nsupport++] = f->body;
-            }
+            add_support(task, leads, f->body);
             at = f->end;
         }
         if (pe <= from)
@@ -395,11 +410,8 @@ static void add_task(struct engine *E, const struct leads *leads, size_t s, size
     size_t lo = nqx_lower_bound(doc->dates, doc->ndates, sizeof *doc->dates,
                                 offsetof(nqx_date, start), s);
     for (size_t i = lo; i < doc->ndates && doc->dates[i].start < e; i++)
-        if (doc->dates[i].role == NQX_ROLE_DEADLINE && doc->dates[i].end <= e) {
-            task->deadlines = nqx_xrealloc(task->deadlines,
-                                           (task->ndeadlines + 1) * sizeof *task->deadlines);
-            task->deadlines[task->ndeadlines++] = doc->dates[i].value;
-        }
+        if (doc->dates[i].role == NQX_ROLE_DEADLINE && doc->dates[i].end <= e)
+            add_deadline(task, doc->dates[i].value);
     task->recurrence = recurrence_in(E, s, e);
     lo = nqx_lower_bound(doc->targets, doc->ntargets, sizeof *doc->targets,
                          offsetof(nqx_target, start), s);
@@ -577,6 +589,84 @@ static bool form_blank(const char *s, size_t n)
     return false;
 }
 
+/* ---- Task tables ------------------------------------------------------ */
+
+/* The columns of a table of tasks (list task-column). */
+enum { COL_LEAD, COL_SUPPORT, COL_TEXT, COL_DEADLINE, NCOLS };
+
+/* The cells of the line [ls, le) split at '|', blanks trimmed, into
+ * cells[0..max); how many, 0 when the line is no table row. */
+static size_t row_cells(const char *t, size_t ls, size_t le, nqx_span *cells, size_t max)
+{
+    if (!memchr(t + ls, '|', le - ls))
+        return 0;
+    size_t n = 0;
+    for (size_t s = ls; n < max;) {
+        const char *bar = memchr(t + s, '|', le - s);
+        size_t e = bar ? (size_t)(bar - t) : le, a = s, b = e;
+        while (a < b && t[a] == ' ')
+            a++;
+        while (b > a && t[b - 1] == ' ')
+            b--;
+        cells[n++] = (nqx_span){a, b};
+        if (!bar)
+            break;
+        s = e + 1;
+    }
+    return n;
+}
+
+/* Reads the columns of a table from its heading row into col (-1: none);
+ * false unless the table is one of tasks: a lead and a task column. */
+static bool task_columns(const struct engine *E, const nqx_span *cells, size_t n, int *col)
+{
+    static const char *const names[NCOLS] = {"lead", "support", "text", "deadline"};
+    const struct list *l = rules_list(E->m->rules, "task-column");
+    for (int k = 0; k < NCOLS; k++)
+        col[k] = -1;
+    for (size_t i = 0; l && i < n; i++) {
+        const struct entry *en = list_lookup(l, E->t + cells[i].start, cells[i].end - cells[i].start);
+        for (int k = 0; en && en->value && k < NCOLS; k++)
+            if (col[k] < 0 && !strcmp(en->value, names[k]))
+                col[k] = (int)i;
+    }
+    return col[COL_LEAD] >= 0 && col[COL_TEXT] >= 0;
+}
+
+/* A row of a table of tasks: a task when its lead cell names a body. */
+static void add_row_task(struct engine *E, const nqx_span *cells, size_t n, const int *col)
+{
+    if ((size_t)col[COL_LEAD] >= n || (size_t)col[COL_TEXT] >= n)
+        return;
+    nqx_span lead = cells[col[COL_LEAD]], text = cells[col[COL_TEXT]];
+    struct leads leads = {0};
+    for (const struct found *f = mention_in(E, lead.start, lead.end); f;
+         f = mention_in(E, f->end, lead.end))
+        add_lead(&leads, f->body);
+    if (!leads.n || text.start >= text.end)
+        return;
+    add_task(E, &leads, text.start, text.end);
+    nqx_task *task = &E->doc->tasks[E->doc->ntasks - 1];
+    if (col[COL_SUPPORT] >= 0 && (size_t)col[COL_SUPPORT] < n) {
+        nqx_span sup = cells[col[COL_SUPPORT]];
+        for (const struct found *f = mention_in(E, sup.start, sup.end); f;
+             f = mention_in(E, f->end, sup.end))
+            add_support(task, &leads, f->body);
+    }
+    if (col[COL_DEADLINE] >= 0 && (size_t)col[COL_DEADLINE] < n) {
+        /* Any date of the column is when the task is due. */
+        nqx_span due = cells[col[COL_DEADLINE]];
+        const nqx_doc *doc = E->doc;
+        size_t lo = nqx_lower_bound(doc->dates, doc->ndates, sizeof *doc->dates,
+                                    offsetof(nqx_date, start), due.start);
+        for (size_t i = lo; i < doc->ndates && doc->dates[i].end <= due.end; i++)
+            if (doc->dates[i].role != NQX_ROLE_REFERENCE && !doc->dates[i].baseline)
+                add_deadline(task, doc->dates[i].value);
+        if (!task->recurrence)
+            task->recurrence = recurrence_in(E, due.start, due.end);
+    }
+}
+
 static void find_tasks(struct engine *E)
 {
     const char *t = E->t;
@@ -587,6 +677,8 @@ static void find_tasks(struct engine *E)
     struct leads list_leads = {0}, leads;
     char list_marker = 0;
     bool under_heading = false; /* the list stands under a heading naming its body */
+    bool in_table = false, task_table = false; /* in a table, one of tasks */
+    int cols[NCOLS];
     for (size_t ls = 0; ls < E->len;) {
         const char *nl = memchr(t + ls, '\n', E->len - ls);
         size_t le = nl ? (size_t)(nl - t) : E->len;
@@ -598,6 +690,23 @@ static void find_tasks(struct engine *E)
             /* No list goes on across the signature. */
             list_leads.n = 0;
             ls = E->doc->meta.tail_end;
+            continue;
+        }
+        /* A table of tasks: its heading row names its columns, each row
+         * below is read by them. */
+        nqx_span cells[ROW_CELLS];
+        size_t ncells = row_cells(t, ls, le, cells, ROW_CELLS);
+        if (ncells && !in_table && task_columns(E, cells, ncells, cols)) {
+            task_table = in_table = true;
+            list_leads.n = 0;
+            ls = le + 1;
+            continue;
+        }
+        in_table = ncells > 0;
+        task_table = task_table && in_table;
+        if (task_table) {
+            add_row_task(E, cells, ncells, cols);
+            ls = le + 1;
             continue;
         }
         size_t s;
