@@ -46,6 +46,9 @@ struct found {
 #define LEADS_MAX 8
 /* Cells of a table row read; a wider table's last columns are not. */
 #define ROW_CELLS 24
+/* A table's headings are looked for in its first rows (a title row may
+ * stand above them). */
+#define HEADING_ROWS 3
 struct leads {
     size_t v[LEADS_MAX];
     size_t n;
@@ -677,7 +680,8 @@ static void find_tasks(struct engine *E)
     struct leads list_leads = {0}, leads;
     char list_marker = 0;
     bool under_heading = false; /* the list stands under a heading naming its body */
-    bool in_table = false, task_table = false; /* in a table, one of tasks */
+    size_t table_rows = 0;   /* rows of the table read so far, 0 out of one */
+    bool task_table = false; /* in a table of tasks, past its heading */
     int cols[NCOLS];
     for (size_t ls = 0; ls < E->len;) {
         const char *nl = memchr(t + ls, '\n', E->len - ls);
@@ -696,14 +700,15 @@ static void find_tasks(struct engine *E)
          * below is read by them. */
         nqx_span cells[ROW_CELLS];
         size_t ncells = row_cells(t, ls, le, cells, ROW_CELLS);
-        if (ncells && !in_table && task_columns(E, cells, ncells, cols)) {
-            task_table = in_table = true;
+        table_rows = ncells ? table_rows + 1 : 0;
+        task_table = task_table && ncells;
+        if (!task_table && table_rows && table_rows <= HEADING_ROWS &&
+            task_columns(E, cells, ncells, cols)) {
+            task_table = true;
             list_leads.n = 0;
             ls = le + 1;
             continue;
         }
-        in_table = ncells > 0;
-        task_table = task_table && in_table;
         if (task_table) {
             add_row_task(E, cells, ncells, cols);
             ls = le + 1;

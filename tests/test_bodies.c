@@ -138,12 +138,14 @@ static void text_after_the_signature(void **state)
 }
 
 /* A plan's table of tasks (a Word, HTML, ODT or markdown table: cells
- * joined by " | "): each row whose lead column names a body is a task. */
+ * joined by " | "), its headings under a title row: each row whose lead
+ * column names a body is a task. */
 static void table_of_tasks(void **state)
 {
     (void)state;
     nqx_doc *doc = convert_text(
         "III. TỔ CHỨC THỰC HIỆN\n"
+        "DANH MỤC NHIỆM VỤ | | | |\n"
         "TT | Nội dung nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành\n"
         "1 | Xây dựng kho dữ liệu dùng chung của tỉnh | Sở Khoa học và Công nghệ | Sở Tài chính; "
         "Công an tỉnh | Quý IV/2026\n"
@@ -151,14 +153,14 @@ static void table_of_tasks(void **state)
         "3 | Rà soát thủ tục hành chính | | | Hằng năm\n");
     assert_non_null(doc);
     assert_int_equal(doc->ntasks, 2); /* row 3 names no lead */
-    const nqx_task *t = task_on(doc, 3);
+    const nqx_task *t = task_on(doc, 4);
     assert_string_equal(lead_name(doc, t), "Sở Khoa học và Công nghệ");
     assert_string_equal(t->text, "Xây dựng kho dữ liệu dùng chung của tỉnh");
     assert_int_equal(t->nsupport, 2);
     assert_string_equal(doc->bodies[t->support[1] - 1].name, "Công an tỉnh");
     assert_int_equal(t->ndeadlines, 1);
     assert_string_equal(t->deadlines[0], "2026-10-01/2026-12-31");
-    t = task_on(doc, 4);
+    t = task_on(doc, 5);
     assert_string_equal(lead_name(doc, t), "Sở Tư pháp");
     assert_string_equal(t->deadlines[0], "2026-06");
     nqx_doc_free(doc);
