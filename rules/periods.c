@@ -5,10 +5,12 @@
  * result (a report names the period it reviews first), its last for a
  * target or an estimate ("… 6 tháng đầu năm; phương hướng 6 tháng cuối năm
  * 2024"). Comparison bases ("so với năm 2020") and the dates of cited
- * documents are never a target's period. */
+ * documents are never a target's period. A result whose own period
+ * starts after the year of issue is a target. */
 #include "rules/rules_int.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* How far from a quantity its clause is searched for a date, each way: a
@@ -120,7 +122,9 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
             title_last = d->value;
         }
     }
+    int issued = meta->date ? atoi(meta->date) : 0; /* the year of issue */
     const char *heading[LEVELS] = {0};
+    bool heading_row[LEVELS] = {0}; /* the heading is a table's row */
     int level = 0;
     size_t cursor = 0, ti = 0;
     for (size_t ls = 0; ls < doc->norm_len && ti < doc->ntargets;) {
@@ -135,20 +139,29 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
         }
         /* A heading is a short line: a marker's title, or a line alone. */
         bool has_target = ti < doc->ntargets && doc->targets[ti].start < le;
+        bool row = memchr(t + ls, '|', le - ls) != NULL; /* a table's row */
         if (!has_target && le - ls < 300) {
             const nqx_date *d = first_date_in(doc, ls, le, &cursor);
-            if (d)
+            if (d) {
                 heading[level] = d->value;
+                heading_row[level] = row;
+            }
         }
         for (; ti < doc->ntargets && doc->targets[ti].start < le; ti++) {
             nqx_target *tg = &doc->targets[ti];
             const nqx_date *d = clause_date(doc, ls, le, tg->start, tg->end);
-            if (d) {
+            bool own = d != NULL; /* a period the target itself names */
+            if (d)
                 tg->period = d->value;
-                continue;
-            }
             for (int k = LEVELS - 1; k >= 0 && !tg->period; k--)
-                tg->period = heading[k];
+                if ((tg->period = heading[k]))
+                    own = row && heading_row[k];
+            /* Nothing is achieved after the document is issued: a result
+             * whose own period is later ("Năm 2030, nhập khẩu khoảng 9.360
+             * MW"; in a table, "Đến năm 2030" over a column headed "Kết
+             * quả") is a target. */
+            if (own && tg->kind == NQX_KIND_RESULT && issued && atoi(tg->period) > issued)
+                tg->kind = NQX_KIND_TARGET;
             if (!tg->period)
                 tg->period = tg->kind == NQX_KIND_RESULT ? title_first : title_last;
         }
