@@ -267,6 +267,23 @@ static void sections(void **state)
     nqx_doc_free(doc);
 }
 
+/* Nothing is achieved after the document is issued: a result whose own
+ * period is later is a target. */
+static void no_result_after_issue(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text("ỦY BAN NHÂN DÂN TỈNH TÂY LĨNH\nSố: 12/BC-UBND\n"
+                                "Tây Lĩnh, ngày 05 tháng 3 năm 2025\nBÁO CÁO\nTình hình năm 2024\n\n"
+                                "I. KẾT QUẢ THỰC HIỆN\n"
+                                "- Năm 2024, sản lượng điện đạt 1.200 triệu kWh.\n"
+                                "- Năm 2030, nhập khẩu điện khoảng 9.360 MW.\n");
+    assert_non_null(doc);
+    assert_int_equal(doc->ntargets, 2);
+    assert_int_equal(doc->targets[0].kind, NQX_KIND_RESULT);
+    assert_int_equal(doc->targets[1].kind, NQX_KIND_TARGET);
+    nqx_doc_free(doc);
+}
+
 /* How many targets the text gives. */
 static size_t targets_in(const char *text)
 {
@@ -310,6 +327,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(normative_texts_have_no_targets),
+        cmocka_unit_test(no_result_after_issue),
         cmocka_unit_test(comparator_table),
         cmocka_unit_test(ranges),
         cmocka_unit_test(changes),
