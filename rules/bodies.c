@@ -619,6 +619,30 @@ static size_t row_cells(const char *t, size_t ls, size_t le, nqx_span *cells, si
     return n;
 }
 
+/* Does the folded text f hold the folded phrase p as whole words? */
+static bool holds_words(const char *f, const char *p)
+{
+    size_t n = strlen(p);
+    for (const char *at = strstr(f, p); at; at = strstr(at + 1, p))
+        if ((at == f || at[-1] == ' ' || at[-1] == ',') &&
+            (!at[n] || at[n] == ' ' || at[n] == ','))
+            return true;
+    return false;
+}
+
+/* The column a table heading names (list task-column): the entry it is,
+ * else the first it holds as words; NULL for none. */
+static const char *column_of(const struct list *l, const char *t, const nqx_span *cell)
+{
+    char *f = fold_text(t + cell->start, cell->end - cell->start);
+    const struct entry *en = list_find(l, f, strlen(f));
+    for (size_t i = 0; !en && i < l->n; i++)
+        if (holds_words(f, l->entries[i].folded))
+            en = &l->entries[i];
+    free(f);
+    return en ? en->value : NULL;
+}
+
 /* Reads the columns of a table from its heading row into col (-1: none);
  * false unless the table is one of tasks: a lead and a task column. */
 static bool task_columns(const struct engine *E, const nqx_span *cells, size_t n, int *col)
@@ -628,9 +652,9 @@ static bool task_columns(const struct engine *E, const nqx_span *cells, size_t n
     for (int k = 0; k < NCOLS; k++)
         col[k] = -1;
     for (size_t i = 0; l && i < n; i++) {
-        const struct entry *en = list_lookup(l, E->t + cells[i].start, cells[i].end - cells[i].start);
-        for (int k = 0; en && en->value && k < NCOLS; k++)
-            if (col[k] < 0 && !strcmp(en->value, names[k]))
+        const char *name = column_of(l, E->t, &cells[i]);
+        for (int k = 0; name && k < NCOLS; k++)
+            if (col[k] < 0 && !strcmp(name, names[k]))
                 col[k] = (int)i;
     }
     return col[COL_LEAD] >= 0 && col[COL_TEXT] >= 0;

@@ -146,7 +146,8 @@ static void table_of_tasks(void **state)
     nqx_doc *doc = convert_text(
         "III. TỔ CHỨC THỰC HIỆN\n"
         "DANH MỤC NHIỆM VỤ | | | |\n"
-        "TT | Nội dung nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành\n"
+        "TT | Nội dung nhiệm vụ | Sở, ngành chủ trì tham mưu | Đơn vị phối hợp thực hiện | "
+        "Thời gian hoàn thành\n"
         "1 | Xây dựng kho dữ liệu dùng chung của tỉnh | Sở Khoa học và Công nghệ | Sở Tài chính; "
         "Công an tỉnh | Quý IV/2026\n"
         "2 | Số hóa hồ sơ hộ tịch | Sở Tư pháp | | 6/2026\n"
