@@ -597,28 +597,6 @@ static bool form_blank(const char *s, size_t n)
 /* The columns of a table of tasks (list task-column). */
 enum { COL_LEAD, COL_SUPPORT, COL_TEXT, COL_DEADLINE, NCOLS };
 
-/* The cells of the line [ls, le) split at '|', blanks trimmed, into
- * cells[0..max); how many, 0 when the line is no table row. */
-static size_t row_cells(const char *t, size_t ls, size_t le, nqx_span *cells, size_t max)
-{
-    if (!memchr(t + ls, '|', le - ls))
-        return 0;
-    size_t n = 0;
-    for (size_t s = ls; n < max;) {
-        const char *bar = memchr(t + s, '|', le - s);
-        size_t e = bar ? (size_t)(bar - t) : le, a = s, b = e;
-        while (a < b && t[a] == ' ')
-            a++;
-        while (b > a && t[b - 1] == ' ')
-            b--;
-        cells[n++] = (nqx_span){a, b};
-        if (!bar)
-            break;
-        s = e + 1;
-    }
-    return n;
-}
-
 /* Does the folded text f hold the folded phrase p as whole words? */
 static bool holds_words(const char *f, const char *p)
 {
@@ -723,7 +701,7 @@ static void find_tasks(struct engine *E)
         /* A table of tasks: its heading row names its columns, each row
          * below is read by them. */
         nqx_span cells[ROW_CELLS];
-        size_t ncells = row_cells(t, ls, le, cells, ROW_CELLS);
+        size_t ncells = table_row_cells(t, ls, le, cells, ROW_CELLS);
         table_rows = ncells ? table_rows + 1 : 0;
         task_table = task_table && ncells;
         if (!task_table && table_rows && table_rows <= HEADING_ROWS &&

@@ -344,6 +344,10 @@ bool capital_at(const char *t, size_t len, size_t i);
 /* Does s[0..n) hold capitals and no small letter (a heading, a form's
  * header)? */
 bool line_is_caps(const char *s, size_t n);
+/* The cells of the table row [ls, le) of t (normalize joins a row's cells
+ * with " | "; a cell ends at a '|' that opens the line or follows a blank),
+ * trimmed, into cells[0..max): how many, 0 when the line is no row. */
+size_t table_row_cells(const char *t, size_t ls, size_t le, nqx_span *cells, size_t max);
 
 bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size_t len,
                  size_t from, scan_gate gate, size_t *s, size_t *e, const struct pattern **used);

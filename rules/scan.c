@@ -58,6 +58,29 @@ bool line_is_caps(const char *s, size_t n)
     return upper;
 }
 
+size_t table_row_cells(const char *t, size_t ls, size_t le, nqx_span *cells, size_t max)
+{
+    bool row = false;
+    if (le >= ls + 3)
+        for (const char *p = t + ls + 1, *end = t + le - 1;
+             !row && p < end && (p = memchr(p, '|', (size_t)(end - p))); p++)
+            row = p[-1] == ' ' && p[1] == ' ';
+    size_t n = 0;
+    for (size_t s = ls; row && s <= le && n < max;) {
+        size_t e = s;
+        while (e < le && !(t[e] == '|' && (e == ls || t[e - 1] == ' ')))
+            e++;
+        size_t a = s, b = e;
+        while (a < b && t[a] == ' ')
+            a++;
+        while (b > a && t[b - 1] == ' ')
+            b--;
+        cells[n++] = (nqx_span){a, b};
+        s = e + 1;
+    }
+    return n;
+}
+
 /* What the scans ask of a token, found once when the tokens are made. */
 enum {
     TOK_CAPITAL = 1, /* starts with a capital letter (ASCII, or through ICU) */

@@ -112,7 +112,7 @@ struct table {
     int unit_col, label_col;
     int role[TABLE_COLUMNS];
     struct context kind[TABLE_COLUMNS];
-    size_t cs[TABLE_COLUMNS], ce[TABLE_COLUMNS]; /* cells of the current row */
+    nqx_span cell[TABLE_COLUMNS]; /* cells of the current row */
     int ncells;
 };
 
@@ -692,43 +692,11 @@ static bool parse_quantity(struct engine *E, size_t ns, size_t le, struct qty *q
 
 /* ---- Tables ------------------------------------------------------------- */
 
-static bool is_table_row(const struct engine *E, size_t ls, size_t le)
-{
-    if (le < ls + 3)
-        return false;
-    for (const char *p = E->t + ls + 1, *end = E->t + le - 1;
-         p < end && (p = memchr(p, '|', (size_t)(end - p))); p++)
-        if (p[-1] == ' ' && p[1] == ' ')
-            return true;
-    return false;
-}
-
-/* Splits the row [ls, le) into its cells, trimmed. */
-static void split_cells(struct engine *E, size_t ls, size_t le)
-{
-    struct table *T = &E->table;
-    T->ncells = 0;
-    for (size_t s = ls; s <= le && T->ncells < TABLE_COLUMNS;) {
-        size_t e = s;
-        while (e < le && !(E->t[e] == '|' && (e == ls || E->t[e - 1] == ' ')))
-            e++;
-        size_t a = s, b = e;
-        while (a < b && E->t[a] == ' ')
-            a++;
-        while (b > a && E->t[b - 1] == ' ')
-            b--;
-        T->cs[T->ncells] = a;
-        T->ce[T->ncells++] = b;
-        s = e + 1;
-    }
-}
-
 /* Reads the first row of a table: which columns the column rules name. */
-static void read_header(struct engine *E, size_t ls, size_t le)
+static void read_header(struct engine *E)
 {
     struct table *T = &E->table;
     const nqx_rules *r = E->m->rules;
-    split_cells(E, ls, le);
     T->header = false;
     T->unit_col = T->label_col = -1;
     for (int k = 0; k < TABLE_COLUMNS; k++) {
@@ -736,7 +704,7 @@ static void read_header(struct engine *E, size_t ls, size_t le)
         T->kind[k] = (struct context){KIND_NONE, SIZE_MAX, 0, 0};
     }
     for (int k = 0; k < T->ncells; k++) {
-        size_t a = T->cs[k], b = T->ce[k];
+        size_t a = T->cell[k].start, b = T->cell[k].end;
         while (b > a && strchr(":.", E->t[b - 1]))
             b--;
         for (size_t i = 0; i < r->nby_role[ROLE_COLUMN]; i++) {
@@ -777,7 +745,7 @@ static int value_cell_at(const struct engine *E, size_t pos)
     if (!T->header)
         return -1;
     for (int k = 0; k < T->ncells; k++)
-        if (pos >= T->cs[k] && pos < T->ce[k])
+        if (pos >= T->cell[k].start && pos < T->cell[k].end)
             return T->role[k] == COLUMN_VALUE ? k : -1;
     return -1;
 }
@@ -791,9 +759,9 @@ static bool table_quantity(struct engine *E, size_t ns, size_t ce, struct qty *q
     int cell = value_cell_at(E, ns);
     if (cell < 0 || T->unit_col < 0 || T->unit_col >= T->ncells)
         return false;
-    size_t us = T->cs[T->unit_col], ul = T->ce[T->unit_col] - us;
-    if (!ul || ce > T->ce[cell])
-        ce = T->ce[cell];
+    size_t us = T->cell[T->unit_col].start, ul = T->cell[T->unit_col].end - us;
+    if (!ul || ce > T->cell[cell].end)
+        ce = T->cell[cell].end;
     if (!ul)
         return false;
     /* Where the unit may go: after the second number, else the first. */
@@ -1129,10 +1097,11 @@ static const char *build_indicator(struct engine *E, struct qty *q, const char *
                                    size_t limit)
 {
     const struct table *T = &E->table;
-    if (q->cell >= 0 && T->label_col >= 0 && T->label_col < T->ncells &&
-        T->ce[T->label_col] > T->cs[T->label_col])
-        return arena_span(E->doc, E->t, T->cs[T->label_col], T->ce[T->label_col],
-                          INDICATOR_MAX);
+    const nqx_span *label_cell =
+        q->cell >= 0 && T->label_col >= 0 && T->label_col < T->ncells ? &T->cell[T->label_col]
+                                                                       : NULL;
+    if (label_cell && label_cell->end > label_cell->start)
+        return arena_span(E->doc, E->t, label_cell->start, label_cell->end, INDICATOR_MAX);
     size_t s = q->local;
     size_t e = q->pred_start != SIZE_MAX ? q->pred_start : q->cmp_start;
     if (e > q->ns)
@@ -1558,17 +1527,16 @@ void targets_extract(struct matcher *m, nqx_doc *doc)
         const char *nl = memchr(E.t + ls, '\n', E.len - ls);
         size_t le = nl ? (size_t)(nl - E.t) : E.len;
         size_t bs = enter_line(&E, ls, le);
-        if (!is_table_row(&E, ls, le)) {
+        E.table.ncells = (int)table_row_cells(E.t, ls, le, E.table.cell, TABLE_COLUMNS);
+        if (!E.table.ncells) {
             E.table.in_table = E.table.header = false;
         } else if (!E.table.in_table) {
             E.table.in_table = true;
-            read_header(&E, ls, le);
+            read_header(&E);
             if (E.table.header) {
                 ls = le + 1;
                 continue;
             }
-        } else if (E.table.header) {
-            split_cells(&E, ls, le);
         }
         bool digit = false;
         for (size_t k = bs; k < le && !digit; k++)
