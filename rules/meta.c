@@ -105,11 +105,18 @@ static void blank_match(struct reader *R, struct line *l)
     took_line(R, l);
 }
 
+/* Is c a character of a rule drawn in text (under the issuing body, as
+ * "-------" or "_______") or of the blanks around it? */
+static bool is_rule_char(char c)
+{
+    return c == ' ' || c == '_' || c == '-' || c == '=' || c == '*';
+}
+
 /* Is s[0..n) (up to its end when shorter) only blanks and drawn rules? */
 static bool is_empty_n(const char *s, size_t n)
 {
     for (; n && *s; s++, n--)
-        if (*s != ' ' && *s != '*' && *s != '-' && *s != '_' && *s != '=')
+        if (!is_rule_char(*s))
             return false;
     return true;
 }
@@ -117,13 +124,6 @@ static bool is_empty_n(const char *s, size_t n)
 static bool is_empty(const char *s)
 {
     return is_empty_n(s, SIZE_MAX);
-}
-
-/* Is c a character of a rule drawn in text (under the issuing body, as
- * "-------" or "_______") or of the blanks around it? */
-static bool is_rule_char(char c)
-{
-    return c == ' ' || c == '_' || c == '-' || c == '=' || c == '*';
 }
 
 /* Copies s into the arena with runs of spaces made one (parts blanked out
