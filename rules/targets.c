@@ -939,12 +939,12 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
         /* "Ước thực hiện cả năm là 11.580 tỷ đồng, vượt 11,69% so dự
          * toán, tăng 10,48% so cùng kỳ": a change with no cue of its own
          * is as estimated as the figure it follows. */
-        const nqx_target *prev = E->doc->ntargets > E->line_first_target
-                                     ? &E->doc->targets[E->doc->ntargets - 1]
-                                     : NULL;
-        if (s == 0 && q->change != NQX_CHANGE_NONE && prev && prev->start >= cs &&
-            prev->kind == NQX_KIND_ESTIMATE)
-            return NQX_KIND_ESTIMATE;
+        if (s == 0 && q->change != NQX_CHANGE_NONE &&
+            E->doc->ntargets > E->line_first_target) {
+            const nqx_target *prev = &E->doc->targets[E->doc->ntargets - 1];
+            if (prev->start >= cs && prev->kind == NQX_KIND_ESTIMATE)
+                return NQX_KIND_ESTIMATE;
+        }
     }
     /* "ước đạt 6.842 tỷ đồng; trong đó: nông nghiệp 1.215 tỷ đồng": a part
      * without a cue of its own shares its whole's kind. */
