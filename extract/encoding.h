@@ -91,9 +91,11 @@ bool utf8_sure_start(const uint8_t *s, size_t n);
 /* The encoding of the bytes s[0..n) (no byte-order mark), chosen by
  * scoring a sample decoded with each candidate: UTF-8 when valid and not
  * clearly worse, else the one map, or UTF-16 of either byte order, whose
- * text reads clearly best as Vietnamese. *name is set to the record's name for it. When no candidate
- * is clearly best (short or odd text) returns NQX_E_INPUT with err naming
- * source and asking for --encoding. */
+ * text reads clearly best as Vietnamese. Valid UTF-8 whose NUL bytes fall
+ * on one side only is UTF-16 of plain Latin text, told by that side. *name
+ * is set to the record's name for it. When no candidate is clearly best
+ * (short or odd text) returns NQX_E_INPUT with err naming source and
+ * asking for --encoding. */
 nqx_status detect_encoding(const uint8_t *s, size_t n, const nqx_charmaps *maps,
                            const char *source, const char **name, nqx_error *err);
 
