@@ -60,6 +60,13 @@ static const nqx_date *first_date_in(const nqx_doc *doc, size_t s, size_t e, siz
     return NULL;
 }
 
+/* Is the ISO value a year or a span of years ("2030", "2026/2030"), not
+ * a month or a day? */
+static bool year_only(const char *v)
+{
+    return strlen(v) == 4 || (strlen(v) == 9 && v[4] == '/');
+}
+
 /* Is [s, e) a short gap of words, with no punctuation nor digit: a date
  * right after a quantity ("10.000 tấn/năm vào năm 2015") is its own. */
 static bool tight_gap(const char *t, size_t s, size_t e)
@@ -159,8 +166,13 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
             /* Nothing is achieved after the document is issued: a result
              * whose own period is later ("Năm 2030, nhập khẩu khoảng 9.360
              * MW"; in a table, "Đến năm 2030" over a column headed "Kết
-             * quả") is a target. */
-            if (own && tg->kind == NQX_KIND_RESULT && issued && atoi(tg->period) > issued)
+             * quả") is a target. So is an estimate for a later year ("đến
+             * năm 2030 dự kiến đạt 30,2 triệu USD"): a plan's figure, not
+             * what the current year will end at. One for a day after it
+             * ("dự kiến đến ngày 31/01/2025 giải ngân đạt") still is. */
+            if (own && issued && atoi(tg->period) > issued &&
+                (tg->kind == NQX_KIND_RESULT ||
+                 (tg->kind == NQX_KIND_ESTIMATE && year_only(tg->period))))
                 tg->kind = NQX_KIND_TARGET;
             if (!tg->period)
                 tg->period = tg->kind == NQX_KIND_RESULT ? title_first : title_last;

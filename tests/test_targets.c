@@ -267,8 +267,8 @@ static void sections(void **state)
     nqx_doc_free(doc);
 }
 
-/* Nothing is achieved after the document is issued: a result whose own
- * period is later is a target. */
+/* Nothing is achieved after the document is issued: a result, or an
+ * estimate for a later year, whose own period is later is a target. */
 static void no_result_after_issue(void **state)
 {
     (void)state;
@@ -276,11 +276,19 @@ static void no_result_after_issue(void **state)
                                 "Tây Lĩnh, ngày 05 tháng 3 năm 2025\nBÁO CÁO\nTình hình năm 2024\n\n"
                                 "I. KẾT QUẢ THỰC HIỆN\n"
                                 "- Năm 2024, sản lượng điện đạt 1.200 triệu kWh.\n"
-                                "- Năm 2030, nhập khẩu điện khoảng 9.360 MW.\n");
+                                "- Năm 2030, nhập khẩu điện khoảng 9.360 MW.\n"
+                                "- Năm 2025 ước đạt 1.300 triệu kWh; đến năm 2030 dự kiến "
+                                "đạt 2.000 triệu kWh; dự kiến đến ngày 31/01/2026 giải ngân "
+                                "đạt 300 tỷ đồng.\n");
     assert_non_null(doc);
-    assert_int_equal(doc->ntargets, 2);
+    assert_int_equal(doc->ntargets, 5);
     assert_int_equal(doc->targets[0].kind, NQX_KIND_RESULT);
     assert_int_equal(doc->targets[1].kind, NQX_KIND_TARGET);
+    /* An estimate for the year of issue stays one; for a later year it is
+     * the plan's figure; for a day soon after, still an estimate. */
+    assert_int_equal(doc->targets[2].kind, NQX_KIND_ESTIMATE);
+    assert_int_equal(doc->targets[3].kind, NQX_KIND_TARGET);
+    assert_int_equal(doc->targets[4].kind, NQX_KIND_ESTIMATE);
     nqx_doc_free(doc);
 }
 
