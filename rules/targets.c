@@ -141,8 +141,12 @@ struct engine {
      * ends, or until parent_end when the marker stands in parentheses
      * ("đạt 60% (trong đó đào tạo nghề 40%); …"); a marker seen but not
      * yet resolved (its parent may be in the same clause, still to be
-     * emitted) waits in marker. */
-    size_t parent;
+     * emitted) waits in marker. A level's parent is parent_level: the
+     * level the whole's sentence gave before the changes that follow it
+     * ("11.580 tỷ đồng, vượt 11,69% so dự toán; trong đó: thu nội địa
+     * 11.080 tỷ đồng"); a change's is the last target ("tăng 8,5%, trong
+     * đó: công nghiệp tăng 16,06%"). */
+    size_t parent, parent_level;
     size_t marker;
     size_t marker_clause; /* where the marker's clause starts */
     size_t clause_start;  /* where the clause being read starts */
@@ -897,7 +901,7 @@ static void find_cues(struct engine *E, size_t cs, size_t ce)
         qsort(E->cues, E->ncues, sizeof *E->cues, by_start);
 }
 
-static size_t parent_for(struct engine *E, size_t ns);
+static size_t parent_for(struct engine *E, const struct qty *q);
 
 /* The kind cue nearest to the quantity: in its own words first, then after
  * it, then anywhere near it in the clause; else its parent's kind (1-based
@@ -1261,19 +1265,21 @@ static void find_children(struct engine *E, size_t cs, size_t ce)
     }
 }
 
-/* The parent of a quantity at ns: resolves a pending "trong đó" marker
- * before it to the last target of the line that starts before the marker. */
-static size_t parent_for(struct engine *E, size_t ns)
+/* The parent of quantity q: resolves a pending "trong đó" marker before
+ * it to the last target of the line that starts before the marker (and
+ * the last level of its sentence). */
+static size_t parent_for(struct engine *E, const struct qty *q)
 {
+    size_t ns = q->ns;
     if (ns > E->parent_end) {
-        E->parent = 0;
+        E->parent = E->parent_level = 0;
         E->parent_end = SIZE_MAX;
     }
     /* A quantity before its own clause's marker ("…; chi ngân sách 450 tỷ
      * đồng, trong đó chi đầu tư 200 tỷ đồng") is a new whole. */
     if (E->marker != SIZE_MAX && ns < E->marker && E->marker_clause == E->clause_start &&
         E->parent_end == SIZE_MAX)
-        E->parent = 0;
+        E->parent = E->parent_level = 0;
     if (E->marker != SIZE_MAX && E->marker < ns) {
         size_t last = 0;
         for (size_t k = E->doc->ntargets; k-- > E->line_first_target;)
@@ -1286,11 +1292,21 @@ static size_t parent_for(struct engine *E, size_t ns)
          * broke down, not with its last part. */
         bool goes_on = E->parent && E->parent_end == SIZE_MAX &&
                        (!last || E->doc->targets[last - 1].start < E->marker_clause);
-        if (!goes_on)
-            E->parent = last;
+        if (!goes_on) {
+            E->parent = E->parent_level = last;
+            for (size_t k = last; k > E->line_first_target; k--) {
+                const nqx_target *w = &E->doc->targets[k - 1];
+                if (w->start < E->sent_start)
+                    break;
+                if (w->change == NQX_CHANGE_NONE) {
+                    E->parent_level = k;
+                    break;
+                }
+            }
+        }
         E->marker = SIZE_MAX;
     }
-    return E->parent;
+    return q->change == NQX_CHANGE_NONE ? E->parent_level : E->parent;
 }
 
 static void emit_target(struct engine *E, struct qty *q, size_t cs, size_t ce,
@@ -1326,7 +1342,7 @@ static void emit_target(struct engine *E, struct qty *q, size_t cs, size_t ce,
     t->text = build_text(E, q, cs, ce);
     t->start = q->ns;
     t->end = q->end;
-    size_t parent = parent_for(E, q->ns);
+    size_t parent = parent_for(E, q);
     if (parent && parent <= doc->ntargets - 1)
         t->parent = parent;
 }
@@ -1432,7 +1448,7 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         size_t suffix_end = i + 1 < E->nq ? E->q[i + 1].ns : ce;
         trace(E, q->crule, q->ns);
         trace(E, q->prule, q->ns);
-        int kind = find_kind(E, q, cs, ce, suffix_end, parent_for(E, q->ns));
+        int kind = find_kind(E, q, cs, ce, suffix_end, parent_for(E, q));
         const char *ind = build_indicator(E, q, E->prev_indicator, suffix_end);
         /* A table cell says little alone: the text is its row. */
         if (q->cell >= 0)
@@ -1448,7 +1464,7 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
 static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
 {
     E->line_first_target = E->doc->ntargets;
-    E->parent = 0;
+    E->parent = E->parent_level = 0;
     E->marker = SIZE_MAX;
     E->parent_end = SIZE_MAX;
     E->line_end = le;
@@ -1480,7 +1496,7 @@ static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
         cs = i + 1;
         if (sentence) {
             /* "trong đó" holds to the end of its sentence. */
-            E->parent = 0;
+            E->parent = E->parent_level = 0;
             E->marker = SIZE_MAX;
             E->parent_end = SIZE_MAX;
             E->prev_indicator = NULL;

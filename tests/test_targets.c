@@ -209,6 +209,15 @@ static void lists_and_compounds(void **state)
     assert_string_equal(doc->targets[0].indicator, "Xây dựng xã đạt chuẩn nông thôn mới nâng cao");
     nqx_doc_free(doc);
 
+    /* A part's whole is of its own sort: a level breaks down the level
+     * before the changes that follow it, a change the last change. */
+    doc = convert_text("- Tổng thu đạt 312,4 tỷ đồng, tăng 18,2% so với cùng kỳ; trong đó thu "
+                       "tiền sử dụng đất 205,7 tỷ đồng, thu thuế tăng 9,1%.");
+    assert_int_equal(doc->ntargets, 4);
+    assert_int_equal(doc->targets[2].parent, 1);
+    assert_int_equal(doc->targets[3].parent, 2);
+    nqx_doc_free(doc);
+
     /* A level and its change in one clause share the indicator. */
     doc = convert_text("Tổng giá trị sản phẩm đạt 1.393,757 tỷ đồng, tăng 8,5%.");
     assert_int_equal(doc->ntargets, 2);
