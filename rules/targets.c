@@ -949,11 +949,12 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
             if (prev->start >= cs && prev->kind == NQX_KIND_ESTIMATE)
                 return NQX_KIND_ESTIMATE;
         }
+        /* "ước đạt 6.842 tỷ đồng; trong đó: nông nghiệp 1.215 tỷ đồng,
+         * tăng 5% so cùng kỳ": a part without a cue of its own shares its
+         * whole's kind (the cues further on are its neighbours'). */
+        if (s == 1 && parent && parent <= E->doc->ntargets)
+            return E->doc->targets[parent - 1].kind;
     }
-    /* "ước đạt 6.842 tỷ đồng; trong đó: nông nghiệp 1.215 tỷ đồng": a part
-     * without a cue of its own shares its whole's kind. */
-    if (parent && parent <= E->doc->ntargets)
-        return E->doc->targets[parent - 1].kind;
     if (q->cell >= 0 && E->table.kind[q->cell].kind >= 0) {
         trace(E, E->table.kind[q->cell].rule, q->ns);
         return E->table.kind[q->cell].kind;

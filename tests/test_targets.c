@@ -218,6 +218,18 @@ static void lists_and_compounds(void **state)
     assert_int_equal(doc->targets[3].parent, 2);
     nqx_doc_free(doc);
 
+    /* A part with no cue of its own is as estimated as its whole, even
+     * with a neighbour's cue further on; its own cue still counts. */
+    doc = convert_text("- Ước thực hiện cả năm là 11.580 tỷ đồng, vượt 11,69% so dự toán, tăng "
+                       "10,48% so cùng kỳ; trong đó: thu nội địa 11.080 tỷ đồng, vượt 10,22% so "
+                       "dự toán, tăng 10,26% so cùng kỳ.\n"
+                       "- Có 958 nhà thuộc chỉ tiêu giao, trong đó 68 nhà đã được cấp kinh phí.");
+    assert_int_equal(doc->ntargets, 8);
+    for (size_t i = 3; i < 6; i++)
+        assert_int_equal(doc->targets[i].kind, NQX_KIND_ESTIMATE);
+    assert_int_equal(doc->targets[7].kind, NQX_KIND_RESULT);
+    nqx_doc_free(doc);
+
     /* A level and its change in one clause share the indicator. */
     doc = convert_text("Tổng giá trị sản phẩm đạt 1.393,757 tỷ đồng, tăng 8,5%.");
     assert_int_equal(doc->ntargets, 2);
