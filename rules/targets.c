@@ -1307,7 +1307,19 @@ static size_t parent_for(struct engine *E, const struct qty *q)
         }
         E->marker = SIZE_MAX;
     }
-    return q->change == NQX_CHANGE_NONE ? E->parent_level : E->parent;
+    if (q->change == NQX_CHANGE_NONE)
+        return E->parent_level;
+    /* A change's whole is the whole's change of the same sort ("vượt
+     * 11,69% so dự toán, tăng 10,48% so cùng kỳ; trong đó: thu nội địa
+     * …, vượt 10,22%, tăng 10,26%"), else the last target. */
+    for (size_t k = E->parent; k > E->line_first_target; k--) {
+        const nqx_target *w = &E->doc->targets[k - 1];
+        if (w->start < E->sent_start)
+            break;
+        if ((int)w->change == q->change)
+            return k;
+    }
+    return E->parent;
 }
 
 static void emit_target(struct engine *E, struct qty *q, size_t cs, size_t ce,

@@ -227,6 +227,10 @@ static void lists_and_compounds(void **state)
     assert_int_equal(doc->ntargets, 8);
     for (size_t i = 3; i < 6; i++)
         assert_int_equal(doc->targets[i].kind, NQX_KIND_ESTIMATE);
+    /* A part's change belongs to the whole's change of its sort. */
+    assert_int_equal(doc->targets[3].parent, 1);
+    assert_int_equal(doc->targets[4].parent, 2);
+    assert_int_equal(doc->targets[5].parent, 3);
     assert_int_equal(doc->targets[7].kind, NQX_KIND_RESULT);
     nqx_doc_free(doc);
 
