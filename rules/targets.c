@@ -664,6 +664,15 @@ static bool parse_quantity_in(struct engine *E, const char *t, size_t ns, size_t
         canonical_unit(E, t + us, ue - us, ubuf, sizeof ubuf);
         if (per)
             unit_text(t + ps, pe - ps, pbuf, sizeof pbuf);
+        /* A rate in words ("trên một vạn dân") is written as one with a
+         * slash ("/vạn dân"). */
+        if (group_span(E->m, p, "perword", &ps, &pe)) {
+            char wbuf[64];
+            unit_text(t + ps, pe - ps, wbuf, sizeof wbuf);
+            const struct entry *e = list_lookup(rules_list(r, "per-phrase"), wbuf, strlen(wbuf));
+            if (e && e->value)
+                concat3(pbuf, sizeof pbuf, pbuf, "/", e->value);
+        }
         q->scale_exp = 0;
         if (scale) {
             unit_text(t + ss, se - ss, sbuf, sizeof sbuf);
