@@ -708,6 +708,16 @@ static bool is_bullet(const nqx_buf *b)
            !strncmp(b->data, "\xE2\x96\xAA", 3);
 }
 
+/* Does line b, a "- " item, go on with a range the hard wrap of the full
+ * line before it cut ("… bình quân 05" / "- 06%/năm")? */
+static bool range_tail(const struct prev_line *p, const nqx_buf *b, size_t blanks,
+                       size_t max_width)
+{
+    return p->exists && !blanks && p->last >= '0' && p->last <= '9' && b->len > 2 &&
+           b->data[0] == '-' && b->data[1] == ' ' && b->data[2] >= '0' && b->data[2] <= '9' &&
+           p->width * 100 >= max_width * SHORT_LINE_PERCENT;
+}
+
 /* Should line L continue the previous logical line P? max_width is the
  * widest line seen so far, the wrap width of hard-wrapped text. */
 static bool joins(const struct prev_line *p, const struct line_info *l, bool block,
@@ -862,6 +872,10 @@ nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error
         size_t width = char_count(&c.e.out);
         if (width > max_width)
             max_width = width;
+        /* "tốc độ tăng bình quân 05" / "- 06%/năm": a wrap that cut a range
+         * after a full line is no list item. */
+        if (block && range_tail(&prev, &c.e.out, blanks, max_width))
+            block = false;
         bool join = false;
         if (prev.exists) {
             join = !doc->lines_are_paragraphs &&

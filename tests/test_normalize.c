@@ -105,6 +105,15 @@ static void hard_wrapped_lines_are_joined(void **state)
     /* A paragraph broken by a page break goes on in lower case. */
     expect_norm("Một số loại tội phạm\n\ncòn diễn biến phức tạp.",
                 "Một số loại tội phạm còn diễn biến phức tạp.");
+    /* A wrap that cut a range after a full line is no list item; a short
+     * line ending in a number is followed by one. */
+    expect_norm("Giá trị xuất khẩu đến năm 2030 đạt 30 triệu USD, tăng bình quân 05\n"
+                "- 06%/năm.",
+                "Giá trị xuất khẩu đến năm 2030 đạt 30 triệu USD, tăng bình quân 05 - 06%/năm.");
+    expect_norm("Giá trị xuất khẩu đến năm 2030 đạt 30 triệu USD, tăng bình quân 05%/năm.\n"
+                "Chỉ tiêu năm 2026\n- 100% xã đạt chuẩn.",
+                "Giá trị xuất khẩu đến năm 2030 đạt 30 triệu USD, tăng bình quân 05%/năm.\n"
+                "Chỉ tiêu năm 2026\n- 100% xã đạt chuẩn.");
     /* After a sentence, a new paragraph starts. */
     expect_norm("Hoàn thành kế hoạch.\n\nCòn một số hạn chế.",
                 "Hoàn thành kế hoạch.\nCòn một số hạn chế.");
