@@ -841,6 +841,34 @@ static void find_comparator(struct engine *E, struct qty *q, size_t suffix_end)
     }
 }
 
+/* "ít nhất 100 doanh nghiệp khởi nghiệp, 50 doanh nghiệp khoa học": a
+ * bare quantity (no comparator, no verb of its own) right after the comma
+ * that ends the item before it goes on with the bound that item's words
+ * set ("ít nhất", "tối đa"; not "trên", which holds for its own
+ * number only). */
+static void share_bound(struct engine *E, const struct qty *prev, struct qty *q)
+{
+    if (q->crule != SIZE_MAX || q->pred_start != SIZE_MAX || q->comparator != NQX_CMP_EQ ||
+        q->after_quantity || prev->crule == SIZE_MAX ||
+        (prev->comparator != NQX_CMP_GE && prev->comparator != NQX_CMP_LE))
+        return;
+    /* The bound is words before the number only (not "từ … trở lên"). */
+    const struct rule *ru = &E->m->rules->rules[prev->crule];
+    if (!ru->before.code || ru->after.code)
+        return;
+    size_t k = q->local;
+    if (k == 0 || E->t[k - 1] != ',')
+        return;
+    for (size_t j = prev->end; j < k - 1; j++)
+        if (is_digit(E->t[j]) || E->t[j] == ':' || E->t[j] == '(')
+            return;
+    for (; k < q->ns; k++)
+        if (E->t[k] != ' ')
+            return;
+    q->comparator = prev->comparator;
+    q->crule = prev->crule;
+}
+
 /* The last match of any predicate rule in [lo, hi). */
 static void find_predicate(struct engine *E, struct qty *q, size_t lo, size_t hi)
 {
@@ -1433,6 +1461,8 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         find_comparator(E, q, suffix_end);
         find_predicate(E, q, window_start(E, q->local, q->cmp_start, PREDICATE_SPAN),
                        q->cmp_start);
+        if (i)
+            share_bound(E, &E->q[i - 1], q);
     }
     /* 3. A quantity inside the indicator of the next one is a qualifier:
      * "trẻ dưới 5 tuổi từ 11,2% trở xuống", "trên 01 ha ... đạt 125 triệu". */
