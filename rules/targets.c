@@ -460,7 +460,11 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
         E->stack[E->depth - 1].context = (struct context){KIND_PENDING, SIZE_MAX, ls, le};
         return ls;
     }
-    if (!E->seen_marker && E->lines_seen <= TITLE_LINES && n < TITLE_LINE_MAX) {
+    /* A table's row is no title: "| TT | Tên nhiệm vụ | Kết quả |" heads
+     * columns, and "Kết quả" there is what a task delivers. */
+    nqx_span cells[2];
+    if (!E->seen_marker && E->lines_seen <= TITLE_LINES && n < TITLE_LINE_MAX &&
+        !table_row_cells(E->t, ls, le, cells, 2)) {
         note_years(E, ls, le);
         /* "Căn cứ … tình hình thực tế": a legal basis speaks of other
          * documents and gives the document no kind. */
