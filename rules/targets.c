@@ -464,7 +464,7 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
      * columns, and "Kết quả" there is what a task delivers. */
     nqx_span cells[2];
     if (!E->seen_marker && E->lines_seen <= TITLE_LINES && n < TITLE_LINE_MAX &&
-        !table_row_cells(E->t, ls, le, cells, 2)) {
+        !table_row_cells(E->t, ls, le, cells, 2) && !is_sentence_mark(line[n - 1])) {
         note_years(E, ls, le);
         /* "Căn cứ … tình hình thực tế": a legal basis speaks of other
          * documents and gives the document no kind. */
