@@ -34,6 +34,8 @@
 /* Lines at the top of a document searched for its title's cues. */
 #define TITLE_LINES 12
 #define TITLE_LINE_MAX 300
+/* How far before a year its horizon words are read, in bytes. */
+#define HORIZON_MAX 40
 /* Longest opening of list "basis" read, in bytes. */
 #define BASIS_MAX 32
 /* Heading cues are read from this many bytes of a heading line. */
@@ -361,6 +363,30 @@ static void push_section(struct engine *E, const struct section_match *sm,
 }
 
 /* The title's year: the latest year (19xx, 20xx) a title line names. */
+/* Do the words right before i in [s, i) end with a phrase of list horizon
+ * ("tầm nhìn đến năm")? */
+static bool after_horizon(const struct engine *E, size_t s, size_t i)
+{
+    const struct list *l = rules_list(E->m->rules, "horizon");
+    size_t from = i - s > HORIZON_MAX ? i - HORIZON_MAX : s;
+    while (from < i && ((unsigned char)E->t[from] & 0xC0) == 0x80)
+        from++;
+    if (!l || from == i)
+        return false;
+    char *f = fold_text(E->t + from, i - from);
+    size_t n = strlen(f);
+    while (n && f[n - 1] == ' ')
+        n--;
+    bool found = false;
+    for (size_t k = 0; k < l->n && !found; k++) {
+        size_t el = strlen(l->entries[k].folded);
+        found = el <= n && !strncmp(f + n - el, l->entries[k].folded, el) &&
+                (el == n || f[n - el - 1] == ' ');
+    }
+    free(f);
+    return found;
+}
+
 static void note_years(struct engine *E, size_t s, size_t e)
 {
     for (size_t i = s; i + 4 <= e; i++) {
@@ -372,7 +398,7 @@ static void note_years(struct engine *E, size_t s, size_t e)
             continue;
         int y = (E->t[i] - '0') * 1000 + (E->t[i + 1] - '0') * 100 + (E->t[i + 2] - '0') * 10 +
                 (E->t[i + 3] - '0');
-        if (y > E->doc_year)
+        if (y > E->doc_year && !after_horizon(E, s, i))
             E->doc_year = y;
     }
 }
