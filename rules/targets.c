@@ -1018,8 +1018,11 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
         }
         /* "ước đạt 6.842 tỷ đồng; trong đó: nông nghiệp 1.215 tỷ đồng,
          * tăng 5% so cùng kỳ": a part without a cue of its own shares its
-         * whole's kind (the cues further on are its neighbours'). */
-        if (s == 1 && parent && parent <= E->doc->ntargets)
+         * whole's kind (the cues further on are its neighbours'). Not one
+         * across a sentence: "ước đạt 8,19%. Trong đó: … 10 tháng tăng
+         * 15,55%" breaks down a review with figures of their own. */
+        if (s == 1 && parent && parent <= E->doc->ntargets &&
+            E->doc->targets[parent - 1].start >= E->sent_start)
             return E->doc->targets[parent - 1].kind;
     }
     if (q->cell >= 0 && E->table.kind[q->cell].kind >= 0) {

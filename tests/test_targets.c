@@ -234,6 +234,16 @@ static void lists_and_compounds(void **state)
     assert_int_equal(doc->targets[7].kind, NQX_KIND_RESULT);
     nqx_doc_free(doc);
 
+    /* Not across a sentence: its parts are figures of their own. */
+    doc = convert_text("BÁO CÁO\nTình hình 10 tháng năm 2025\n\n"
+                       "Tăng trưởng kinh tế 9 tháng ước đạt 8,19%, thuộc nhóm cao nhất cả nước. "
+                       "Trong đó: sản xuất công nghiệp 10 tháng tăng 15,55%; xuất khẩu tăng 18,3%.");
+    assert_int_equal(doc->ntargets, 3);
+    assert_int_equal(doc->targets[0].kind, NQX_KIND_ESTIMATE);
+    assert_int_equal(doc->targets[1].kind, NQX_KIND_RESULT);
+    assert_int_equal(doc->targets[2].kind, NQX_KIND_RESULT);
+    nqx_doc_free(doc);
+
     /* A level and its change in one clause share the indicator. */
     doc = convert_text("Tổng giá trị sản phẩm đạt 1.393,757 tỷ đồng, tăng 8,5%.");
     assert_int_equal(doc->ntargets, 2);
