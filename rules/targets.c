@@ -36,8 +36,8 @@
 #define TITLE_LINE_MAX 300
 /* How far before a year its horizon words are read, in bytes. */
 #define HORIZON_MAX 40
-/* Longest opening of list "basis" read, in bytes. */
-#define BASIS_MAX 32
+/* Longest opening of a list read by opens_with, in bytes. */
+#define OPENING_MAX 32
 /* Heading cues are read from this many bytes of a heading line. */
 #define HEADING_CUE_SPAN 160
 /* Clause cues for a quantity are read this far on either side of it, so a
@@ -426,13 +426,14 @@ static size_t heading_end(const struct engine *E, size_t s, size_t e)
     return e;
 }
 
-/* Does the line open with a word of list "basis" ("Căn cứ", "Xét")? */
-static bool cites_basis(struct engine *E, const char *line, size_t n)
+/* Does the text s[0, n) open with a phrase of list `name` (a whole word
+ * or words: "Căn cứ" of list "basis", "về" of list "cited-subject")? */
+static bool opens_with(const struct engine *E, const char *name, const char *s, size_t n)
 {
-    const struct list *l = rules_list(E->m->rules, "basis");
+    const struct list *l = rules_list(E->m->rules, name);
     if (!l || !n)
         return false;
-    char *head = fold_text(line, nqx_utf8_floor(line, n < BASIS_MAX ? n : BASIS_MAX));
+    char *head = fold_text(s, nqx_utf8_floor(s, n < OPENING_MAX ? n : OPENING_MAX));
     bool found = false;
     for (size_t i = 0; i < l->n && !found; i++) {
         size_t k = strlen(l->entries[i].folded);
@@ -440,6 +441,28 @@ static bool cites_basis(struct engine *E, const char *line, size_t n)
     }
     free(head);
     return found;
+}
+
+/* Does the quantity at ns stand in the subject of a document its clause
+ * [cs, …) cites by number ("Quyết định số 02110/QĐ-UBND ngày 20/11/2025 của UBND
+ * tỉnh về công bố tình huống khẩn cấp … đối với 40 xã, phường")? The
+ * subject opens with a word of list "cited-subject" right after the
+ * citation and runs to the first punctuation. */
+static bool in_cited_subject(const struct engine *E, size_t cs, size_t ns)
+{
+    const nqx_doc *doc = E->doc;
+    size_t k = nqx_lower_bound(doc->refs, doc->nrefs, sizeof *doc->refs,
+                               offsetof(nqx_ref, start), ns);
+    if (!k || !doc->refs[k - 1].number || doc->refs[k - 1].start < cs ||
+        doc->refs[k - 1].end > ns)
+        return false;
+    size_t i = doc->refs[k - 1].end;
+    for (size_t j = i; j < ns; j++)
+        if (strchr(",;.:()", E->t[j]))
+            return false;
+    while (i < ns && E->t[i] == ' ')
+        i++;
+    return opens_with(E, "cited-subject", E->t + i, ns - i);
 }
 
 /* Updates sections and contexts for the line [ls, le); returns where the
@@ -494,7 +517,7 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
         note_years(E, ls, le);
         /* "Căn cứ … tình hình thực tế": a legal basis speaks of other
          * documents and gives the document no kind. */
-        struct context k = cites_basis(E, line, n) ? (struct context){KIND_NONE, SIZE_MAX, 0, 0}
+        struct context k = opens_with(E, "basis", line, n) ? (struct context){KIND_NONE, SIZE_MAX, 0, 0}
                                                    : heading_cues(E, ls, le);
         if (k.kind != KIND_NONE && E->root.kind != KIND_MIXED)
             E->root = (E->root.kind == KIND_NONE || E->root.kind == k.kind)
@@ -1463,6 +1486,8 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         if (!parse_quantity(E, ns, ce, q) && !table_quantity(E, ns, ce, q))
             continue;
         q->cell = value_cell_at(E, ns);
+        if (in_cited_subject(E, cs, ns))
+            continue;
         size_t span;
         if (skip_candidate(E, ls, ns, ne, le, &span)) {
             pos = span;

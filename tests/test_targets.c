@@ -159,6 +159,8 @@ static void numbers_that_are_not_targets(void **state)
         "Seagame 31 và 32.",
         "hưởng ứng “trồng mới 1 tỷ cây xanh trong 5 năm tới”",
         "Tỷ lệ trẻ dưới 5 tuổi được tiêm chủng.",
+        "Căn cứ Quyết định số 02110/QĐ-UBND ngày 20/11/2025 của UBND tỉnh về công bố tình "
+        "huống khẩn cấp về thiên tai đối với 40 xã, phường;",
     };
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         nqx_doc *doc = convert_text(texts[i]);
@@ -338,6 +340,19 @@ static size_t targets_in(const char *text)
 }
 
 /* A law, a decree, a circular: its numbers are norms, not targets. */
+/* A number after a cited document's subject, past its punctuation, is the
+ * document's own. */
+static void numbers_after_a_citation(void **state)
+{
+    (void)state;
+    nqx_doc *doc = convert_text("Thực hiện Kế hoạch số 12/KH-UBND ngày 08/01/2026 của UBND tỉnh "
+                                "về phát triển du lịch, năm 2026 phấn đấu đón 1,2 triệu lượt khách.");
+    assert_non_null(doc);
+    assert_int_equal(doc->ntargets, 1);
+    assert_string_equal(doc->targets[0].value, "1.2");
+    nqx_doc_free(doc);
+}
+
 static void normative_texts_have_no_targets(void **state)
 {
     (void)state;
@@ -376,6 +391,7 @@ int main(void)
         cmocka_unit_test(changes),
         cmocka_unit_test(kinds),
         cmocka_unit_test(numbers_that_are_not_targets),
+        cmocka_unit_test(numbers_after_a_citation),
         cmocka_unit_test(qualifiers_stay_in_the_indicator),
         cmocka_unit_test(lists_and_compounds),
         cmocka_unit_test(units_and_scales),
