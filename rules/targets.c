@@ -154,6 +154,12 @@ struct engine {
     size_t clause_start;  /* where the clause being read starts */
     size_t parent_end;
     size_t line_first_target; /* index of the first target of this line */
+    /* A line ending with a "trong đó:" its line did not resolve: the whole
+     * (1-based; and the level one) the lines below break down, the next
+     * line or a list of items. */
+    size_t carry, carry_level;
+    bool carry_next; /* the line being read is the one right after */
+    size_t line_whole, line_whole_level; /* what the line read takes of it */
     size_t line_end;          /* where the line being read ends */
     /* The indicator of the sentence's last target: a quantity with no words
      * of its own ("...; ước cả năm đạt 560 tỷ đồng") shares it. */
@@ -1043,9 +1049,11 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
          * tăng 5% so cùng kỳ": a part without a cue of its own shares its
          * whole's kind (the cues further on are its neighbours'). Not one
          * across a sentence: "ước đạt 8,19%. Trong đó: … 10 tháng tăng
-         * 15,55%" breaks down a review with figures of their own. */
+         * 15,55%" breaks down a review with figures of their own; a line
+         * below a "trong đó:" goes on with its whole's sentence. */
         if (s == 1 && parent && parent <= E->doc->ntargets &&
-            E->doc->targets[parent - 1].start >= E->sent_start)
+            (E->doc->targets[parent - 1].start >= E->sent_start || parent == E->line_whole ||
+             parent == E->line_whole_level))
             return E->doc->targets[parent - 1].kind;
     }
     if (q->cell >= 0 && E->table.kind[q->cell].kind >= 0) {
@@ -1359,6 +1367,20 @@ static void find_children(struct engine *E, size_t cs, size_t ce)
     }
 }
 
+/* The level the sentence gave at or before the 1-based target last, in
+ * its line and sentence (the whole a level breaks down), else last. */
+static size_t level_before(const struct engine *E, size_t last)
+{
+    for (size_t k = last; k > E->line_first_target; k--) {
+        const nqx_target *w = &E->doc->targets[k - 1];
+        if (w->start < E->sent_start)
+            break;
+        if (w->change == NQX_CHANGE_NONE)
+            return k;
+    }
+    return last;
+}
+
 /* The parent of quantity q: resolves a pending "trong đó" marker before
  * it to the last target of the line that starts before the marker (and
  * the last level of its sentence). */
@@ -1387,16 +1409,8 @@ static size_t parent_for(struct engine *E, const struct qty *q)
         bool goes_on = E->parent && E->parent_end == SIZE_MAX &&
                        (!last || E->doc->targets[last - 1].start < E->marker_clause);
         if (!goes_on) {
-            E->parent = E->parent_level = last;
-            for (size_t k = last; k > E->line_first_target; k--) {
-                const nqx_target *w = &E->doc->targets[k - 1];
-                if (w->start < E->sent_start)
-                    break;
-                if (w->change == NQX_CHANGE_NONE) {
-                    E->parent_level = k;
-                    break;
-                }
-            }
+            E->parent = last;
+            E->parent_level = level_before(E, last);
         }
         E->marker = SIZE_MAX;
     }
@@ -1571,10 +1585,12 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
 
 /* Splits the line's text [bs, le) into clauses (at ';', '|' and sentence
  * ends) in one pass and processes those that hold a digit. */
-static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
+static void process_line(struct engine *E, size_t ls, size_t bs, size_t le, size_t whole,
+                         size_t whole_level)
 {
     E->line_first_target = E->doc->ntargets;
-    E->parent = E->parent_level = 0;
+    E->parent = E->line_whole = whole;
+    E->parent_level = E->line_whole_level = whole_level;
     E->marker = SIZE_MAX;
     E->parent_end = SIZE_MAX;
     E->line_end = le;
@@ -1616,6 +1632,43 @@ static void process_line(struct engine *E, size_t ls, size_t bs, size_t le)
             E->sent_start = next;
         }
     }
+}
+
+/* The whole a line breaks down when the line before ended with a "trong
+ * đó:" ("…10.367,7 tỷ đồng; trong đó:" / "thu nội địa 10.052,7 tỷ đồng,
+ * …"): the next line, up to its first sentence's end, or each of the "- "
+ * items that follow. Anything else ends the carry. */
+static void carried_whole(struct engine *E, size_t ls, size_t bs, size_t le, size_t *whole,
+                          size_t *whole_level)
+{
+    if (!E->carry)
+        return;
+    bool item = bs == ls && bs < le && (E->t[bs] == '-' || E->t[bs] == '+');
+    if (item || E->carry_next) {
+        *whole = E->carry;
+        *whole_level = E->carry_level;
+    }
+    if (!item)
+        E->carry = E->carry_level = 0;
+    E->carry_next = false;
+}
+
+/* After a line: does it end with a "trong đó:" its line left unresolved? */
+static void carry_whole(struct engine *E, size_t le)
+{
+    if (E->marker == SIZE_MAX || E->t[le - 1] != ':' || E->doc->ntargets <= E->line_first_target)
+        return;
+    size_t last = 0;
+    for (size_t k = E->doc->ntargets; k-- > E->line_first_target;)
+        if (E->doc->targets[k].start < E->marker) {
+            last = k + 1;
+            break;
+        }
+    if (!last)
+        return;
+    E->carry = last;
+    E->carry_level = level_before(E, last);
+    E->carry_next = true;
 }
 
 /* Is the document a normative legal text (a law, a decree, a circular, a
@@ -1667,8 +1720,12 @@ void targets_extract(struct matcher *m, nqx_doc *doc)
         bool digit = false;
         for (size_t k = bs; k < le && !digit; k++)
             digit = (unsigned char)(E.t[k] - '0') < 10;
-        if (digit)
-            process_line(&E, ls, bs, le);
+        size_t whole = 0, whole_level = 0;
+        carried_whole(&E, ls, bs, le, &whole, &whole_level);
+        if (digit) {
+            process_line(&E, ls, bs, le, whole, whole_level);
+            carry_whole(&E, le);
+        }
         ls = le + 1;
     }
     free(E.q);

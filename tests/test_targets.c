@@ -236,6 +236,18 @@ static void lists_and_compounds(void **state)
     assert_int_equal(doc->targets[7].kind, NQX_KIND_RESULT);
     nqx_doc_free(doc);
 
+    /* A "trong đó:" ending its line breaks down its whole in the next
+     * line, or in the "- " items below it, sharing its kind. */
+    doc = convert_text("Tổng thu ước đạt 18,64 tỷ đồng, tăng 5% so với cùng kỳ; trong đó:\n"
+                       "- Thu thuế: 4,82 tỷ đồng;\n- Thu tiền sử dụng đất: 12,36 tỷ đồng.\n"
+                       "Chi ngân sách 15 tỷ đồng.");
+    assert_int_equal(doc->ntargets, 5);
+    assert_int_equal(doc->targets[2].parent, 1);
+    assert_int_equal(doc->targets[3].parent, 1);
+    assert_int_equal(doc->targets[3].kind, NQX_KIND_ESTIMATE);
+    assert_int_equal(doc->targets[4].parent, 0);
+    nqx_doc_free(doc);
+
     /* Not across a sentence: its parts are figures of their own. */
     doc = convert_text("BÁO CÁO\nTình hình 10 tháng năm 2025\n\n"
                        "Tăng trưởng kinh tế 9 tháng ước đạt 8,19%, thuộc nhóm cao nhất cả nước. "
