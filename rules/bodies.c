@@ -581,8 +581,8 @@ static bool form_blank(const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '.')
             dots++;
-        else if (i + 2 < n && !memcmp(s + i, "\u2026", 3)) {
-            dots += 2;
+        else if (s[i] == '\xE2' && i + 2 < n && s[i + 1] == '\x80' && s[i + 2] == '\xA6') {
+            dots += 2; /* … U+2026 */
             i += 2;
         } else
             dots = 0;
@@ -746,10 +746,18 @@ static void find_tasks(struct engine *E)
             while (s < le && (t[s] == ' ' || t[s] == '.' || t[s] == ':' || t[s] == ')'))
                 s++;
             size_t e = s;
-            while (e < le && !(t[e] == '.' && e + 2 < le && t[e + 1] == ' ' &&
-                               (unsigned char)t[e + 2] >= 'A' &&
-                               ((unsigned char)t[e + 2] <= 'Z' || (unsigned char)t[e + 2] >= 0xC3)))
+            for (;;) {
+                const char *dot = memchr(t + e, '.', le - e);
+                if (!dot) {
+                    e = le;
+                    break;
+                }
+                e = (size_t)(dot - t);
+                if (e + 2 < le && t[e + 1] == ' ' && (unsigned char)t[e + 2] >= 'A' &&
+                    ((unsigned char)t[e + 2] <= 'Z' || (unsigned char)t[e + 2] >= 0xC3))
+                    break;
                 e++;
+            }
             if (s >= e)
                 break;
             /* A form's blank to fill in ("Tên tôi là: ……", "Giám đốc
