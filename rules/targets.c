@@ -886,8 +886,9 @@ static void find_comparator(struct engine *E, struct qty *q, size_t suffix_end)
         if (ru->after.code) {
             if (!at_matches(E, &ru->after, q->qe, suffix_end, &ae))
                 continue;
+            /* An after context with no cue words (a guard) marks none. */
             if (!group_span(E->m, &ru->after, "cue", &cs, &ce))
-                cs = q->qe;
+                cs = SIZE_MAX;
         }
         q->crule = rule_index(E, ROLE_COMPARATOR, i);
         q->before_cmp = ru->before.code != NULL;
