@@ -155,7 +155,8 @@ golden: all
 	    $(BUILD)/nqx convert -q $$txt > $$name.xml || exit 1; \
 	done
 
-HELDOUT = $(wildcard corpus/heldout/*.txt corpus/heldout6/*.txt corpus/heldout7/*.txt corpus/heldout8/*.txt)
+HELDOUT = $(wildcard corpus/heldout/*.txt corpus/heldout6/*.txt corpus/heldout7/*.txt corpus/heldout8/*.txt \
+            corpus/heldout9/*.txt)
 eval: all $(BUILD)/tests/eval_targets $(BUILD)/tests/eval_records
 	@echo "== tuning corpus (the rules were written against these)"
 	@$(BUILD)/tests/eval_targets $(wildcard corpus/*.txt) | tail -n 1
