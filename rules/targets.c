@@ -577,6 +577,24 @@ static bool follows_number(const struct engine *E, size_t ls, size_t ns)
     return k > ls && is_digit(E->t[k - 1]);
 }
 
+/* Is quantity q what the one before it is measured against, after a '/'
+ * and in the same unit ("Ước thực hiện 15.942,5 tỷ đồng/14.635,1 tỷ đồng,
+ * đạt 108,9% dự toán": the plan; "95 điểm/100 điểm")? Not in another unit
+ * ("5 dự án/4.360 MW" are two figures). */
+static bool measured_against(const struct engine *E, size_t ls, const struct qty *q)
+{
+    size_t k = q->ns, un = q->unit_e - q->unit_s;
+    while (k > ls && E->t[k - 1] == ' ')
+        k--;
+    if (k == ls || E->t[k - 1] != '/' || !un)
+        return false;
+    k--;
+    while (k > ls && E->t[k - 1] == ' ')
+        k--;
+    return k - ls >= un && !memcmp(E->t + k - un, E->t + q->unit_s, un) &&
+           (k - un == ls || E->t[k - un - 1] == ' ' || is_digit(E->t[k - un - 1]));
+}
+
 static bool is_letter_byte(unsigned char c)
 {
     return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
@@ -1501,7 +1519,7 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         if (!parse_quantity(E, ns, ce, q) && !table_quantity(E, ns, ce, q))
             continue;
         q->cell = value_cell_at(E, ns);
-        if (in_cited_subject(E, cs, ns))
+        if (in_cited_subject(E, cs, ns) || measured_against(E, ls, q))
             continue;
         size_t span;
         if (skip_candidate(E, ls, ns, ne, le, &span)) {

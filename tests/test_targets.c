@@ -353,8 +353,8 @@ static size_t targets_in(const char *text)
 
 /* A law, a decree, a circular: its numbers are norms, not targets. */
 /* A number after a cited document's subject, past its punctuation, is the
- * document's own. */
-static void numbers_after_a_citation(void **state)
+ * document's own; so is one after a slash in another unit. */
+static void figures_of_their_own(void **state)
 {
     (void)state;
     nqx_doc *doc = convert_text("Thực hiện Kế hoạch số 12/KH-UBND ngày 08/01/2026 của UBND tỉnh "
@@ -362,6 +362,17 @@ static void numbers_after_a_citation(void **state)
     assert_non_null(doc);
     assert_int_equal(doc->ntargets, 1);
     assert_string_equal(doc->targets[0].value, "1.2");
+    nqx_doc_free(doc);
+
+    /* What a figure is measured against, after '/' in its unit, is not a
+     * figure of its own; one in another unit is. */
+    doc = convert_text("Chi đầu tư ước thực hiện 5.817,2 tỷ đồng/5.937,4 tỷ đồng, đạt 97,97% "
+                       "kế hoạch; hoàn thành 5 dự án/4.360 MW.");
+    assert_non_null(doc);
+    assert_int_equal(doc->ntargets, 3);
+    assert_string_equal(doc->targets[0].value, "5817.2");
+    assert_string_equal(doc->targets[1].value, "5");
+    assert_string_equal(doc->targets[2].value, "4360");
     nqx_doc_free(doc);
 }
 
@@ -403,7 +414,7 @@ int main(void)
         cmocka_unit_test(changes),
         cmocka_unit_test(kinds),
         cmocka_unit_test(numbers_that_are_not_targets),
-        cmocka_unit_test(numbers_after_a_citation),
+        cmocka_unit_test(figures_of_their_own),
         cmocka_unit_test(qualifiers_stay_in_the_indicator),
         cmocka_unit_test(lists_and_compounds),
         cmocka_unit_test(units_and_scales),
