@@ -1386,18 +1386,29 @@ static void find_children(struct engine *E, size_t cs, size_t ce)
     }
 }
 
-/* The level the sentence gave at or before the 1-based target last, in
- * its line and sentence (the whole a level breaks down), else last. */
-static size_t level_before(const struct engine *E, size_t last)
+/* The whole of a part of the given change among the targets of its line
+ * and sentence up to the 1-based from: the last with that change ("11.580
+ * tỷ đồng, vượt 11,69%, tăng 10,48%; trong đó: …": a level's is 11.580, a
+ * "vượt"'s is 11,69%), else from. */
+static size_t whole_of_sort(const struct engine *E, size_t from, int change)
 {
-    for (size_t k = last; k > E->line_first_target; k--) {
+    for (size_t k = from; k > E->line_first_target; k--) {
         const nqx_target *w = &E->doc->targets[k - 1];
         if (w->start < E->sent_start)
             break;
-        if (w->change == NQX_CHANGE_NONE)
+        if ((int)w->change == change)
             return k;
     }
-    return last;
+    return from;
+}
+
+/* The last target of the line before a "trong đó" marker (1-based), or 0. */
+static size_t last_before_marker(const struct engine *E)
+{
+    for (size_t k = E->doc->ntargets; k-- > E->line_first_target;)
+        if (E->doc->targets[k].start < E->marker)
+            return k + 1;
+    return 0;
 }
 
 /* The parent of quantity q: resolves a pending "trong đó" marker before
@@ -1416,12 +1427,7 @@ static size_t parent_for(struct engine *E, const struct qty *q)
         E->parent_end == SIZE_MAX)
         E->parent = E->parent_level = 0;
     if (E->marker != SIZE_MAX && E->marker < ns) {
-        size_t last = 0;
-        for (size_t k = E->doc->ntargets; k-- > E->line_first_target;)
-            if (E->doc->targets[k].start < E->marker) {
-                last = k + 1;
-                break;
-            }
+        size_t last = last_before_marker(E);
         /* A second marker opening its clause ("…, gồm 22 xã, 30 phường;
          * trong đó có 21 xã …") goes on with the whole the first one
          * broke down, not with its last part. */
@@ -1429,23 +1435,14 @@ static size_t parent_for(struct engine *E, const struct qty *q)
                        (!last || E->doc->targets[last - 1].start < E->marker_clause);
         if (!goes_on) {
             E->parent = last;
-            E->parent_level = level_before(E, last);
+            E->parent_level = whole_of_sort(E, last, NQX_CHANGE_NONE);
         }
         E->marker = SIZE_MAX;
     }
-    if (q->change == NQX_CHANGE_NONE)
-        return E->parent_level;
     /* A change's whole is the whole's change of the same sort ("vượt
      * 11,69% so dự toán, tăng 10,48% so cùng kỳ; trong đó: thu nội địa
      * …, vượt 10,22%, tăng 10,26%"), else the last target. */
-    for (size_t k = E->parent; k > E->line_first_target; k--) {
-        const nqx_target *w = &E->doc->targets[k - 1];
-        if (w->start < E->sent_start)
-            break;
-        if ((int)w->change == q->change)
-            return k;
-    }
-    return E->parent;
+    return q->change == NQX_CHANGE_NONE ? E->parent_level : whole_of_sort(E, E->parent, q->change);
 }
 
 static void emit_target(struct engine *E, struct qty *q, size_t cs, size_t ce,
@@ -1677,16 +1674,11 @@ static void carry_whole(struct engine *E, size_t le)
 {
     if (E->marker == SIZE_MAX || E->t[le - 1] != ':' || E->doc->ntargets <= E->line_first_target)
         return;
-    size_t last = 0;
-    for (size_t k = E->doc->ntargets; k-- > E->line_first_target;)
-        if (E->doc->targets[k].start < E->marker) {
-            last = k + 1;
-            break;
-        }
+    size_t last = last_before_marker(E);
     if (!last)
         return;
     E->carry = last;
-    E->carry_level = level_before(E, last);
+    E->carry_level = whole_of_sort(E, last, NQX_CHANGE_NONE);
     E->carry_next = true;
 }
 
