@@ -159,8 +159,8 @@ static void numbers_that_are_not_targets(void **state)
         "Seagame 31 và 32.",
         "hưởng ứng “trồng mới 1 tỷ cây xanh trong 5 năm tới”",
         "Tỷ lệ trẻ dưới 5 tuổi được tiêm chủng.",
-        "Căn cứ Quyết định số 02110/QĐ-UBND ngày 20/11/2025 của UBND tỉnh về công bố tình "
-        "huống khẩn cấp về thiên tai đối với 40 xã, phường;",
+        ("Căn cứ Quyết định số 02110/QĐ-UBND ngày 20/11/2025 của UBND tỉnh về công bố tình "
+         "huống khẩn cấp về thiên tai đối với 40 xã, phường;"),
     };
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         nqx_doc *doc = convert_text(texts[i]);
