@@ -98,6 +98,8 @@ typedef struct nqx_target {
     size_t start, end; /* the quantity's span in the normalized text */
     const char *period; /* ISO 8601 period it applies to, or NULL */
     size_t task;        /* 1-based index of the task it belongs to; 0 for none */
+    bool forecast; /* an estimate of what is to come ("dự kiến"), not of the
+                    * year's outcome; not written in the record */
 } nqx_target;
 
 /* A place a body is named. */

@@ -6,7 +6,8 @@
  * target or an estimate ("… 6 tháng đầu năm; phương hướng 6 tháng cuối năm
  * 2024"). Comparison bases ("so với năm 2020") and the dates of cited
  * documents are never a target's period. A result whose own period
- * starts after the year of issue is a target. */
+ * starts after the year of issue is a target; so is a forecast for years
+ * that end after it. */
 #include "rules/rules_int.h"
 
 #include <stddef.h>
@@ -65,6 +66,12 @@ static const nqx_date *first_date_in(const nqx_doc *doc, size_t s, size_t e, siz
 static bool year_only(const char *v)
 {
     return strlen(v) == 4 || (strlen(v) == 9 && v[4] == '/');
+}
+
+/* The last year of a year or a span of years ("2030", "2021/2030"). */
+static int last_year(const char *v)
+{
+    return atoi(strlen(v) == 9 ? v + 5 : v);
 }
 
 /* Is [s, e) a short gap of words, with no punctuation nor digit: a date
@@ -176,6 +183,13 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
                 tg->kind = NQX_KIND_TARGET;
             if (!tg->period)
                 tg->period = tg->kind == NQX_KIND_RESULT ? title_first : title_last;
+            /* A forecast ("dự kiến") for years that end after the year of
+             * issue, its own or its heading's or its title's ("Nhu cầu vốn
+             * … dự kiến khoảng 121.732 tỷ đồng" in a plan for 2021-2030),
+             * is the plan's figure. */
+            if (tg->forecast && tg->kind == NQX_KIND_ESTIMATE && issued && tg->period &&
+                year_only(tg->period) && last_year(tg->period) > issued)
+                tg->kind = NQX_KIND_TARGET;
         }
         ls = le + 1;
     }

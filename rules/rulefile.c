@@ -835,7 +835,7 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
 {
     static const char *const scopes[] = {NULL, "clause", "heading", "both", "sentence"};
     static const char *const yesno[] = {"no", "yes"};
-    int weak = 0, baseline = 0;
+    int weak = 0, baseline = 0, forecast = 0;
     static const char *const changes[] = {"none", "increase", "decrease", "exceed"};
     const char *s = set->data ? set->data : "";
     while (*s) {
@@ -871,6 +871,8 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
             slot = &ru->part, val = parse_enum(v, vl, part_names, 2);
         else if (kl == 8 && !strncmp(s, "baseline", 8))
             slot = &baseline, val = parse_enum(v, vl, yesno, 2);
+        else if (kl == 8 && !strncmp(s, "forecast", 8))
+            slot = &forecast, val = parse_enum(v, vl, yesno, 2);
         else if (kl == 4 && !strncmp(s, "task", 4))
             slot = &ru->task, val = parse_enum(v, vl, task_rule_names, 4);
         else if (kl == 9 && !strncmp(s, "furniture", 9))
@@ -897,8 +899,8 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
         if (!slot)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
                                  "set: unknown key '%.*s' (baseline, column, comparator, "
-                                 "change, date-role, field, furniture, kind, part, scope, starts, "
-                                 "task, weak, window)",
+                                 "change, date-role, field, forecast, furniture, kind, part, scope, "
+                                 "starts, task, weak, window)",
                                  (int)kl, s);
         if (val < 0)
             return nqx_error_set(err, NQX_E_ENV, ru->file, line, 0, -1,
@@ -908,6 +910,7 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
     }
     ru->weak = weak;
     ru->baseline = baseline;
+    ru->forecast = forecast;
     return NQX_OK;
 }
 

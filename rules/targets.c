@@ -1023,9 +1023,10 @@ static size_t parent_for(struct engine *E, const struct qty *q);
  * parent, 0 for none), the sentence's period, the heading context, the
  * title. */
 static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce,
-                     size_t suffix_end, size_t parent)
+                     size_t suffix_end, size_t parent, bool *forecast)
 {
     const nqx_rules *r = E->m->rules;
+    *forecast = false;
     size_t near_lo = window_start(E, cs, q->ns, CLAUSE_CUE_SPAN);
     size_t near_hi = window_end(E, q->qe, ce, CLAUSE_CUE_SPAN);
     struct {
@@ -1053,6 +1054,7 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
         }
         if (best) {
             trace(E, best->rule, q->ns);
+            *forecast = r->rules[best->rule].forecast;
             return best->kind;
         }
         /* "Ước thực hiện cả năm là 11.580 tỷ đồng, vượt 11,69% so dự
@@ -1061,8 +1063,10 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
         if (s == 0 && q->change != NQX_CHANGE_NONE &&
             E->doc->ntargets > E->line_first_target) {
             const nqx_target *prev = &E->doc->targets[E->doc->ntargets - 1];
-            if (prev->start >= cs && prev->kind == NQX_KIND_ESTIMATE)
+            if (prev->start >= cs && prev->kind == NQX_KIND_ESTIMATE) {
+                *forecast = prev->forecast;
                 return NQX_KIND_ESTIMATE;
+            }
         }
         /* "ước đạt 6.842 tỷ đồng; trong đó: nông nghiệp 1.215 tỷ đồng,
          * tăng 5% so cùng kỳ": a part without a cue of its own shares its
@@ -1072,8 +1076,10 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
          * below a "trong đó:" goes on with its whole's sentence. */
         if (s == 1 && parent && parent <= E->doc->ntargets &&
             (E->doc->targets[parent - 1].start >= E->sent_start || parent == E->line_whole ||
-             parent == E->line_whole_level))
+             parent == E->line_whole_level)) {
+            *forecast = E->doc->targets[parent - 1].forecast;
             return E->doc->targets[parent - 1].kind;
+        }
     }
     if (q->cell >= 0 && E->table.kind[q->cell].kind >= 0) {
         trace(E, E->table.kind[q->cell].rule, q->ns);
@@ -1446,10 +1452,11 @@ static size_t parent_for(struct engine *E, const struct qty *q)
 }
 
 static void emit_target(struct engine *E, struct qty *q, size_t cs, size_t ce,
-                        const char *indicator, int kind)
+                        const char *indicator, int kind, bool forecast)
 {
     nqx_doc *doc = E->doc;
     nqx_target *t = nqx_doc_add_target(doc);
+    t->forecast = forecast;
     t->line = nqx_doc_line(doc, q->ns, NULL);
     t->section = E->section[0] ? nqx_arena_strdup(&doc->arena, E->section) : NULL;
     t->kind = (nqx_kind)kind;
@@ -1588,13 +1595,14 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         size_t suffix_end = i + 1 < E->nq ? E->q[i + 1].ns : ce;
         trace(E, q->crule, q->ns);
         trace(E, q->prule, q->ns);
-        int kind = find_kind(E, q, cs, ce, suffix_end, parent_for(E, q));
+        bool forecast;
+        int kind = find_kind(E, q, cs, ce, suffix_end, parent_for(E, q), &forecast);
         const char *ind = build_indicator(E, q, E->prev_indicator, suffix_end);
         /* A table cell says little alone: the text is its row. */
         if (q->cell >= 0)
-            emit_target(E, q, ls, le, ind, kind);
+            emit_target(E, q, ls, le, ind, kind, forecast);
         else
-            emit_target(E, q, cs, ce, ind, kind);
+            emit_target(E, q, cs, ce, ind, kind, forecast);
         E->prev_indicator = ind;
     }
 }
