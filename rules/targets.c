@@ -595,6 +595,29 @@ static bool measured_against(const struct engine *E, size_t ls, const struct qty
            (k - un == ls || E->t[k - un - 1] == ' ' || is_digit(E->t[k - un - 1]));
 }
 
+/* Is the number at ns alone on its line of the input, over a line that
+ * starts with a capital ("110" / "Tổ chức phối hợp …")? Then it numbers a
+ * row of a table flattened from a PDF, whose lines the normalizer joined. */
+static bool row_number_alone(const struct engine *E, size_t ns, size_t ne)
+{
+    const nqx_doc *doc = E->doc;
+    size_t line = nqx_doc_line(doc, ns, NULL); /* 1-based */
+    if (!line || line + 1 > doc->nlines)
+        return false;
+    size_t s = doc->line_starts[line - 1], e = doc->line_starts[line] - 1;
+    while (s < e && doc->text[s] == ' ')
+        s++;
+    while (e > s && doc->text[e - 1] == ' ')
+        e--;
+    if (e - s != ne - ns || memcmp(doc->text + s, E->t + ns, ne - ns))
+        return false;
+    size_t n = doc->line_starts[line], end = line + 1 < doc->nlines ? doc->line_starts[line + 1]
+                                                                     : doc->text_len;
+    while (n < end && doc->text[n] == ' ')
+        n++;
+    return n < end && capital_at(doc->text, end, n);
+}
+
 static bool is_letter_byte(unsigned char c)
 {
     return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
@@ -1523,7 +1546,8 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         if (!parse_quantity(E, ns, ce, q) && !table_quantity(E, ns, ce, q))
             continue;
         q->cell = value_cell_at(E, ns);
-        if (in_cited_subject(E, cs, ns) || measured_against(E, ls, q))
+        if (in_cited_subject(E, cs, ns) || measured_against(E, ls, q) ||
+            row_number_alone(E, ns, ne))
             continue;
         size_t span;
         if (skip_candidate(E, ls, ns, ne, le, &span)) {

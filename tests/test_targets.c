@@ -161,6 +161,7 @@ static void numbers_that_are_not_targets(void **state)
         "Tỷ lệ trẻ dưới 5 tuổi được tiêm chủng.",
         ("Căn cứ Quyết định số 02110/QĐ-UBND ngày 20/11/2025 của UBND tỉnh về công bố tình "
          "huống khẩn cấp về thiên tai đối với 40 xã, phường;"),
+        "Các bộ, cơ quan, địa phương có liên\nquan\n110\nTổ chức phối hợp giữa các hoạt động",
     };
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         nqx_doc *doc = convert_text(texts[i]);
@@ -373,6 +374,12 @@ static void figures_of_their_own(void **state)
     assert_string_equal(doc->targets[0].value, "5817.2");
     assert_string_equal(doc->targets[1].value, "5");
     assert_string_equal(doc->targets[2].value, "4360");
+    nqx_doc_free(doc);
+
+    /* A number alone on its line inside a sentence is no row number. */
+    doc = convert_text("Tổng sản lượng lương thực đạt\n46.200\ntấn, bằng kế hoạch.");
+    assert_non_null(doc);
+    assert_int_equal(doc->ntargets, 1);
     nqx_doc_free(doc);
 }
 
