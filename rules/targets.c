@@ -1580,6 +1580,10 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         find_comparator(E, q, suffix_end);
         find_predicate(E, q, window_start(E, q->local, q->cmp_start, PREDICATE_SPAN),
                        q->cmp_start);
+        /* A comparator that tells what the figure is ("từ X … lên Y": where
+         * a change started) has the last word on its change. */
+        if (q->crule != SIZE_MAX && E->m->rules->rules[q->crule].change >= 0)
+            q->change = E->m->rules->rules[q->crule].change;
         if (i)
             share_bound(E, &E->q[i - 1], q);
     }
