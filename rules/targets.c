@@ -1052,6 +1052,10 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
     *forecast = false;
     size_t near_lo = window_start(E, cs, q->ns, CLAUSE_CUE_SPAN);
     size_t near_hi = window_end(E, q->qe, ce, CLAUSE_CUE_SPAN);
+    /* The cues after a "trong đó" still to come are its parts' ("phát
+     * triển 39 siêu thị, trong đó hiện có 7"). */
+    if (E->marker != SIZE_MAX && E->marker >= q->qe && E->marker < near_hi)
+        near_hi = E->marker;
     struct {
         size_t lo, hi;
     } spans[] = {
@@ -1081,10 +1085,10 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
             return best->kind;
         }
         /* "Ước thực hiện cả năm là 11.580 tỷ đồng, vượt 11,69% so dự
-         * toán, tăng 10,48% so cùng kỳ": a change with no cue of its own
-         * is as estimated as the figure it follows. */
-        if (s == 0 && q->change != NQX_CHANGE_NONE &&
-            E->doc->ntargets > E->line_first_target) {
+         * toán, tăng 10,48% so cùng kỳ", "ước đạt 754,2 nghìn người
+         * (chiếm 45% dân số)": a figure with no cue of its own before it
+         * is as estimated as the one it follows in its clause. */
+        if (s == 0 && E->doc->ntargets > E->line_first_target) {
             const nqx_target *prev = &E->doc->targets[E->doc->ntargets - 1];
             if (prev->start >= cs && prev->kind == NQX_KIND_ESTIMATE) {
                 *forecast = prev->forecast;
