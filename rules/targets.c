@@ -1073,6 +1073,10 @@ static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce
             const struct cue *c = &E->cues[k];
             if (c->start < spans[s].lo || c->end > spans[s].hi)
                 continue;
+            /* A cue past the next quantity is that one's ("… 51.000 ha bị
+             * thiệt hại, …, thiệt hại về kinh tế ước tính 16.000 tỷ đồng"). */
+            if (s == 2 && c->start >= suffix_end)
+                continue;
             size_t d = c->end <= q->ns ? q->ns - c->end : c->start >= q->qe ? c->start - q->qe : 0;
             if (!best || d < best_d || (d == best_d && c->rule < best->rule)) {
                 best = c;
