@@ -355,32 +355,31 @@ static size_t targets_in(const char *text)
 /* A law, a decree, a circular: its numbers are norms, not targets. */
 /* A number after a cited document's subject, past its punctuation, is the
  * document's own; so is one after a slash in another unit. */
+/* The values of the targets text gives, in order, are exactly values. */
+static void expect_values(const char *text, const char *const *values, size_t n)
+{
+    nqx_doc *doc = convert_text(text);
+    assert_non_null(doc);
+    assert_int_equal(doc->ntargets, n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(doc->targets[i].value, values[i]);
+    nqx_doc_free(doc);
+}
+
 static void figures_of_their_own(void **state)
 {
     (void)state;
-    nqx_doc *doc = convert_text("Thực hiện Kế hoạch số 12/KH-UBND ngày 08/01/2026 của UBND tỉnh "
-                                "về phát triển du lịch, năm 2026 phấn đấu đón 1,2 triệu lượt khách.");
-    assert_non_null(doc);
-    assert_int_equal(doc->ntargets, 1);
-    assert_string_equal(doc->targets[0].value, "1.2");
-    nqx_doc_free(doc);
-
+    expect_values("Thực hiện Kế hoạch số 12/KH-UBND ngày 08/01/2026 của UBND tỉnh về phát triển "
+                  "du lịch, năm 2026 phấn đấu đón 1,2 triệu lượt khách.",
+                  (const char *const[]){"1.2"}, 1);
     /* What a figure is measured against, after '/' in its unit, is not a
      * figure of its own; one in another unit is. */
-    doc = convert_text("Chi đầu tư ước thực hiện 5.817,2 tỷ đồng/5.937,4 tỷ đồng, đạt 97,97% "
-                       "kế hoạch; hoàn thành 5 dự án/4.360 MW.");
-    assert_non_null(doc);
-    assert_int_equal(doc->ntargets, 3);
-    assert_string_equal(doc->targets[0].value, "5817.2");
-    assert_string_equal(doc->targets[1].value, "5");
-    assert_string_equal(doc->targets[2].value, "4360");
-    nqx_doc_free(doc);
-
+    expect_values("Chi đầu tư ước thực hiện 5.817,2 tỷ đồng/5.937,4 tỷ đồng, đạt 97,97% kế hoạch; "
+                  "hoàn thành 5 dự án/4.360 MW.",
+                  (const char *const[]){"5817.2", "5", "4360"}, 3);
     /* A number alone on its line inside a sentence is no row number. */
-    doc = convert_text("Tổng sản lượng lương thực đạt\n46.200\ntấn, bằng kế hoạch.");
-    assert_non_null(doc);
-    assert_int_equal(doc->ntargets, 1);
-    nqx_doc_free(doc);
+    expect_values("Tổng sản lượng lương thực đạt\n46.200\ntấn, bằng kế hoạch.",
+                  (const char *const[]){"46200"}, 1);
 }
 
 static void normative_texts_have_no_targets(void **state)
