@@ -942,30 +942,47 @@ static void find_comparator(struct engine *E, struct qty *q, size_t suffix_end)
     }
 }
 
-/* "ít nhất 100 doanh nghiệp khởi nghiệp, 50 doanh nghiệp khoa học": a
- * bare quantity (no comparator, no verb of its own) right after the comma
- * that ends the item before it goes on with the bound that item's words
- * set ("ít nhất", "tối đa"; not "trên", which holds for its own
- * number only). */
-static void share_bound(struct engine *E, const struct qty *prev, struct qty *q)
+/* Is q a bare item of the list prev's item opens: right after the comma
+ * that ends prev's item (words only between), with no comparator and no
+ * verb of its own? */
+static bool bare_list_item(const struct engine *E, const struct qty *prev, const struct qty *q)
 {
     if (q->crule != SIZE_MAX || q->pred_start != SIZE_MAX || q->comparator != NQX_CMP_EQ ||
-        q->after_quantity || prev->crule == SIZE_MAX ||
+        q->after_quantity)
+        return false;
+    size_t k = q->local;
+    if (k == 0 || E->t[k - 1] != ',')
+        return false;
+    for (size_t j = prev->end; j < k - 1; j++)
+        if (is_digit(E->t[j]) || E->t[j] == ':' || E->t[j] == '(')
+            return false;
+    for (; k < q->ns; k++)
+        if (E->t[k] != ' ')
+            return false;
+    return true;
+}
+
+/* A bare item of a list goes on with what the words of the list's first
+ * item set: its bound ("ít nhất 100 doanh nghiệp khởi nghiệp, 50 doanh
+ * nghiệp khoa học"; not "trên", which holds for its own number only, and
+ * not onto 100%, which no bound widens) and, in the same unit, its change
+ * ("cắt giảm tối thiểu 30% ngành nghề, 100% điều kiện kinh doanh"). */
+static void share_list_words(struct engine *E, const struct qty *prev, struct qty *q)
+{
+    if (!bare_list_item(E, prev, q))
+        return;
+    if (prev->change != NQX_CHANGE_NONE && !strcmp(prev->unit, q->unit)) {
+        q->change = prev->change;
+        q->prule = prev->prule;
+    }
+    if (prev->crule == SIZE_MAX ||
         (prev->comparator != NQX_CMP_GE && prev->comparator != NQX_CMP_LE))
         return;
     /* The bound is words before the number only (not "từ … trở lên"). */
     const struct rule *ru = &E->m->rules->rules[prev->crule];
-    if (!ru->before.code || ru->after.code)
+    if (!ru->before.code || ru->after.code ||
+        (prev->comparator == NQX_CMP_GE && !strcmp(q->unit, "%") && !strcmp(q->value, "100")))
         return;
-    size_t k = q->local;
-    if (k == 0 || E->t[k - 1] != ',')
-        return;
-    for (size_t j = prev->end; j < k - 1; j++)
-        if (is_digit(E->t[j]) || E->t[j] == ':' || E->t[j] == '(')
-            return;
-    for (; k < q->ns; k++)
-        if (E->t[k] != ' ')
-            return;
     q->comparator = prev->comparator;
     q->crule = prev->crule;
 }
@@ -1593,7 +1610,7 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         if (q->crule != SIZE_MAX && E->m->rules->rules[q->crule].change >= 0)
             q->change = E->m->rules->rules[q->crule].change;
         if (i)
-            share_bound(E, &E->q[i - 1], q);
+            share_list_words(E, &E->q[i - 1], q);
     }
     /* 3. A quantity inside the indicator of the next one is a qualifier:
      * "trẻ dưới 5 tuổi từ 11,2% trở xuống", "trên 01 ha ... đạt 125 triệu". */
