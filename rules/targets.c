@@ -595,26 +595,32 @@ static bool measured_against(const struct engine *E, size_t ls, const struct qty
            (k - un == ls || E->t[k - un - 1] == ' ' || is_digit(E->t[k - un - 1]));
 }
 
-/* Is the number at ns alone on its line of the input, over a line that
- * starts with a capital ("110" / "Tổ chức phối hợp …")? Then it numbers a
- * row of a table flattened from a PDF, whose lines the normalizer joined. */
+/* Does the number at ns open its line of the input, followed by a word
+ * with a capital, there or on the next line ("110" / "Tổ chức phối hợp
+ * …", "131 Đề án mở mới …")? Then it numbers a row of a table flattened
+ * from a PDF, whose lines the normalizer joined to the one before. */
 static bool row_number_alone(const struct engine *E, size_t ns, size_t ne)
 {
     const nqx_doc *doc = E->doc;
     size_t line = nqx_doc_line(doc, ns, NULL); /* 1-based */
-    if (!line || line + 1 > doc->nlines)
-        return false;
+    if (!line || line + 1 > doc->nlines || ns == 0 || E->t[ns - 1] == '\n')
+        return false; /* a line start of the normalized text: skip.line-number's */
     size_t s = doc->line_starts[line - 1], e = doc->line_starts[line] - 1;
     while (s < e && doc->text[s] == ' ')
         s++;
-    while (e > s && doc->text[e - 1] == ' ')
-        e--;
-    if (e - s != ne - ns || memcmp(doc->text + s, E->t + ns, ne - ns))
+    if (e - s < ne - ns || memcmp(doc->text + s, E->t + ns, ne - ns))
         return false;
-    size_t n = doc->line_starts[line], end = line + 1 < doc->nlines ? doc->line_starts[line + 1]
-                                                                     : doc->text_len;
+    size_t n = s + (ne - ns), end = e;
+    if (n < end && doc->text[n] != ' ')
+        return false;
     while (n < end && doc->text[n] == ' ')
         n++;
+    if (n == end) { /* alone on its line: the next one */
+        n = doc->line_starts[line];
+        end = line + 1 < doc->nlines ? doc->line_starts[line + 1] : doc->text_len;
+        while (n < end && doc->text[n] == ' ')
+            n++;
+    }
     return n < end && capital_at(doc->text, end, n);
 }
 
