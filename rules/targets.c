@@ -603,9 +603,10 @@ static bool row_number_alone(const struct engine *E, size_t ns, size_t ne)
 {
     const nqx_doc *doc = E->doc;
     size_t line = nqx_doc_line(doc, ns, NULL); /* 1-based */
-    if (!line || line + 1 > doc->nlines || ns == 0 || E->t[ns - 1] == '\n')
+    if (!line || line > doc->nlines || ns == 0 || E->t[ns - 1] == '\n')
         return false; /* a line start of the normalized text: skip.line-number's */
-    size_t s = doc->line_starts[line - 1], e = doc->line_starts[line] - 1;
+    size_t s = doc->line_starts[line - 1],
+           e = line < doc->nlines ? doc->line_starts[line] - 1 : doc->text_len;
     while (s < e && doc->text[s] == ' ')
         s++;
     if (e - s < ne - ns || memcmp(doc->text + s, E->t + ns, ne - ns))
@@ -616,6 +617,8 @@ static bool row_number_alone(const struct engine *E, size_t ns, size_t ne)
     while (n < end && doc->text[n] == ' ')
         n++;
     if (n == end) { /* alone on its line: the next one */
+        if (line == doc->nlines)
+            return false;
         n = doc->line_starts[line];
         end = line + 1 < doc->nlines ? doc->line_starts[line + 1] : doc->text_len;
         while (n < end && doc->text[n] == ' ')
