@@ -369,28 +369,40 @@ static void push_section(struct engine *E, const struct section_match *sm,
 }
 
 /* The title's year: the latest year (19xx, 20xx) a title line names. */
+/* Does the folded text of s[0, n) open (or, with at_end, end) with a
+ * phrase of list `name`, as a whole word or words ("Căn cứ" of list
+ * "basis", "tầm nhìn đến năm" of list "horizon")? */
+static bool list_phrase_at(const struct engine *E, const char *name, const char *s, size_t n,
+                           bool at_end)
+{
+    const struct list *l = rules_list(E->m->rules, name);
+    if (!l || !n)
+        return false;
+    char *f = fold_text(s, n);
+    size_t fl = strlen(f);
+    while (at_end && fl && f[fl - 1] == ' ')
+        fl--;
+    bool found = false;
+    for (size_t k = 0; k < l->n && !found; k++) {
+        const char *p = l->entries[k].folded;
+        size_t el = strlen(p);
+        if (el > fl)
+            continue;
+        found = at_end ? !strncmp(f + fl - el, p, el) && (el == fl || f[fl - el - 1] == ' ')
+                       : !strncmp(f, p, el) && (f[el] == ' ' || !f[el]);
+    }
+    free(f);
+    return found;
+}
+
 /* Do the words right before i in [s, i) end with a phrase of list horizon
  * ("tầm nhìn đến năm")? */
 static bool after_horizon(const struct engine *E, size_t s, size_t i)
 {
-    const struct list *l = rules_list(E->m->rules, "horizon");
     size_t from = i - s > HORIZON_MAX ? i - HORIZON_MAX : s;
     while (from < i && ((unsigned char)E->t[from] & 0xC0) == 0x80)
         from++;
-    if (!l || from == i)
-        return false;
-    char *f = fold_text(E->t + from, i - from);
-    size_t n = strlen(f);
-    while (n && f[n - 1] == ' ')
-        n--;
-    bool found = false;
-    for (size_t k = 0; k < l->n && !found; k++) {
-        size_t el = strlen(l->entries[k].folded);
-        found = el <= n && !strncmp(f + n - el, l->entries[k].folded, el) &&
-                (el == n || f[n - el - 1] == ' ');
-    }
-    free(f);
-    return found;
+    return list_phrase_at(E, "horizon", E->t + from, i - from, true);
 }
 
 static void note_years(struct engine *E, size_t s, size_t e)
@@ -432,21 +444,11 @@ static size_t heading_end(const struct engine *E, size_t s, size_t e)
     return e;
 }
 
-/* Does the text s[0, n) open with a phrase of list `name` (a whole word
- * or words: "Căn cứ" of list "basis", "về" of list "cited-subject")? */
+/* Does the text s[0, n) open with a phrase of list `name` ("Căn cứ" of
+ * list "basis", "về" of list "cited-subject")? */
 static bool opens_with(const struct engine *E, const char *name, const char *s, size_t n)
 {
-    const struct list *l = rules_list(E->m->rules, name);
-    if (!l || !n)
-        return false;
-    char *head = fold_text(s, nqx_utf8_floor(s, n < OPENING_MAX ? n : OPENING_MAX));
-    bool found = false;
-    for (size_t i = 0; i < l->n && !found; i++) {
-        size_t k = strlen(l->entries[i].folded);
-        found = !strncmp(head, l->entries[i].folded, k) && (head[k] == ' ' || !head[k]);
-    }
-    free(head);
-    return found;
+    return list_phrase_at(E, name, s, nqx_utf8_floor(s, n < OPENING_MAX ? n : OPENING_MAX), false);
 }
 
 /* Does the quantity at ns stand in the subject of a document its clause
