@@ -1020,9 +1020,11 @@ static void find_predicate(struct engine *E, struct qty *q, size_t lo, size_t hi
         size_t from = lo;
         while (from < hi && pattern_match(E->m, &ru->pattern, E->t, hi, from, 0)) {
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(E->m->md);
-            /* The nearest verb wins; at the same place, the longer phrase
-             * ("giảm còn" is a level, not "giảm"). */
-            if (!found || ov[0] > best || (ov[0] == best && ov[1] > best_end)) {
+            /* The verb that reaches nearest to the number wins ("giảm
+             * còn" is a level, not "giảm"); of two that end at the same
+             * place, the longer phrase ("tăng bình quân … đạt 10%/năm" is
+             * an increase, not "đạt"). */
+            if (!found || ov[1] > best_end || (ov[1] == best_end && ov[0] < best)) {
                 found = true;
                 best = ov[0];
                 best_end = ov[1];
