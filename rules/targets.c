@@ -36,6 +36,10 @@
 #define TITLE_LINE_MAX 300
 /* How far before a year its horizon words are read, in bytes. */
 #define HORIZON_MAX 40
+/* How far before "này" a text's name for itself is read, in bytes, and
+ * how many times it must name itself by a normative type to be one. */
+#define SELF_NAME_MAX 24
+#define NORMATIVE_SELF_MIN 3
 /* Longest opening of a list read by opens_with, in bytes. */
 #define OPENING_MAX 32
 /* Heading cues are read from this many bytes of a heading line. */
@@ -372,10 +376,10 @@ static void push_section(struct engine *E, const struct section_match *sm,
 /* Does the folded text of s[0, n) open (or, with at_end, end) with a
  * phrase of list `name`, as a whole word or words ("Căn cứ" of list
  * "basis", "tầm nhìn đến năm" of list "horizon")? */
-static bool list_phrase_at(const struct engine *E, const char *name, const char *s, size_t n,
+static bool list_phrase_at(const nqx_rules *r, const char *name, const char *s, size_t n,
                            bool at_end)
 {
-    const struct list *l = rules_list(E->m->rules, name);
+    const struct list *l = rules_list(r, name);
     if (!l || !n)
         return false;
     char *f = fold_text(s, n);
@@ -389,7 +393,7 @@ static bool list_phrase_at(const struct engine *E, const char *name, const char 
         if (el > fl)
             continue;
         found = at_end ? !strncmp(f + fl - el, p, el) && (el == fl || f[fl - el - 1] == ' ')
-                       : !strncmp(f, p, el) && (f[el] == ' ' || !f[el]);
+                       : !strncmp(f, p, el) && (f[el] == ' ' || f[el] == ',' || !f[el]);
     }
     free(f);
     return found;
@@ -402,7 +406,7 @@ static bool after_horizon(const struct engine *E, size_t s, size_t i)
     size_t from = i - s > HORIZON_MAX ? i - HORIZON_MAX : s;
     while (from < i && ((unsigned char)E->t[from] & 0xC0) == 0x80)
         from++;
-    return list_phrase_at(E, "horizon", E->t + from, i - from, true);
+    return list_phrase_at(E->m->rules, "horizon", E->t + from, i - from, true);
 }
 
 static void note_years(struct engine *E, size_t s, size_t e)
@@ -448,7 +452,8 @@ static size_t heading_end(const struct engine *E, size_t s, size_t e)
  * list "basis", "về" of list "cited-subject")? */
 static bool opens_with(const struct engine *E, const char *name, const char *s, size_t n)
 {
-    return list_phrase_at(E, name, s, nqx_utf8_floor(s, n < OPENING_MAX ? n : OPENING_MAX), false);
+    return list_phrase_at(E->m->rules, name, s,
+                          nqx_utf8_floor(s, n < OPENING_MAX ? n : OPENING_MAX), false);
 }
 
 /* Does the quantity at ns stand in the subject of a document its clause
@@ -1759,6 +1764,29 @@ static void carry_whole(struct engine *E, size_t le)
 /* Is the document a normative legal text (a law, a decree, a circular, a
  * regulation: list normative-type)? Its numbers are norms (fines, fees,
  * ages, limits), not targets to reach or results. */
+/* How many times the text names itself by a normative type ("Nghị định
+ * này", "Quy định này": list normative-self), counting up to `enough`. */
+static size_t names_itself_normative(const nqx_rules *r, const char *t, size_t len,
+                                     size_t enough)
+{
+    static const char nay[] = "n\xC3\xA0y"; /* "này" */
+    size_t found = 0;
+    for (const char *p = t; found < enough && (p = memchr(p, 'n', (size_t)(t + len - p)));
+         p++) {
+        size_t at = (size_t)(p - t);
+        if (len - at < sizeof nay - 1 || memcmp(p, nay, sizeof nay - 1) ||
+            (at && t[at - 1] != ' ') ||
+            (at + sizeof nay - 1 < len && (is_letter_byte((unsigned char)t[at + sizeof nay - 1]) ||
+                                          (unsigned char)t[at + sizeof nay - 1] >= 0x80)))
+            continue;
+        size_t end = at + sizeof nay - 1, from = end > SELF_NAME_MAX ? end - SELF_NAME_MAX : 0;
+        while (from < at && ((unsigned char)t[from] & 0xC0) == 0x80)
+            from++;
+        found += list_phrase_at(r, "normative-self", t + from, end - from, true);
+    }
+    return found;
+}
+
 static bool normative(const struct matcher *m, const nqx_doc *doc)
 {
     const struct list *l = rules_list(m->rules, "normative-type");
@@ -1766,19 +1794,14 @@ static bool normative(const struct matcher *m, const nqx_doc *doc)
         if (!strcmp(l->entries[i].phrase, doc->meta.type))
             return true;
     /* A decision that issues a regulation or publishes procedures is
-     * normative too: its title says so (list normative-title). */
-    l = rules_list(m->rules, "normative-title");
-    if (!l || !doc->meta.title)
-        return false;
-    char *title = fold_text(doc->meta.title, strlen(doc->meta.title));
-    bool found = false;
-    for (size_t i = 0; i < l->n && !found; i++) {
-        const char *p = l->entries[i].folded;
-        size_t n = strlen(p);
-        found = !strncmp(title, p, n) && (!title[n] || title[n] == ' ' || title[n] == ',');
-    }
-    free(title);
-    return found;
+     * normative too: its title says so (list normative-title). So is a
+     * text that names itself a law, a decree, a regulation again and
+     * again, whatever its heading (a copy without one, a regulation
+     * attached to a decision). */
+    return (doc->meta.title && list_phrase_at(m->rules, "normative-title", doc->meta.title,
+                                              strlen(doc->meta.title), false)) ||
+           names_itself_normative(m->rules, doc->norm, doc->norm_len, NORMATIVE_SELF_MIN) >=
+               NORMATIVE_SELF_MIN;
 }
 
 void targets_extract(struct matcher *m, nqx_doc *doc)

@@ -409,6 +409,17 @@ static void normative_texts_have_no_targets(void **state)
                      0);
     assert_int_equal(
         targets_in("NGHỊ QUYẾT\nVề nhiệm vụ năm 2026\n\nTỷ lệ che phủ rừng đạt 42%.\n"), 1);
+    /* A text that names itself a decree again and again is one, header or
+     * not; a plan that names itself is read. */
+    assert_int_equal(targets_in("Điều 1. Nghị định này quy định chính sách hỗ trợ.\nĐiều 2. Đối "
+                                "tượng áp dụng Nghị định này.\nĐiều 3. Cây trồng thiệt hại trên "
+                                "70% diện tích; trâu, bò được 1.500.000 đồng/con.\nĐiều 4. Nghị "
+                                "định này có hiệu lực từ ngày ký.\n"),
+                     0);
+    assert_int_equal(targets_in("KẾ HOẠCH\nPhát triển du lịch năm 2026\n\nKế hoạch này triển "
+                                "khai Quyết định này. Kế hoạch này phấn đấu đón 2 triệu lượt "
+                                "khách.\n"),
+                     1);
 }
 
 int main(void)
