@@ -153,7 +153,8 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
         }
         /* A heading is a short line: a marker's title, or a line alone. */
         bool has_target = ti < doc->ntargets && doc->targets[ti].start < le;
-        bool row = memchr(t + ls, '|', le - ls) != NULL; /* a table's row */
+        nqx_span cell;
+        bool row = table_row_cells(t, ls, le, &cell, 1) != 0;
         if (!has_target && le - ls < 300) {
             const nqx_date *d = first_date_in(doc, ls, le, &cursor);
             if (d) {
