@@ -608,10 +608,12 @@ static bool measured_against(const struct engine *E, size_t ls, const struct qty
  * from a PDF, whose lines the normalizer joined to the one before. */
 static bool row_number_alone(const struct engine *E, size_t ns, size_t ne)
 {
+    if (ns == 0 || E->t[ns - 1] == '\n')
+        return false; /* a line start of the normalized text: skip.line-number's */
     const nqx_doc *doc = E->doc;
     size_t line = nqx_doc_line(doc, ns, NULL); /* 1-based */
-    if (!line || line > doc->nlines || ns == 0 || E->t[ns - 1] == '\n')
-        return false; /* a line start of the normalized text: skip.line-number's */
+    if (!line || line > doc->nlines)
+        return false;
     size_t s = doc->line_starts[line - 1],
            e = line < doc->nlines ? doc->line_starts[line] - 1 : doc->text_len;
     while (s < e && doc->text[s] == ' ')
