@@ -1763,9 +1763,6 @@ static void carry_whole(struct engine *E, size_t le)
     E->carry_next = true;
 }
 
-/* Is the document a normative legal text (a law, a decree, a circular, a
- * regulation: list normative-type)? Its numbers are norms (fines, fees,
- * ages, limits), not targets to reach or results. */
 /* How many times the text names itself by a normative type ("Nghị định
  * này", "Quy định này": list normative-self), counting up to `enough`. */
 static size_t names_itself_normative(const nqx_rules *r, const char *t, size_t len,
@@ -1789,6 +1786,9 @@ static size_t names_itself_normative(const nqx_rules *r, const char *t, size_t l
     return found;
 }
 
+/* Is the document a normative legal text (a law, a decree, a circular, a
+ * regulation: list normative-type)? Its numbers are norms (fines, fees,
+ * ages, limits), not targets to reach or results. */
 static bool normative(const struct matcher *m, const nqx_doc *doc)
 {
     const struct list *l = rules_list(m->rules, "normative-type");
