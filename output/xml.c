@@ -2,8 +2,10 @@
  * element of the record. */
 #include "output/output.h"
 
+#include <libxml/parser.h>
 #include <libxml/xmlwriter.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,8 +320,12 @@ static int close_buf(void *ctx)
     return 0;
 }
 
+/* libxml2 sets up its global state once, before any thread writes. */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
 char *nqx_record_xml(const nqx_doc *doc, size_t *len)
 {
+    pthread_once(&xml_once, xmlInitParser);
     nqx_buf out = {0};
     nqx_buf_reserve(&out, 4096 + doc->ntargets * 512);
     xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(write_to_buf, close_buf, &out, NULL);

@@ -814,8 +814,7 @@ static nqx_status compile_pattern(nqx_rules *r, struct pattern *p, const nqx_buf
         return nqx_error_set(err, NQX_E_ENV, file, line, 0, (long long)at, "%s: %s", what,
                              (char *)msg);
     }
-    /* JIT where the platform has it; the interpreter otherwise. */
-    p->jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0;
+    p->hot = nqx_xcalloc(1, sizeof *p->hot);
     p->anchored = flags & PCRE2_ANCHORED;
     p->src = nqx_buf_steal(&x.out);
     index_groups(p);
@@ -1225,7 +1224,7 @@ static nqx_status compile_combined(nqx_rules *r, struct pattern *p, const nqx_bu
         return nqx_error_set(err, NQX_E_ENV, r->dir, 0, 0, -1, "%s do not combine: %s", what,
                              (char *)msg);
     }
-    p->jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0;
+    p->hot = nqx_xcalloc(1, sizeof *p->hot);
     return NQX_OK;
 }
 
@@ -1476,9 +1475,11 @@ static nqx_status build_marked(nqx_rules *r, struct marked *mk, rule_role role, 
     return st;
 }
 
+static void free_pattern(struct pattern *p);
+
 static void free_family(struct family *f)
 {
-    pcre2_code_free(f->all.code);
+    free_pattern(&f->all);
     free(f->group);
     free(f->rule);
 }
@@ -1599,6 +1600,9 @@ static void free_pattern(struct pattern *p)
     free(p->groups);
     free(p->src);
     pcre2_code_free(p->code);
+    if (p->hot)
+        pcre2_code_free(atomic_load(&p->hot->code));
+    free(p->hot);
 }
 
 static void free_marked(struct marked *mk)
@@ -1655,8 +1659,8 @@ void nqx_rules_free(nqx_rules *r)
     free(r->files);
     free_pattern(&r->layout_any);
     free_family(&r->skips);
-    pcre2_code_free(r->clause_cues.code);
-    pcre2_code_free(r->furniture_any.code);
+    free_pattern(&r->clause_cues);
+    free_pattern(&r->furniture_any);
     free_marked(&r->dates_by_start);
     free_marked(&r->bodies_by_start);
     free_marked(&r->refs_by_start);
@@ -1711,15 +1715,38 @@ void matcher_fini(struct matcher *m)
     pcre2_jit_stack_free(m->jit);
 }
 
+/* The machine code of p, made on its JIT_AFTER-th match (by the one thread
+ * that counts it), or NULL while it is not. */
+static pcre2_code *hot_code(const struct pattern *p)
+{
+    struct hot_code *h = p->hot;
+    pcre2_code *c = atomic_load_explicit(&h->code, memory_order_acquire);
+    if (c || atomic_load_explicit(&h->failed, memory_order_relaxed))
+        return c;
+    if (atomic_fetch_add_explicit(&h->matches, 1, memory_order_relaxed) != JIT_AFTER - 1)
+        return NULL;
+    c = pcre2_code_copy(p->code);
+    if (!c || pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) != 0) {
+        /* No JIT on this platform (or no memory for it): the interpreter
+         * goes on. */
+        pcre2_code_free(c);
+        atomic_store_explicit(&h->failed, true, memory_order_relaxed);
+        return NULL;
+    }
+    atomic_store_explicit(&h->code, c, memory_order_release);
+    return c;
+}
+
 bool pattern_match(struct matcher *m, const struct pattern *p, const char *subject,
                    size_t len, size_t start, uint32_t options)
 {
     if (!p->code || start > len)
         return false;
+    pcre2_code *jit = hot_code(p);
     /* pcre2_jit_match skips checks pcre2_match makes on every call; the
      * subject is valid UTF-8 and options are those the code was made for. */
-    int rc = p->jit && (!(options & PCRE2_ANCHORED) || p->anchored)
-                 ? pcre2_jit_match(p->code, (PCRE2_SPTR)subject, len, start, 0, m->md, m->mctx)
+    int rc = jit && (!(options & PCRE2_ANCHORED) || p->anchored)
+                 ? pcre2_jit_match(jit, (PCRE2_SPTR)subject, len, start, 0, m->md, m->mctx)
                  : pcre2_match(p->code, (PCRE2_SPTR)subject, len, start,
                                options | PCRE2_NO_UTF_CHECK, m->md, m->mctx);
     if (rc >= 0)

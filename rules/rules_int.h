@@ -5,6 +5,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdatomic.h>
 
 #include "rules/rules.h"
 
@@ -93,10 +94,24 @@ struct group_name {
     uint16_t number;
 };
 
+/* A pattern is compiled to machine code only once it has been matched
+ * JIT_AFTER times: most of a rule set's patterns are matched a few times
+ * in a small document, and compiling them all would cost a one-document
+ * run more than matching them does. The machine code is made on a copy
+ * of the pattern and published once; threads sharing the rules read it
+ * atomically. */
+#define JIT_AFTER 48
+
+struct hot_code {
+    _Atomic(pcre2_code *) code; /* the JIT-compiled copy, once made */
+    atomic_uint matches;        /* matches tried before it was made */
+    atomic_bool failed;         /* the platform has no JIT for it */
+};
+
 struct pattern {
     char *src; /* after list expansion */
-    pcre2_code *code;
-    bool jit;    /* compiled to machine code: matched with pcre2_jit_match */
+    pcre2_code *code; /* matched by the interpreter until hot->code is made */
+    struct hot_code *hot;
     bool anchored; /* compiled anchored: PCRE2_ANCHORED at match time changes nothing */
     size_t line; /* where it is written */
     struct group_name *groups;
@@ -241,7 +256,8 @@ struct nqx_rules {
 };
 
 /* Per-run matching state: match data, limits and a JIT stack. One per
- * thread; rules stay read-only. */
+ * thread; the rules stay read-only to it, but for the machine code of hot
+ * patterns (struct hot_code), made once and published atomically. */
 struct matcher {
     const nqx_rules *rules;
     pcre2_match_data *md;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "tests/helpers.h"
 
@@ -422,6 +423,77 @@ static void normative_texts_have_no_targets(void **state)
                      1);
 }
 
+/* Threads share one set of rules, each with its own matcher. Patterns are
+ * matched by the interpreter at first and by machine code once hot
+ * (JIT_AFTER): every conversion of the same document, on any thread,
+ * before or after, gives the same record. */
+struct shared_run {
+    const nqx_rules *rules;
+    const char *text;
+    size_t len;
+    char *records[3];
+};
+
+static char *convert_with(nqx_matcher *m, const char *text, size_t len)
+{
+    nqx_doc *doc = nqx_doc_new("seed.txt");
+    nqx_error err = {0};
+    nqx_normalize_opts opts = nqx_rules_normalize_opts(m);
+    char *xml = NULL;
+    if (!nqx_extract_bytes(doc, text, len, &err) && !nqx_normalize(doc, &opts, &err) &&
+        !nqx_matcher_apply(m, doc, &err))
+        xml = nqx_record_xml(doc, NULL);
+    nqx_doc_free(doc);
+    return xml;
+}
+
+static void *convert_thrice(void *arg)
+{
+    struct shared_run *r = arg;
+    nqx_matcher *m = nqx_matcher_new(r->rules);
+    for (size_t i = 0; i < 3; i++)
+        r->records[i] = convert_with(m, r->text, r->len);
+    nqx_matcher_free(m);
+    return NULL;
+}
+
+static void threads_share_rules(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = read_file(NQX_SRCDIR "/corpus/000_4aaa128fdcdd808e.txt", &len);
+    assert_non_null(text);
+    char *dir = nqx_rules_locate(NULL);
+    nqx_rules *rules = NULL;
+    nqx_error err = {0};
+    assert_int_equal(nqx_rules_load(dir, &rules, &err), NQX_OK);
+    free(dir);
+    /* The first record: no pattern is hot yet. */
+    nqx_matcher *m = nqx_matcher_new(rules);
+    char *first = convert_with(m, text, len);
+    nqx_matcher_free(m);
+    assert_non_null(first);
+    assert_non_null(strstr(first, "<target "));
+    enum { THREADS = 4 };
+    struct shared_run runs[THREADS];
+    pthread_t tid[THREADS];
+    for (size_t t = 0; t < THREADS; t++) {
+        runs[t] = (struct shared_run){.rules = rules, .text = text, .len = len};
+        assert_int_equal(pthread_create(&tid[t], NULL, convert_thrice, &runs[t]), 0);
+    }
+    for (size_t t = 0; t < THREADS; t++) {
+        pthread_join(tid[t], NULL);
+        for (size_t i = 0; i < 3; i++) {
+            assert_non_null(runs[t].records[i]);
+            assert_string_equal(runs[t].records[i], first);
+            free(runs[t].records[i]);
+        }
+    }
+    free(first);
+    nqx_rules_free(rules);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +509,7 @@ int main(void)
         cmocka_unit_test(lists_and_compounds),
         cmocka_unit_test(units_and_scales),
         cmocka_unit_test(sections),
+        cmocka_unit_test(threads_share_rules),
     };
     return cmocka_run_group_tests_name("targets", tests, load_test_rules, free_test_rules);
 }
