@@ -7,7 +7,8 @@
  * 2024"). Comparison bases ("so với năm 2020") and the dates of cited
  * documents are never a target's period. A result whose own period
  * starts after the year of issue is a target; so is a forecast for years
- * that end after it. */
+ * that end after it, and, when the document has no date of issue, an
+ * estimate for years after its title's. */
 #include "rules/rules_int.h"
 
 #include <stddef.h>
@@ -130,13 +131,18 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
     const char *title_first = NULL, *title_last = NULL;
     for (size_t i = 0; i < doc->ndates && meta->title; i++) {
         const nqx_date *d = &doc->dates[i];
-        if (d->start >= meta->title_start && d->end <= meta->title_end && usable(d)) {
+        /* A vision's year ("TẦM NHÌN ĐẾN NĂM 2050") lies beyond the
+         * years the document is about. */
+        if (d->start >= meta->title_start && d->end <= meta->title_end && usable(d) &&
+            !phrase_before(m->rules, "horizon", t, meta->title_start, d->start)) {
             if (!title_first)
                 title_first = d->value;
             title_last = d->value;
         }
     }
     int issued = meta->date ? atoi(meta->date) : 0; /* the year of issue */
+    /* The last year the title names (a year, or the end of a span). */
+    int title_end = title_last && year_only(title_last) ? last_year(title_last) : 0;
     const char *heading[LEVELS] = {0};
     bool heading_row[LEVELS] = {0}; /* the heading is a table's row */
     int level = 0;
@@ -181,6 +187,13 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
             if (own && issued && atoi(tg->period) > issued &&
                 (tg->kind == NQX_KIND_RESULT ||
                  (tg->kind == NQX_KIND_ESTIMATE && year_only(tg->period))))
+                tg->kind = NQX_KIND_TARGET;
+            /* Without a date of issue, the title's years bound what can be
+             * estimated: an estimate for years after the last of them
+             * ("Ước tính … khoảng 15.000 MW vào năm 2035" in a plan for
+             * 2021-2030, the vision to 2050 aside) is the plan's figure. */
+            if (own && !issued && title_end && tg->kind == NQX_KIND_ESTIMATE &&
+                year_only(tg->period) && atoi(tg->period) > title_end)
                 tg->kind = NQX_KIND_TARGET;
             if (!tg->period)
                 tg->period = tg->kind == NQX_KIND_RESULT ? title_first : title_last;

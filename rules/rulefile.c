@@ -239,6 +239,43 @@ const struct entry *list_lookup(const struct list *l, const char *text, size_t l
     return found;
 }
 
+/* Does the folded text of s[0, n) open (or, with at_end, end) with a
+ * phrase of list `name`, as a whole word or words ("Căn cứ" of list
+ * "basis", "tầm nhìn đến năm" of list "horizon")? */
+bool list_phrase_at(const nqx_rules *r, const char *name, const char *s, size_t n,
+                           bool at_end)
+{
+    const struct list *l = rules_list(r, name);
+    if (!l || !n)
+        return false;
+    char *f = fold_text(s, n);
+    size_t fl = strlen(f);
+    while (at_end && fl && f[fl - 1] == ' ')
+        fl--;
+    bool found = false;
+    for (size_t k = 0; k < l->n && !found; k++) {
+        const char *p = l->entries[k].folded;
+        size_t el = strlen(p);
+        if (el > fl)
+            continue;
+        found = at_end ? !strncmp(f + fl - el, p, el) && (el == fl || f[fl - el - 1] == ' ')
+                       : !strncmp(f, p, el) && (f[el] == ' ' || f[el] == ',' || !f[el]);
+    }
+    free(f);
+    return found;
+}
+
+/* The longest phrase phrase_before looks for, in bytes. */
+#define PHRASE_BEFORE_MAX 40
+
+bool phrase_before(const nqx_rules *r, const char *name, const char *t, size_t s, size_t i)
+{
+    size_t from = i - s > PHRASE_BEFORE_MAX ? i - PHRASE_BEFORE_MAX : s;
+    while (from < i && ((unsigned char)t[from] & 0xC0) == 0x80)
+        from++;
+    return list_phrase_at(r, name, t + from, i - from, true);
+}
+
 /* ---- Parsing ------------------------------------------------------- */
 
 struct parser {

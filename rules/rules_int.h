@@ -313,6 +313,13 @@ const struct entry *list_lookup(const struct list *l, const char *text, size_t l
 /* The same for a text already folded (or to be taken as written). */
 const struct entry *list_find(const struct list *l, const char *folded, size_t len);
 
+/* Does the folded text of s[0, n) open (or, with at_end, end) with a
+ * phrase of list `name`, as a whole word or words? */
+bool list_phrase_at(const nqx_rules *r, const char *name, const char *s, size_t n, bool at_end);
+/* Do the words of t right before i (from s on) end with a phrase of list
+ * `name` ("tầm nhìn đến năm" of list horizon)? */
+bool phrase_before(const nqx_rules *r, const char *name, const char *t, size_t s, size_t i);
+
 /* The type code of a document type name ("Nghị quyết", "NGHỊ QUYẾT" →
  * "nghi-quyet"), from list doc-type; NULL when it has none. */
 const char *doc_type_code(const nqx_rules *rules, const char *name, size_t len);

@@ -35,7 +35,6 @@
 #define TITLE_LINES 12
 #define TITLE_LINE_MAX 300
 /* How far before a year its horizon words are read, in bytes. */
-#define HORIZON_MAX 40
 /* How far before "này" a text's name for itself is read, in bytes, and
  * how many times it must name itself by a normative type to be one. */
 #define SELF_NAME_MAX 24
@@ -372,43 +371,14 @@ static void push_section(struct engine *E, const struct section_match *sm,
     render_section(E);
 }
 
-/* The title's year: the latest year (19xx, 20xx) a title line names. */
-/* Does the folded text of s[0, n) open (or, with at_end, end) with a
- * phrase of list `name`, as a whole word or words ("Căn cứ" of list
- * "basis", "tầm nhìn đến năm" of list "horizon")? */
-static bool list_phrase_at(const nqx_rules *r, const char *name, const char *s, size_t n,
-                           bool at_end)
-{
-    const struct list *l = rules_list(r, name);
-    if (!l || !n)
-        return false;
-    char *f = fold_text(s, n);
-    size_t fl = strlen(f);
-    while (at_end && fl && f[fl - 1] == ' ')
-        fl--;
-    bool found = false;
-    for (size_t k = 0; k < l->n && !found; k++) {
-        const char *p = l->entries[k].folded;
-        size_t el = strlen(p);
-        if (el > fl)
-            continue;
-        found = at_end ? !strncmp(f + fl - el, p, el) && (el == fl || f[fl - el - 1] == ' ')
-                       : !strncmp(f, p, el) && (f[el] == ' ' || f[el] == ',' || !f[el]);
-    }
-    free(f);
-    return found;
-}
-
 /* Do the words right before i in [s, i) end with a phrase of list horizon
  * ("tầm nhìn đến năm")? */
 static bool after_horizon(const struct engine *E, size_t s, size_t i)
 {
-    size_t from = i - s > HORIZON_MAX ? i - HORIZON_MAX : s;
-    while (from < i && ((unsigned char)E->t[from] & 0xC0) == 0x80)
-        from++;
-    return list_phrase_at(E->m->rules, "horizon", E->t + from, i - from, true);
+    return phrase_before(E->m->rules, "horizon", E->t, s, i);
 }
 
+/* The title's year: the latest year (19xx, 20xx) a title line names. */
 static void note_years(struct engine *E, size_t s, size_t e)
 {
     for (size_t i = s; i + 4 <= e; i++) {
