@@ -75,6 +75,12 @@ extern const char *const nqx_kind_names[];
 extern const char *const nqx_cmp_names[];
 extern const char *const nqx_change_names[];
 
+/* What an estimate is of: the outcome of the current period ("ước đạt"),
+ * a plan's forecast ("dự kiến"), which is a target when its years end
+ * after the year of issue, or a projection ("dự báo"), an estimate
+ * whatever its years. */
+typedef enum { NQX_FORECAST_NONE, NQX_FORECAST_PLAN, NQX_FORECAST_PROJECTION } nqx_forecast;
+
 /* A numeric target, result or estimate. Strings belong to the document's
  * arena; NULL means the record leaves the attribute out. */
 typedef struct nqx_target {
@@ -98,8 +104,7 @@ typedef struct nqx_target {
     size_t start, end; /* the quantity's span in the normalized text */
     const char *period; /* ISO 8601 period it applies to, or NULL */
     size_t task;        /* 1-based index of the task it belongs to; 0 for none */
-    bool forecast; /* an estimate of what is to come ("dự kiến"), not of the
-                    * year's outcome; not written in the record */
+    nqx_forecast forecast; /* what sort of estimate; not written in the record */
 } nqx_target;
 
 /* A place a body is named. */

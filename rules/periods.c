@@ -184,15 +184,16 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
              * năm 2030 dự kiến đạt 30,2 triệu USD"): a plan's figure, not
              * what the current year will end at. One for a day after it
              * ("dự kiến đến ngày 31/01/2025 giải ngân đạt") still is. */
+            bool projection = tg->forecast == NQX_FORECAST_PROJECTION;
             if (own && issued && atoi(tg->period) > issued &&
                 (tg->kind == NQX_KIND_RESULT ||
-                 (tg->kind == NQX_KIND_ESTIMATE && year_only(tg->period))))
+                 (tg->kind == NQX_KIND_ESTIMATE && !projection && year_only(tg->period))))
                 tg->kind = NQX_KIND_TARGET;
             /* Without a date of issue, the title's years bound what can be
              * estimated: an estimate for years after the last of them
              * ("Ước tính … khoảng 15.000 MW vào năm 2035" in a plan for
              * 2021-2030, the vision to 2050 aside) is the plan's figure. */
-            if (own && !issued && title_end && tg->kind == NQX_KIND_ESTIMATE &&
+            if (own && !issued && title_end && tg->kind == NQX_KIND_ESTIMATE && !projection &&
                 year_only(tg->period) && atoi(tg->period) > title_end)
                 tg->kind = NQX_KIND_TARGET;
             if (!tg->period)
@@ -201,7 +202,8 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
              * issue, its own or its heading's or its title's ("Nhu cầu vốn
              * … dự kiến khoảng 121.732 tỷ đồng" in a plan for 2021-2030),
              * is the plan's figure. */
-            if (tg->forecast && tg->kind == NQX_KIND_ESTIMATE && issued && tg->period &&
+            if (tg->forecast == NQX_FORECAST_PLAN && tg->kind == NQX_KIND_ESTIMATE && issued &&
+                tg->period &&
                 year_only(tg->period) && last_year(tg->period) > issued)
                 tg->kind = NQX_KIND_TARGET;
         }

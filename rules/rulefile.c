@@ -871,6 +871,7 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
 {
     static const char *const scopes[] = {NULL, "clause", "heading", "both", "sentence"};
     static const char *const yesno[] = {"no", "yes"};
+    static const char *const forecasts[] = {"no", "yes", "projection"};
     int weak = 0, baseline = 0, forecast = 0;
     static const char *const changes[] = {"none", "increase", "decrease", "exceed"};
     const char *s = set->data ? set->data : "";
@@ -908,7 +909,7 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
         else if (kl == 8 && !strncmp(s, "baseline", 8))
             slot = &baseline, val = parse_enum(v, vl, yesno, 2);
         else if (kl == 8 && !strncmp(s, "forecast", 8))
-            slot = &forecast, val = parse_enum(v, vl, yesno, 2);
+            slot = &forecast, val = parse_enum(v, vl, forecasts, 3);
         else if (kl == 4 && !strncmp(s, "task", 4))
             slot = &ru->task, val = parse_enum(v, vl, task_rule_names, 4);
         else if (kl == 9 && !strncmp(s, "furniture", 9))
@@ -946,7 +947,7 @@ static nqx_status parse_set(struct rule *ru, const nqx_buf *set, size_t line, nq
     }
     ru->weak = weak;
     ru->baseline = baseline;
-    ru->forecast = forecast;
+    ru->forecast = (nqx_forecast)forecast;
     return NQX_OK;
 }
 

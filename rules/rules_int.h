@@ -136,7 +136,7 @@ struct rule {
     int scope;              /* SCOPE_* for kind cues */
     int column;             /* COLUMN_* for a column rule, or -1 */
     bool weak;              /* a predicate that introduces a qualifier (có) */
-    bool forecast;          /* a kind rule: its estimate is a forecast (dự kiến) */
+    nqx_forecast forecast;  /* a kind rule: what sort of estimate it gives */
     size_t window;          /* bytes the `before` pattern sees */
     int date_role;          /* nqx_date_role for a date-role rule, or -1 */
     int part;               /* PART_* for a date rule, or -1 */

@@ -1053,10 +1053,10 @@ static size_t parent_for(struct engine *E, const struct qty *q);
  * parent, 0 for none), the sentence's period, the heading context, the
  * title. */
 static int find_kind(struct engine *E, const struct qty *q, size_t cs, size_t ce,
-                     size_t suffix_end, size_t parent, bool *forecast)
+                     size_t suffix_end, size_t parent, nqx_forecast *forecast)
 {
     const nqx_rules *r = E->m->rules;
-    *forecast = false;
+    *forecast = NQX_FORECAST_NONE;
     size_t near_lo = window_start(E, cs, q->ns, CLAUSE_CUE_SPAN);
     size_t near_hi = window_end(E, q->qe, ce, CLAUSE_CUE_SPAN);
     /* The cues after a "trong đó" still to come are its parts' ("phát
@@ -1490,7 +1490,7 @@ static size_t parent_for(struct engine *E, const struct qty *q)
 }
 
 static void emit_target(struct engine *E, struct qty *q, size_t cs, size_t ce,
-                        const char *indicator, int kind, bool forecast)
+                        const char *indicator, int kind, nqx_forecast forecast)
 {
     nqx_doc *doc = E->doc;
     nqx_target *t = nqx_doc_add_target(doc);
@@ -1638,7 +1638,7 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         size_t suffix_end = i + 1 < E->nq ? E->q[i + 1].ns : ce;
         trace(E, q->crule, q->ns);
         trace(E, q->prule, q->ns);
-        bool forecast;
+        nqx_forecast forecast;
         int kind = find_kind(E, q, cs, ce, suffix_end, parent_for(E, q), &forecast);
         const char *ind = build_indicator(E, q, E->prev_indicator, suffix_end);
         /* A table cell says little alone: the text is its row. */
