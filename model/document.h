@@ -79,7 +79,11 @@ extern const char *const nqx_change_names[];
  * a plan's forecast ("dự kiến"), which is a target when its years end
  * after the year of issue, or a projection ("dự báo"), an estimate
  * whatever its years. */
-typedef enum { NQX_FORECAST_NONE, NQX_FORECAST_PLAN, NQX_FORECAST_PROJECTION } nqx_forecast;
+typedef enum {
+    NQX_FORECAST_NONE,
+    NQX_FORECAST_PLAN,
+    NQX_FORECAST_PROJECTION
+} nqx_forecast;
 
 /* A numeric target, result or estimate. Strings belong to the document's
  * arena; NULL means the record leaves the attribute out. */

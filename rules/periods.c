@@ -193,8 +193,8 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
              * estimated: an estimate for years after the last of them
              * ("Ước tính … khoảng 15.000 MW vào năm 2035" in a plan for
              * 2021-2030, the vision to 2050 aside) is the plan's figure. */
-            if (own && !issued && title_end && tg->kind == NQX_KIND_ESTIMATE && !projection &&
-                year_only(tg->period) && atoi(tg->period) > title_end)
+            if (own && !issued && title_end && tg->kind == NQX_KIND_ESTIMATE &&
+                !projection && year_only(tg->period) && atoi(tg->period) > title_end)
                 tg->kind = NQX_KIND_TARGET;
             if (!tg->period)
                 tg->period = tg->kind == NQX_KIND_RESULT ? title_first : title_last;
@@ -202,9 +202,9 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
              * issue, its own or its heading's or its title's ("Nhu cầu vốn
              * … dự kiến khoảng 121.732 tỷ đồng" in a plan for 2021-2030),
              * is the plan's figure. */
-            if (tg->forecast == NQX_FORECAST_PLAN && tg->kind == NQX_KIND_ESTIMATE && issued &&
-                tg->period &&
-                year_only(tg->period) && last_year(tg->period) > issued)
+            if (tg->forecast == NQX_FORECAST_PLAN && tg->kind == NQX_KIND_ESTIMATE &&
+                issued && tg->period && year_only(tg->period) &&
+                last_year(tg->period) > issued)
                 tg->kind = NQX_KIND_TARGET;
         }
         ls = le + 1;

@@ -243,7 +243,7 @@ const struct entry *list_lookup(const struct list *l, const char *text, size_t l
  * phrase of list `name`, as a whole word or words ("Căn cứ" of list
  * "basis", "tầm nhìn đến năm" of list "horizon")? */
 bool list_phrase_at(const nqx_rules *r, const char *name, const char *s, size_t n,
-                           bool at_end)
+                    bool at_end)
 {
     const struct list *l = rules_list(r, name);
     if (!l || !n)
@@ -258,8 +258,9 @@ bool list_phrase_at(const nqx_rules *r, const char *name, const char *s, size_t 
         size_t el = strlen(p);
         if (el > fl)
             continue;
-        found = at_end ? !strncmp(f + fl - el, p, el) && (el == fl || f[fl - el - 1] == ' ')
-                       : !strncmp(f, p, el) && (f[el] == ' ' || f[el] == ',' || !f[el]);
+        found = at_end
+                    ? !strncmp(f + fl - el, p, el) && (el == fl || f[fl - el - 1] == ' ')
+                    : !strncmp(f, p, el) && (f[el] == ' ' || f[el] == ',' || !f[el]);
     }
     free(f);
     return found;
@@ -268,7 +269,8 @@ bool list_phrase_at(const nqx_rules *r, const char *name, const char *s, size_t 
 /* The longest phrase phrase_before looks for, in bytes. */
 #define PHRASE_BEFORE_MAX 40
 
-bool phrase_before(const nqx_rules *r, const char *name, const char *t, size_t s, size_t i)
+bool phrase_before(const nqx_rules *r, const char *name, const char *t, size_t s,
+                   size_t i)
 {
     size_t from = i - s > PHRASE_BEFORE_MAX ? i - PHRASE_BEFORE_MAX : s;
     while (from < i && ((unsigned char)t[from] & 0xC0) == 0x80)
@@ -1513,15 +1515,6 @@ static nqx_status build_marked(nqx_rules *r, struct marked *mk, rule_role role, 
     return st;
 }
 
-static void free_pattern(struct pattern *p);
-
-static void free_family(struct family *f)
-{
-    free_pattern(&f->all);
-    free(f->group);
-    free(f->rule);
-}
-
 static void free_raw(struct raw_rules *raw)
 {
     for (size_t i = 0; i < raw->n; i++) {
@@ -1641,6 +1634,13 @@ static void free_pattern(struct pattern *p)
     if (p->hot)
         pcre2_code_free(atomic_load(&p->hot->code));
     free(p->hot);
+}
+
+static void free_family(struct family *f)
+{
+    free_pattern(&f->all);
+    free(f->group);
+    free(f->rule);
 }
 
 static void free_marked(struct marked *mk)
@@ -1783,10 +1783,11 @@ bool pattern_match(struct matcher *m, const struct pattern *p, const char *subje
     pcre2_code *jit = hot_code(p);
     /* pcre2_jit_match skips checks pcre2_match makes on every call; the
      * subject is valid UTF-8 and options are those the code was made for. */
-    int rc = jit && (!(options & PCRE2_ANCHORED) || p->anchored)
-                 ? pcre2_jit_match(jit, (PCRE2_SPTR)subject, len, start, 0, m->md, m->mctx)
-                 : pcre2_match(p->code, (PCRE2_SPTR)subject, len, start,
-                               options | PCRE2_NO_UTF_CHECK, m->md, m->mctx);
+    int rc =
+        jit && (!(options & PCRE2_ANCHORED) || p->anchored)
+            ? pcre2_jit_match(jit, (PCRE2_SPTR)subject, len, start, 0, m->md, m->mctx)
+            : pcre2_match(p->code, (PCRE2_SPTR)subject, len, start,
+                          options | PCRE2_NO_UTF_CHECK, m->md, m->mctx);
     if (rc >= 0)
         return true;
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||

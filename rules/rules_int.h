@@ -315,10 +315,12 @@ const struct entry *list_find(const struct list *l, const char *folded, size_t l
 
 /* Does the folded text of s[0, n) open (or, with at_end, end) with a
  * phrase of list `name`, as a whole word or words? */
-bool list_phrase_at(const nqx_rules *r, const char *name, const char *s, size_t n, bool at_end);
+bool list_phrase_at(const nqx_rules *r, const char *name, const char *s, size_t n,
+                    bool at_end);
 /* Do the words of t right before i (from s on) end with a phrase of list
  * `name` ("tầm nhìn đến năm" of list horizon)? */
-bool phrase_before(const nqx_rules *r, const char *name, const char *t, size_t s, size_t i);
+bool phrase_before(const nqx_rules *r, const char *name, const char *t, size_t s,
+                   size_t i);
 
 /* The type code of a document type name ("Nghị quyết", "NGHỊ QUYẾT" →
  * "nghi-quyet"), from list doc-type; NULL when it has none. */

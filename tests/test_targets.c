@@ -128,17 +128,20 @@ static void kinds(void **state)
         {"Thu ngân sách ước đạt 380 tỷ đồng.", NQX_KIND_ESTIMATE},
         {"Sản lượng lúa dự kiến đạt 46.200 tấn.", NQX_KIND_ESTIMATE},
         {"I. KẾT QUẢ THỰC HIỆN NĂM 2023\n- Thu ngân sách 356 tỷ đồng.", NQX_KIND_RESULT},
-        {"II. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2024\n- Thu ngân sách 400 tỷ đồng.", NQX_KIND_TARGET},
+        {"II. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2024\n- Thu ngân sách 400 tỷ đồng.",
+         NQX_KIND_TARGET},
         {"I. CÁC CHỈ TIÊU CHỦ YẾU\n- Thu ngân sách 400 tỷ đồng.", NQX_KIND_TARGET},
         {"BÁO CÁO\nTình hình quý III\nThu ngân sách 356 tỷ đồng.", NQX_KIND_RESULT},
         /* No date of issue: an estimate for years after the title's (the
          * vision's year aside) is the plan's figure; one within them is
          * still an estimate. */
-        {"QUYẾT ĐỊNH\nPHÊ DUYỆT QUY HOẠCH ĐIỆN THỜI KỲ 2021 - 2030, TẦM NHÌN ĐẾN NĂM 2050\n\n"
+        {"QUYẾT ĐỊNH\nPHÊ DUYỆT QUY HOẠCH ĐIỆN THỜI KỲ 2021 - 2030, TẦM NHÌN ĐẾN NĂM "
+         "2050\n\n"
          "Điều 1. Phê duyệt Quy hoạch.\n"
          "1. Ước tính công suất điện gió khoảng 15.000 MW vào năm 2035.",
          NQX_KIND_TARGET},
-        {"QUYẾT ĐỊNH\nPHÊ DUYỆT QUY HOẠCH ĐIỆN THỜI KỲ 2021 - 2030, TẦM NHÌN ĐẾN NĂM 2050\n\n"
+        {"QUYẾT ĐỊNH\nPHÊ DUYỆT QUY HOẠCH ĐIỆN THỜI KỲ 2021 - 2030, TẦM NHÌN ĐẾN NĂM "
+         "2050\n\n"
          "Điều 1. Phê duyệt Quy hoạch.\n"
          "1. Ước tính công suất điện gió khoảng 6.000 MW vào năm 2030.",
          NQX_KIND_ESTIMATE},
