@@ -716,6 +716,17 @@ static const char *ascii_escape(char e, bool in_class)
     }
 }
 
+/* The entries of vocabulary list l as one alternation, into l->pattern. */
+static void list_alternation(struct list *l)
+{
+    struct trie root = {0};
+    for (size_t k = 0; k < l->n; k++)
+        trie_add(&root, l->entries[k].phrase, strlen(l->entries[k].phrase));
+    l->pattern.len = 0;
+    trie_emit(&root, &l->pattern);
+    trie_free(&root);
+}
+
 static void record_src(struct expansion *x, size_t upto, size_t origin)
 {
     void *v = x->src;
@@ -790,11 +801,7 @@ static nqx_status expand(const nqx_rules *r, const char *s, size_t n, struct exp
                     if (st)
                         return st;
                 } else {
-                    struct trie root = {0};
-                    for (size_t k = 0; k < l->n; k++)
-                        trie_add(&root, l->entries[k].phrase, strlen(l->entries[k].phrase));
-                    trie_emit(&root, &x->out);
-                    trie_free(&root);
+                    nqx_buf_add(&x->out, l->pattern.data ? l->pattern.data : "", l->pattern.len);
                 }
                 nqx_buf_addc(&x->out, ')');
                 record_src(x, x->out.len, origin);
@@ -1586,6 +1593,9 @@ nqx_status nqx_rules_load(const char *dir, nqx_rules **out, nqx_error *err)
         st = parse_file(r, &raw, r->files[i], err);
     if (!st)
         st = check_unique(r, err);
+    for (size_t i = 0; i < r->nlists && !st; i++)
+        if (!r->lists[i].is_define)
+            list_alternation(&r->lists[i]);
     for (size_t i = 0; i < r->nrules && !st; i++)
         st = finish_rule(r, &r->rules[i], &raw.v[i], err);
     free_raw(&raw);

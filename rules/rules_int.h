@@ -160,7 +160,9 @@ struct list {
     char *file;
     size_t line;
     bool is_define; /* a named pattern fragment rather than vocabulary */
-    nqx_buf pattern; /* for a define */
+    nqx_buf pattern; /* for a define; for vocabulary, its entries as one
+                      * alternation (a trie), made once for every pattern
+                      * that names the list */
     struct entry *entries;
     size_t n, cap;
     /* The entries by folded phrase (equal ones in file order), for lookups;
