@@ -658,6 +658,7 @@ struct prev_line {
     bool single;     /* it is one physical line so far */
     size_t width;    /* its length in characters */
     char last;       /* last byte of the line */
+    bool glued_dash; /* it ends with '-' right after a word ("NĐ-") */
     bool open;       /* it ends with a word that needs what follows */
     size_t end_text; /* where its last source line ends in the text */
 };
@@ -880,8 +881,13 @@ nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error
         if (prev.exists) {
             join = !doc->lines_are_paragraphs &&
                    joins(&prev, &info, block, classify_start(&c.e.out), blanks, max_width);
-            push_anchor(&anchors, norm.len, prev.end_text);
-            nqx_buf_addc(&norm, join ? ' ' : '\n');
+            /* A word cut at its hyphen ("Nghị định số 289/2025/NĐ-" / "CP")
+             * is joined back whole. */
+            unsigned char first = (unsigned char)c.e.out.data[0];
+            if (!(join && prev.glued_dash && (first >= 0x80 || ascii_letter(first) || (first >= '0' && first <= '9')))) {
+                push_anchor(&anchors, norm.len, prev.end_text);
+                nqx_buf_addc(&norm, join ? ' ' : '\n');
+            }
         }
         size_t base = norm.len;
         for (size_t k = 0; k < c.e.anchors.n; k++)
@@ -894,6 +900,8 @@ nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error
         prev.single = !join;
         prev.width = width;
         prev.last = c.e.out.data[c.e.out.len - 1];
+        prev.glued_dash = prev.last == '-' && c.e.out.len > 1 &&
+                          c.e.out.data[c.e.out.len - 2] != ' ';
         prev.open = opts && opts->ends_open && opts->ends_open(c.e.out.data, c.e.out.len, opts->ctx);
         prev.end_text = end;
         blanks = 0;

@@ -117,6 +117,11 @@ static void hard_wrapped_lines_are_joined(void **state)
     /* After a sentence, a new paragraph starts. */
     expect_norm("Hoàn thành kế hoạch.\n\nCòn một số hạn chế.",
                 "Hoàn thành kế hoạch.\nCòn một số hạn chế.");
+    /* A word cut at its hyphen is joined back whole; a dash between
+     * words keeps its spaces. */
+    expect_norm("Phụ lục kèm theo Nghị định số 289/2025/NĐ-\nCP và Thông tư này;",
+                "Phụ lục kèm theo Nghị định số 289/2025/NĐ-CP và Thông tư này;");
+    expect_norm("phát triển kinh tế -\nxã hội của tỉnh", "phát triển kinh tế - xã hội của tỉnh");
 }
 
 static void blocks_are_never_joined(void **state)
@@ -163,6 +168,15 @@ static void line_mapping(void **state)
     assert_int_equal(nqx_doc_line(doc, (size_t)(strstr(t, "hoàn") - t), &col), 6);
     assert_int_equal(col, 6);
     assert_int_equal(doc->nlines, 7);
+    nqx_doc_free(doc);
+    /* The second half of a word cut at its hyphen keeps its own line. */
+    const char *cut = "Nghị định số 289/2025/NĐ-\nCP và Thông tư này;";
+    doc = normalize_text(cut, strlen(cut), true);
+    assert_non_null(doc);
+    t = doc->norm;
+    assert_int_equal(nqx_doc_line(doc, (size_t)(strstr(t, "289") - t), NULL), 1);
+    assert_int_equal(nqx_doc_line(doc, (size_t)(strstr(t, "CP") - t), NULL), 2);
+    assert_int_equal(nqx_doc_line(doc, (size_t)(strstr(t, "Thông") - t), NULL), 2);
     nqx_doc_free(doc);
 }
 
