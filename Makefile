@@ -156,7 +156,7 @@ golden: all
 	done
 
 HELDOUT = $(wildcard corpus/heldout/*.txt corpus/heldout6/*.txt corpus/heldout7/*.txt corpus/heldout8/*.txt \
-            corpus/heldout9/*.txt)
+            corpus/heldout9/*.txt corpus/heldout10/*.txt)
 eval: all $(BUILD)/tests/eval_targets $(BUILD)/tests/eval_records
 	@echo "== tuning corpus (the rules were written against these)"
 	@$(BUILD)/tests/eval_targets $(wildcard corpus/*.txt) | tail -n 1
