@@ -78,7 +78,7 @@ void nqx_doc_free(nqx_doc *doc)
     }
     free(doc->tasks);
     free(doc->refs);
-    free(doc->self_cites);
+    free(doc->unlisted_cites);
     free(doc->meta.recipients);
     for (size_t i = 0; i < doc->ndiags; i++)
         free(doc->diags[i].message), free(doc->diags[i].subject);
@@ -167,11 +167,11 @@ nqx_ref *nqx_doc_add_ref(nqx_doc *doc)
     return &doc->refs[doc->nrefs - 1];
 }
 
-nqx_span *nqx_doc_add_self_cite(nqx_doc *doc)
+nqx_span *nqx_doc_add_unlisted_cite(nqx_doc *doc)
 {
-    doc->self_cites = append_zeroed(doc->self_cites, &doc->nself_cites, &doc->self_cites_cap,
-                                    sizeof *doc->self_cites);
-    return &doc->self_cites[doc->nself_cites - 1];
+    doc->unlisted_cites = append_zeroed(doc->unlisted_cites, &doc->nunlisted_cites, &doc->unlisted_cites_cap,
+                                    sizeof *doc->unlisted_cites);
+    return &doc->unlisted_cites[doc->nunlisted_cites - 1];
 }
 
 nqx_task *nqx_doc_add_task(nqx_doc *doc)

@@ -257,12 +257,14 @@ typedef struct nqx_doc {
     nqx_ref *refs;
     size_t nrefs;
     size_t refs_cap;
-    /* Where the document cites itself ("(Kèm theo Quyết định số … của …)"
-     * under an appendix's heading): not a reference, and the author it
-     * names is not a body of the text. In text order. */
-    nqx_span *self_cites;
-    size_t nself_cites;
-    size_t self_cites_cap;
+    /* Citations that are no references: where the document cites itself
+     * ("(Kèm theo Quyết định số … của …)" under an appendix's heading), and
+     * documents named in the subject of the one just cited ("… phê duyệt
+     * Đề án …", "… quy định chi tiết Luật Bảo hiểm xã hội"). The authors and
+     * names in them are no bodies of the text. In text order. */
+    nqx_span *unlisted_cites;
+    size_t nunlisted_cites;
+    size_t unlisted_cites_cap;
 
     nqx_meta meta;
 
@@ -308,7 +310,7 @@ nqx_target *nqx_doc_add_target(nqx_doc *doc);
  * append of the same kind. */
 nqx_date *nqx_doc_add_date(nqx_doc *doc);
 nqx_ref *nqx_doc_add_ref(nqx_doc *doc);
-nqx_span *nqx_doc_add_self_cite(nqx_doc *doc);
+nqx_span *nqx_doc_add_unlisted_cite(nqx_doc *doc);
 nqx_task *nqx_doc_add_task(nqx_doc *doc);
 /* The 1-based index of the body with this canonical name, or 0. */
 size_t nqx_doc_find_body(const nqx_doc *doc, const char *name);

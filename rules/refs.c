@@ -61,6 +61,26 @@ static bool is_own_number(const nqx_doc *doc, const char *t, size_t s, size_t e)
     return own && strlen(own) == e - s && !memcmp(own, t + s, e - s);
 }
 
+/* Does s stand in the subject of the document cited last, in the same
+ * clause: right after it, past words that open a subject (list
+ * cited-subject), with no punctuation between? */
+static bool in_cited_subject(const nqx_doc *doc, const nqx_rules *r, size_t s)
+{
+    if (!doc->nrefs)
+        return false;
+    const nqx_ref *prev = &doc->refs[doc->nrefs - 1];
+    if ((!prev->number && !prev->date) || prev->end > s)
+        return false;
+    const char *t = doc->norm;
+    for (size_t j = prev->end; j < s; j++)
+        if (strchr(",;.:()\n", t[j]))
+            return false;
+    size_t i = prev->end;
+    while (i < s && t[i] == ' ')
+        i++;
+    return i < s && list_phrase_at(r, "cited-subject", t + i, s - i, false);
+}
+
 void refs_extract(struct matcher *m, nqx_doc *doc)
 {
     const nqx_rules *r = m->rules;
@@ -106,13 +126,21 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
         if (has_number && is_own_number(doc, t, ns, ne)) {
             /* "(Kèm theo Quyết định số … ngày … của …)": the document
              * itself; its date is not a period either. */
-            *nqx_doc_add_self_cite(doc) = (nqx_span){s, end};
+            *nqx_doc_add_unlisted_cite(doc) = (nqx_span){s, end};
             pos = end > pos ? end : pos;
             continue;
         }
         const char *type = has_type ? doc_type_code(r, t + ts, te - ts) : NULL;
         if (!type && has_number)
             type = type_of_number(r, t, ns, ne);
+        /* "Quyết định số 225/QĐ-TTg … của Thủ tướng Chính phủ phê duyệt
+         * Chương trình mục tiêu quốc gia …": a document named in the
+         * subject of the one just cited is what that one is about. */
+        if (has_type && !has_number && !d && ie <= is && in_cited_subject(doc, r, s)) {
+            *nqx_doc_add_unlisted_cite(doc) = (nqx_span){s, end};
+            pos = end > pos ? end : pos;
+            continue;
+        }
         /* "triển khai Kế hoạch theo …" in a kế hoạch: the type word alone,
          * in capitals, with no number, author, date or title after it, is
          * the document speaking of itself; it cites nothing. */
