@@ -169,8 +169,9 @@ nqx_ref *nqx_doc_add_ref(nqx_doc *doc)
 
 nqx_span *nqx_doc_add_unlisted_cite(nqx_doc *doc)
 {
-    doc->unlisted_cites = append_zeroed(doc->unlisted_cites, &doc->nunlisted_cites, &doc->unlisted_cites_cap,
-                                    sizeof *doc->unlisted_cites);
+    doc->unlisted_cites =
+        append_zeroed(doc->unlisted_cites, &doc->nunlisted_cites,
+                      &doc->unlisted_cites_cap, sizeof *doc->unlisted_cites);
     return &doc->unlisted_cites[doc->nunlisted_cites - 1];
 }
 

@@ -260,8 +260,8 @@ static bool skipped(const struct engine *E, size_t s, size_t e, size_t *cursor)
         e <= E->doc->refs[*cursor].end)
         return true;
     const nqx_span *own = E->doc->unlisted_cites;
-    size_t i = nqx_lower_bound(own, E->doc->nunlisted_cites, sizeof *own, offsetof(nqx_span, end),
-                               s + 1);
+    size_t i = nqx_lower_bound(own, E->doc->nunlisted_cites, sizeof *own,
+                               offsetof(nqx_span, end), s + 1);
     return i < E->doc->nunlisted_cites && own[i].start <= s && e <= own[i].end;
 }
 

@@ -180,6 +180,26 @@ static void references(void **state)
     assert_string_equal(doc->refs[3].type, "quyet-dinh");
     assert_string_equal(doc->refs[3].issuer, "Tỉnh ủy");
     nqx_doc_free(doc);
+    /* A document named in the subject of the one cited is its subject; the
+     * words of its name are no body ("Bảo hiểm xã hội"). Named on its own,
+     * it is cited. An issuer goes on with its name after "và". */
+    doc = convert_text("Căn cứ Nghị định số 115/2015/NĐ-CP ngày 11/11/2015 của Chính phủ quy "
+                       "định chi tiết một số điều của Luật Bảo hiểm xã hội;\n"
+                       "Căn cứ Thông tư số 59/2015/TT-BLĐTBXH ngày 29/12/2015 của Bộ trưởng Bộ "
+                       "Lao động - Thương binh và Xã hội;\n"
+                       "Các sở triển khai Luật Bảo hiểm xã hội trên địa bàn.\n");
+    assert_non_null(doc);
+    assert_int_equal(doc->nrefs, 3);
+    assert_string_equal(doc->refs[0].number, "115/2015/NĐ-CP");
+    assert_string_equal(doc->refs[1].issuer, "Bộ trưởng Bộ Lao động - Thương binh và Xã hội");
+    assert_null(doc->refs[2].number);
+    assert_string_equal(doc->refs[2].type, "luat");
+    assert_int_equal(doc->refs[2].line, 3);
+    for (size_t i = 0; i < doc->nbodies; i++)
+        for (size_t k = 0; k < doc->bodies[i].nmentions; k++)
+            if (doc->bodies[i].mentions[k].line == 1)
+                fail_msg("a body named on line 1: %s", doc->bodies[i].name);
+    nqx_doc_free(doc);
 }
 
 static const char state_document[] =
