@@ -63,6 +63,15 @@ static void fields_and_collectives(void **state)
     expect_body(doc, "các ban, phòng, ngành", "collective");
     assert_true(doc->bodies[body_named(doc, "các ban, phòng, ngành") - 1].collective);
     nqx_doc_free(doc);
+    /* A name written across a line end is the same body, on one line. */
+    doc = convert_text("1. Giao các cơ quan: Phòng Văn hóa - Xã hội, Phòng Kinh tế,\n"
+                       "Hạ tầng và Đô thị thực hiện.\n"
+                       "2. Phòng Kinh tế, Hạ tầng và Đô thị chủ trì thẩm định.\n");
+    assert_non_null(doc);
+    expect_body(doc, "Phòng Kinh tế, Hạ tầng và Đô thị", "state");
+    size_t b = body_named(doc, "Phòng Kinh tế, Hạ tầng và Đô thị");
+    assert_int_equal(doc->bodies[b - 1].nmentions, 2);
+    nqx_doc_free(doc);
 }
 
 static void not_bodies(void **state)
