@@ -81,6 +81,37 @@ static bool in_cited_subject(const nqx_doc *doc, const nqx_rules *r, size_t s)
     return i < s && list_phrase_at(r, "cited-subject", t + i, s - i, false);
 }
 
+/* The type of the document the title says this one issues or approves
+ * ("Ban hành Quy chế …", "Phê duyệt Đề án …": list issuing-verb, then a
+ * type word), or NULL. */
+static const char *issued_type(const nqx_rules *r, const char *title)
+{
+    const struct list *verbs = rules_list(r, "issuing-verb");
+    if (!title || !verbs)
+        return NULL;
+    char *f = fold_text(title, strlen(title));
+    const char *code = NULL;
+    for (size_t i = 0; i < verbs->n && !code; i++) {
+        size_t vl = strlen(verbs->entries[i].folded);
+        if (strncmp(f, verbs->entries[i].folded, vl) || f[vl] != ' ')
+            continue;
+        const char *p = f + vl + 1;
+        /* The longest type name of one to three words. */
+        for (int words = 3; words > 0 && !code; words--) {
+            size_t k = 0;
+            for (int w = 0; w < words && p[k]; w++) {
+                if (w)
+                    k++;
+                while (p[k] && p[k] != ' ')
+                    k++;
+            }
+            code = doc_type_code(r, p, k);
+        }
+    }
+    free(f);
+    return code;
+}
+
 void refs_extract(struct matcher *m, nqx_doc *doc)
 {
     const nqx_rules *r = m->rules;
@@ -89,6 +120,7 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
     size_t len = doc->norm_len, cursor = 0;
     if (!t)
         return;
+    const char *issued = issued_type(r, doc->meta.title);
     size_t s, e;
     for (size_t pos = 0; scan_marked(m, &r->refs_by_start, t, len, pos, GATE_CITATION, &s, &e, &p);) {
         size_t rule = marked_rule_of(m);
@@ -143,9 +175,13 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
         }
         /* "triển khai Kế hoạch theo …" in a kế hoạch: the type word alone,
          * in capitals, with no number, author, date or title after it, is
-         * the document speaking of itself; it cites nothing. */
-        if (has_type && e == te && !has_number && ie <= is && !d && type && doc->meta.type &&
-            !strcmp(type, doc->meta.type) && !(te + 1 < len && capital_at(t, len, te + 1)))
+         * the document speaking of itself; it cites nothing. So is "thực
+         * hiện Đề án" in a decision whose title approves one ("Phê duyệt
+         * Đề án …"): the document it issues. */
+        if (has_type && e == te && !has_number && ie <= is && !d && type &&
+            ((doc->meta.type && !strcmp(type, doc->meta.type)) ||
+             (issued && !strcmp(type, issued))) &&
+            !(te + 1 < len && capital_at(t, len, te + 1)))
             continue;
         matcher_trace(m, rule, s);
         nqx_ref *ref = nqx_doc_add_ref(doc);

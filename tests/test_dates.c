@@ -200,6 +200,17 @@ static void references(void **state)
             if (doc->bodies[i].mentions[k].line == 1)
                 fail_msg("a body named on line 1: %s", doc->bodies[i].name);
     nqx_doc_free(doc);
+    /* A decision that approves a Đề án speaks of it as "Đề án": the
+     * document it issues, no citation; a programme it names is one. */
+    doc = convert_text(
+        "QUYẾT ĐỊNH\nPhê duyệt Đề án phát triển du lịch giai đoạn 2026 - 2030\n\n"
+        "Điều 1. Phê duyệt Đề án kèm theo Quyết định này.\n"
+        "Điều 2. Các sở tổ chức thực hiện Đề án theo đúng tiến độ, gắn với "
+        "Chương trình phát triển du lịch của tỉnh.\n");
+    assert_non_null(doc);
+    assert_int_equal(doc->nrefs, 1);
+    assert_string_equal(doc->refs[0].type, "chuong-trinh");
+    nqx_doc_free(doc);
 }
 
 static const char state_document[] =
