@@ -134,6 +134,7 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
         /* A rule that finds a type word alone says in its own pattern what
          * makes it a citation (a date, an author or a subject after it). */
         size_t end = d ? d->end : e;
+        nqx_date_role d_role = d ? d->role : NQX_ROLE_PERIOD;
         if (d)
             d->role = NQX_ROLE_REFERENCE;
 
@@ -178,11 +179,19 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
          * the document speaking of itself; it cites nothing. So is "thực
          * hiện Đề án" in a decision whose title approves one ("Phê duyệt
          * Đề án …"): the document it issues. */
-        if (has_type && e == te && !has_number && ie <= is && !d && type &&
-            ((doc->meta.type && !strcmp(type, doc->meta.type)) ||
-             (issued && !strcmp(type, issued))) &&
+        bool own_type = type && ((doc->meta.type && !strcmp(type, doc->meta.type)) ||
+                                 (issued && !strcmp(type, issued)));
+        if (has_type && e == te && !has_number && ie <= is && !d && own_type &&
             !(te + 1 < len && capital_at(t, len, te + 1)))
             continue;
+        /* "Kế hoạch giai đoạn 2026 - 2030", "Đề án năm 2028" with nothing
+         * more, in a plan for those years: itself again, and the years are
+         * a period, not a cited document's date. */
+        if (has_type && e == te && !has_number && ie <= is && d && own_type &&
+            !strchr(d->value, '-')) {
+            d->role = d_role;
+            continue;
+        }
         matcher_trace(m, rule, s);
         nqx_ref *ref = nqx_doc_add_ref(doc);
         ref->line = nqx_doc_line(doc, s, NULL);

@@ -211,6 +211,19 @@ static void references(void **state)
     assert_int_equal(doc->nrefs, 1);
     assert_string_equal(doc->refs[0].type, "chuong-trinh");
     nqx_doc_free(doc);
+    /* A plan that speaks of itself by its years: no citation, and the
+     * years stay a period. */
+    doc = convert_text("KẾ HOẠCH\nGiảm nghèo bền vững giai đoạn 2026 - 2030\n\n"
+                       "I. MỤC ĐÍCH, YÊU CẦU\n"
+                       "1. Các xã triển khai Kế hoạch giai đoạn 2026 - 2030 đồng bộ.\n");
+    assert_non_null(doc);
+    assert_int_equal(doc->nrefs, 0);
+    bool period = false;
+    for (size_t i = 0; i < doc->ndates; i++)
+        if (doc->dates[i].line == 5)
+            period = doc->dates[i].role == NQX_ROLE_PERIOD;
+    assert_true(period);
+    nqx_doc_free(doc);
 }
 
 static const char state_document[] =
