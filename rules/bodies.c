@@ -669,14 +669,17 @@ static void add_row_task(struct engine *E, const nqx_span *cells, size_t n, cons
             add_support(task, &leads, f->body);
     }
     if (col[COL_DEADLINE] >= 0 && (size_t)col[COL_DEADLINE] < n) {
-        /* Any date of the column is when the task is due. */
+        /* Any date of the column is when the task is due: a deadline,
+         * whatever words it is written with ("Quý II năm 2026"). */
         nqx_span due = cells[col[COL_DEADLINE]];
-        const nqx_doc *doc = E->doc;
+        nqx_doc *doc = E->doc;
         size_t lo = nqx_lower_bound(doc->dates, doc->ndates, sizeof *doc->dates,
                                     offsetof(nqx_date, start), due.start);
         for (size_t i = lo; i < doc->ndates && doc->dates[i].end <= due.end; i++)
-            if (doc->dates[i].role != NQX_ROLE_REFERENCE && !doc->dates[i].baseline)
+            if (doc->dates[i].role != NQX_ROLE_REFERENCE && !doc->dates[i].baseline) {
                 add_deadline(task, doc->dates[i].value);
+                doc->dates[i].role = NQX_ROLE_DEADLINE;
+            }
         if (!task->recurrence)
             task->recurrence = recurrence_in(E, due.start, due.end);
     }

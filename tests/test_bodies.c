@@ -173,6 +173,10 @@ static void table_of_tasks(void **state)
     t = task_on(doc, 5);
     assert_string_equal(lead_name(doc, t), "Sở Tư pháp");
     assert_string_equal(t->deadlines[0], "2026-06");
+    /* The column's dates are deadlines, whatever words they are in. */
+    for (size_t i = 0; i < doc->ndates; i++)
+        if (doc->dates[i].line == 4 || doc->dates[i].line == 5)
+            assert_int_equal(doc->dates[i].role, NQX_ROLE_DEADLINE);
     nqx_doc_free(doc);
     /* A table without a lead column is no table of tasks. */
     doc = convert_text("TT | Chỉ tiêu | Đơn vị | Kế hoạch\n1 | Sở Y tế khám bệnh | lượt | 5.000\n");
