@@ -127,6 +127,10 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
         pos = e > s ? e : s + 1;
         if (rule == SIZE_MAX)
             continue;
+        /* "(sau đây gọi tắt là Nghị định số 120/2020/NĐ-CP)": a short
+         * name for what was just cited. */
+        if (phrase_before(r, "short-name", t, 0, s))
+            continue;
         size_t ts, te, ns = 0, ne = 0;
         bool has_type = group_span(m, p, "type", &ts, &te);
         bool has_number = group_span(m, p, "number", &ns, &ne);

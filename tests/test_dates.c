@@ -211,6 +211,14 @@ static void references(void **state)
     assert_int_equal(doc->nrefs, 1);
     assert_string_equal(doc->refs[0].type, "chuong-trinh");
     nqx_doc_free(doc);
+    /* A short name given to what was just cited names it again. */
+    doc = convert_text(
+        "Căn cứ Nghị định số 120/2020/NĐ-CP ngày 07/10/2020 của Chính phủ (sau "
+        "đây viết tắt là Nghị định số 120/2020/NĐ-CP);\n");
+    assert_non_null(doc);
+    assert_int_equal(doc->nrefs, 1);
+    assert_string_equal(doc->refs[0].issuer, "Chính phủ");
+    nqx_doc_free(doc);
     /* A plan that speaks of itself by its years: no citation, and the
      * years stay a period. */
     doc = convert_text("KẾ HOẠCH\nGiảm nghèo bền vững giai đoạn 2026 - 2030\n\n"
