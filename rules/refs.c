@@ -189,8 +189,8 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
             !(te + 1 < len && capital_at(t, len, te + 1)))
             continue;
         /* "Kế hoạch giai đoạn 2026 - 2030", "Đề án năm 2028" with nothing
-         * more, in a plan for those years: itself again, and the years are
-         * a period, not a cited document's date. */
+         * more, of the document's own type: itself again, named by its
+         * years, which stay a period, not a cited document's date. */
         if (has_type && e == te && !has_number && ie <= is && d && own_type &&
             !strchr(d->value, '-')) {
             d->role = d_role;
