@@ -13,6 +13,7 @@
 #             what an archive holds, about 500 targets per MB.
 # Time is CPU time (user + system) of the process on one core, the best of
 # RUNS runs, nqx and uconv alternating so that both see the same machine.
+# Last, the CPU time of a run on one document, rules loading included.
 # It prints figures; it asserts nothing.
 set -euo pipefail
 NQX=${1:-build/nqx}
@@ -101,3 +102,21 @@ else
     echo
     echo "input: external: $EXTERNAL has no documents; skipped"
 fi
+
+# One document per process, as an editor checks a draft or a script
+# converts files one at a time: the rules are loaded for each. CPU
+# milliseconds, the best of RUNS runs of 10 processes each.
+one_doc() {
+    local best="" t
+    for _ in $(seq "$RUNS"); do
+        t=$(cpu_seconds bash -c "for _ in 1 2 3 4 5 6 7 8 9 10; do \"$NQX\" convert -q -o \"$out\" \"$1\"; done")
+        best=$(min "$t" "$best")
+    done
+    awk -v t="$best" 'BEGIN { printf "%.1f", t * 100 }'
+}
+printf '\n%-34s %6s\n' "one document per process" "CPU ms"
+printf 'x\n' > "$dir/one-line.txt"
+printf '%-34s %6s\n' "a one-line file" "$(one_doc "$dir/one-line.txt")"
+for f in corpus/hdnd-xa-nq-2026.txt corpus/000_4aaa128fdcdd808e.txt; do
+    [ -f "$f" ] && printf '%-34s %6s\n' "$(basename "$f") ($(($(wc -c < "$f") / 1024)) KB)" "$(one_doc "$f")"
+done
