@@ -61,24 +61,28 @@ static bool is_own_number(const nqx_doc *doc, const char *t, size_t s, size_t e)
     return own && strlen(own) == e - s && !memcmp(own, t + s, e - s);
 }
 
-/* Does s stand in the subject of the document cited last, in the same
- * clause: right after it, past words that open a subject (list
- * cited-subject), with no punctuation between? */
+bool in_subject_of(const nqx_rules *r, const char *t, const nqx_ref *ref, size_t s)
+{
+    if (ref->end > s)
+        return false;
+    for (size_t j = ref->end; j < s; j++)
+        if (strchr(",;.:()\n", t[j]))
+            return false;
+    size_t i = ref->end;
+    while (i < s && t[i] == ' ')
+        i++;
+    size_t n = s - i < LIST_OPENING_MAX ? s - i : LIST_OPENING_MAX;
+    return list_phrase_at(r, "cited-subject", t + i, nqx_utf8_floor(t + i, n), false);
+}
+
+/* Does s stand in the subject of the document cited last (by number or
+ * date), in the same clause? */
 static bool in_cited_subject(const nqx_doc *doc, const nqx_rules *r, size_t s)
 {
     if (!doc->nrefs)
         return false;
     const nqx_ref *prev = &doc->refs[doc->nrefs - 1];
-    if ((!prev->number && !prev->date) || prev->end > s)
-        return false;
-    const char *t = doc->norm;
-    for (size_t j = prev->end; j < s; j++)
-        if (strchr(",;.:()\n", t[j]))
-            return false;
-    size_t i = prev->end;
-    while (i < s && t[i] == ' ')
-        i++;
-    return i < s && list_phrase_at(r, "cited-subject", t + i, s - i, false);
+    return (prev->number || prev->date) && in_subject_of(r, doc->norm, prev, s);
 }
 
 /* The type of the document the title says this one issues or approves

@@ -324,6 +324,14 @@ bool list_phrase_at(const nqx_rules *r, const char *name, const char *s, size_t 
 bool phrase_before(const nqx_rules *r, const char *name, const char *t, size_t s,
                    size_t i);
 
+/* Longest opening of a text read for a phrase of a list, in bytes. */
+#define LIST_OPENING_MAX 32
+
+/* Does s stand in the subject of the cited document ref: right after it,
+ * past words that open a subject (list cited-subject: "về", "phê duyệt"),
+ * with no punctuation between? */
+bool in_subject_of(const nqx_rules *r, const char *t, const nqx_ref *ref, size_t s);
+
 /* The type code of a document type name ("Nghị quyết", "NGHỊ QUYẾT" →
  * "nghi-quyet"), from list doc-type; NULL when it has none. */
 const char *doc_type_code(const nqx_rules *rules, const char *name, size_t len);

@@ -34,13 +34,8 @@
 /* Lines at the top of a document searched for its title's cues. */
 #define TITLE_LINES 12
 #define TITLE_LINE_MAX 300
-/* How far before a year its horizon words are read, in bytes. */
-/* How far before "này" a text's name for itself is read, in bytes, and
- * how many times it must name itself by a normative type to be one. */
-#define SELF_NAME_MAX 24
+/* How many times a text must name itself by a normative type to be one. */
 #define NORMATIVE_SELF_MIN 3
-/* Longest opening of a list read by opens_with, in bytes. */
-#define OPENING_MAX 32
 /* Heading cues are read from this many bytes of a heading line. */
 #define HEADING_CUE_SPAN 160
 /* Clause cues for a quantity are read this far on either side of it, so a
@@ -423,29 +418,20 @@ static size_t heading_end(const struct engine *E, size_t s, size_t e)
 static bool opens_with(const struct engine *E, const char *name, const char *s, size_t n)
 {
     return list_phrase_at(E->m->rules, name, s,
-                          nqx_utf8_floor(s, n < OPENING_MAX ? n : OPENING_MAX), false);
+                          nqx_utf8_floor(s, n < LIST_OPENING_MAX ? n : LIST_OPENING_MAX),
+                          false);
 }
 
 /* Does the quantity at ns stand in the subject of a document its clause
  * [cs, …) cites by number ("Quyết định số 02110/QĐ-UBND ngày 20/11/2025 của UBND
- * tỉnh về công bố tình huống khẩn cấp … đối với 40 xã, phường")? The
- * subject opens with a word of list "cited-subject" right after the
- * citation and runs to the first punctuation. */
+ * tỉnh về công bố tình huống khẩn cấp … đối với 40 xã, phường")? */
 static bool in_cited_subject(const struct engine *E, size_t cs, size_t ns)
 {
     const nqx_doc *doc = E->doc;
     size_t k = nqx_lower_bound(doc->refs, doc->nrefs, sizeof *doc->refs,
                                offsetof(nqx_ref, start), ns);
-    if (!k || !doc->refs[k - 1].number || doc->refs[k - 1].start < cs ||
-        doc->refs[k - 1].end > ns)
-        return false;
-    size_t i = doc->refs[k - 1].end;
-    for (size_t j = i; j < ns; j++)
-        if (strchr(",;.:()", E->t[j]))
-            return false;
-    while (i < ns && E->t[i] == ' ')
-        i++;
-    return opens_with(E, "cited-subject", E->t + i, ns - i);
+    return k && doc->refs[k - 1].number && doc->refs[k - 1].start >= cs &&
+           in_subject_of(E->m->rules, E->t, &doc->refs[k - 1], ns);
 }
 
 /* Updates sections and contexts for the line [ls, le); returns where the
@@ -1748,10 +1734,7 @@ static size_t names_itself_normative(const nqx_rules *r, const char *t, size_t l
             (at + sizeof nay - 1 < len && (is_letter_byte((unsigned char)t[at + sizeof nay - 1]) ||
                                           (unsigned char)t[at + sizeof nay - 1] >= 0x80)))
             continue;
-        size_t end = at + sizeof nay - 1, from = end > SELF_NAME_MAX ? end - SELF_NAME_MAX : 0;
-        while (from < at && ((unsigned char)t[from] & 0xC0) == 0x80)
-            from++;
-        found += list_phrase_at(r, "normative-self", t + from, end - from, true);
+        found += phrase_before(r, "normative-self", t, 0, at + sizeof nay - 1);
     }
     return found;
 }
