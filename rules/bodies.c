@@ -227,14 +227,7 @@ static size_t body_of(struct engine *E, const struct pattern *p, size_t s, size_
     }
     /* A name written across a line end ("Phòng Kinh tế," / "Hạ tầng và Đô
      * thị") is one line. */
-    size_t w = 0;
-    for (size_t i = 0; i < name.len; i++) {
-        char c = name.data[i] == '\n' ? ' ' : name.data[i];
-        if (c != ' ' || (w && name.data[w - 1] != ' '))
-            name.data[w++] = c;
-    }
-    name.len = w;
-    name.data[w] = '\0';
+    name.len = collapse_blanks(name.data, name.len);
     char id[160] = "";
     /* The id is made once per body, when it is new. */
     if (!nqx_doc_find_body(E->doc, name.data))

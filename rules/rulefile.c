@@ -43,6 +43,25 @@ const char *const column_names[4] = {"value", "unit", "other", "label"};
 
 /* ---- Small helpers ------------------------------------------------- */
 
+size_t collapse_blanks(char *s, size_t n)
+{
+    size_t w = 0;
+    bool space = false;
+    for (size_t r = 0; r < n; r++) {
+        char c = s[r];
+        if (c == ' ' || c == '\t' || c == '\n') {
+            space = w > 0;
+            continue;
+        }
+        if (space)
+            s[w++] = ' ';
+        space = false;
+        s[w++] = c;
+    }
+    s[w] = '\0';
+    return w;
+}
+
 char *fold_text(const char *s, size_t len)
 {
     nqx_buf out = {0};
@@ -82,22 +101,7 @@ char *fold_text(const char *s, size_t len)
     }
     if (U_FAILURE(st) || !out.data)
         nqx_buf_clear(&out), nqx_buf_add(&out, s, len);
-    /* Collapse runs of white space to one space and trim. */
-    size_t w = 0;
-    bool space = false;
-    for (size_t r = 0; r < out.len; r++) {
-        char c = out.data[r];
-        if (c == ' ' || c == '\t' || c == '\n') {
-            space = w > 0;
-            continue;
-        }
-        if (space)
-            out.data[w++] = ' ';
-        space = false;
-        out.data[w++] = c;
-    }
-    out.len = w;
-    out.data[w] = '\0';
+    out.len = collapse_blanks(out.data, out.len);
     return nqx_buf_steal(&out);
 }
 

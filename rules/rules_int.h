@@ -336,6 +336,9 @@ bool in_subject_of(const nqx_rules *r, const char *t, const nqx_ref *ref, size_t
  * "nghi-quyet"), from list doc-type; NULL when it has none. */
 const char *doc_type_code(const nqx_rules *rules, const char *name, size_t len);
 
+/* Makes each run of blanks (spaces, tabs, line ends) of s[0, n) one space
+ * and trims both ends, in place; returns the new length, s ending there. */
+size_t collapse_blanks(char *s, size_t n);
 /* Lower-cases (ICU full case mapping, Vietnamese) and collapses spaces; the
  * caller frees. */
 char *fold_text(const char *s, size_t len);

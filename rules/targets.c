@@ -357,11 +357,7 @@ static void push_section(struct engine *E, const struct section_match *sm,
     l->kind = sm->kind;
     snprintf(l->label, sizeof l->label, "%s", sm->label);
     /* "Điều  4" and the like: one space between words. */
-    size_t w = 0;
-    for (size_t r = 0; l->label[r]; r++)
-        if (!(l->label[r] == ' ' && (w == 0 || l->label[w - 1] == ' ')))
-            l->label[w++] = l->label[r];
-    l->label[w] = '\0';
+    collapse_blanks(l->label, strlen(l->label));
     l->context = context;
     render_section(E);
 }
