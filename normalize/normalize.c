@@ -883,8 +883,11 @@ nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error
                    joins(&prev, &info, block, classify_start(&c.e.out), blanks, max_width);
             /* A word cut at its hyphen ("Nghị định số 289/2025/NĐ-" / "CP")
              * is joined back whole. */
-            unsigned char first = (unsigned char)c.e.out.data[0];
-            if (!(join && prev.glued_dash && (first >= 0x80 || ascii_letter(first) || (first >= '0' && first <= '9')))) {
+            uint8_t first = (uint8_t)c.e.out.data[0];
+            bool word_goes_on =
+                join && prev.glued_dash &&
+                (first >= 0x80 || ascii_letter(first) || (first >= '0' && first <= '9'));
+            if (!word_goes_on) {
                 push_anchor(&anchors, norm.len, prev.end_text);
                 nqx_buf_addc(&norm, join ? ' ' : '\n');
             }
