@@ -44,6 +44,12 @@ bool iso_day(int y, int m, int d, char *out, size_t size)
     return true;
 }
 
+bool iso_years_only(const char *v)
+{
+    size_t n = strlen(v);
+    return n == 4 || (n == 9 && v[4] == '/');
+}
+
 int roman_value(const char *s, size_t n)
 {
     int total = 0, prev = 0;

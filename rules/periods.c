@@ -62,13 +62,6 @@ static const nqx_date *first_date_in(const nqx_doc *doc, size_t s, size_t e, siz
     return NULL;
 }
 
-/* Is the ISO value a year or a span of years ("2030", "2026/2030"), not
- * a month or a day? */
-static bool year_only(const char *v)
-{
-    return strlen(v) == 4 || (strlen(v) == 9 && v[4] == '/');
-}
-
 /* The last year of a year or a span of years ("2030", "2021/2030"). */
 static int last_year(const char *v)
 {
@@ -142,7 +135,7 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
     }
     int issued = meta->date ? atoi(meta->date) : 0; /* the year of issue */
     /* The last year the title names (a year, or the end of a span). */
-    int title_end = title_last && year_only(title_last) ? last_year(title_last) : 0;
+    int title_end = title_last && iso_years_only(title_last) ? last_year(title_last) : 0;
     const char *heading[LEVELS] = {0};
     bool heading_row[LEVELS] = {0}; /* the heading is a table's row */
     int level = 0;
@@ -187,14 +180,15 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
             bool projection = tg->forecast == NQX_FORECAST_PROJECTION;
             if (own && issued && atoi(tg->period) > issued &&
                 (tg->kind == NQX_KIND_RESULT ||
-                 (tg->kind == NQX_KIND_ESTIMATE && !projection && year_only(tg->period))))
+                 (tg->kind == NQX_KIND_ESTIMATE && !projection &&
+                  iso_years_only(tg->period))))
                 tg->kind = NQX_KIND_TARGET;
             /* Without a date of issue, the title's years bound what can be
              * estimated: an estimate for years after the last of them
              * ("Ước tính … khoảng 15.000 MW vào năm 2035" in a plan for
              * 2021-2030, the vision to 2050 aside) is the plan's figure. */
             if (own && !issued && title_end && tg->kind == NQX_KIND_ESTIMATE &&
-                !projection && year_only(tg->period) && atoi(tg->period) > title_end)
+                !projection && iso_years_only(tg->period) && atoi(tg->period) > title_end)
                 tg->kind = NQX_KIND_TARGET;
             if (!tg->period)
                 tg->period = tg->kind == NQX_KIND_RESULT ? title_first : title_last;
@@ -203,7 +197,7 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
              * … dự kiến khoảng 121.732 tỷ đồng" in a plan for 2021-2030),
              * is the plan's figure. */
             if (tg->forecast == NQX_FORECAST_PLAN && tg->kind == NQX_KIND_ESTIMATE &&
-                issued && tg->period && year_only(tg->period) &&
+                issued && tg->period && iso_years_only(tg->period) &&
                 last_year(tg->period) > issued)
                 tg->kind = NQX_KIND_TARGET;
         }

@@ -196,7 +196,7 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
          * more, of the document's own type: itself again, named by its
          * years, which stay a period, not a cited document's date. */
         if (has_type && e == te && !has_number && ie <= is && d && own_type &&
-            !strchr(d->value, '-')) {
+            iso_years_only(d->value)) {
             d->role = d_role;
             continue;
         }

@@ -411,6 +411,9 @@ void rules_run(struct matcher *m, nqx_doc *doc);
 /* Dates: the ISO 8601 value of a day, checked; false when it does not exist. */
 bool iso_day(int y, int m, int d, char *out, size_t size);
 int days_in_month(int y, int m);
+/* Is the ISO value a year or a span of years ("2030", "2026/2030"), not
+ * a month or a day? */
+bool iso_years_only(const char *v);
 /* The value of a Roman numeral of 1..39 (I, IV, XII …), or 0. */
 int roman_value(const char *s, size_t n);
 
