@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <libintl.h>
 #include <locale.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +37,7 @@ enum opt_id {
     OPT_TEXT,
     OPT_VALIDATE,
     OPT_QUIET,
+    OPT_JOBS,
     OPT_HELP,
     OPT_FORMAT,
     OPT_DISABLE,
@@ -75,6 +78,9 @@ static const struct option_spec convert_options[] = {
      "xml (the record, default) or html (one self-contained page:\n"
      "the text with its findings highlighted, the targets, and\n"
      "the diagnostics of 'nqx check')"},
+    {OPT_JOBS, 'j', "jobs", "N",
+     "convert N inputs at a time, on N threads (default 1); the\n"
+     "records are the same; the messages of one input stay together"},
     {OPT_QUIET, 'q', "quiet", NULL, "do not print warnings"},
     {OPT_HELP, 'h', "help", NULL, "show this help"},
     {0, 0, NULL, NULL, NULL},
@@ -102,6 +108,10 @@ static const struct option_spec check_options[] = {
     {0, 0, NULL, NULL, NULL},
 };
 
+/* The most threads --jobs starts. */
+#define JOBS_MAX 256
+#define JOBS_MAX_TEXT "256"
+
 struct convert_args {
     const char *output;
     const char *rules;
@@ -112,6 +122,7 @@ struct convert_args {
     bool text;
     bool validate;
     bool quiet;
+    unsigned jobs; /* threads converting at once */
     bool check; /* the check command */
     const char **inputs;
     size_t ninputs;
@@ -406,6 +417,18 @@ static int parse_convert_args(int argc, char **argv, struct convert_args *a)
         case OPT_QUIET:
             a->quiet = true;
             break;
+        case OPT_JOBS: {
+            char *end;
+            errno = 0;
+            unsigned long n = strtoul(value, &end, 10);
+            if (errno || end == value || *end || n < 1 || n > JOBS_MAX)
+                return usage_error(
+                    "--jobs takes a number of threads from 1 to " JOBS_MAX_TEXT
+                    ", not '%s'",
+                    value);
+            a->jobs = (unsigned)n;
+            break;
+        }
         case OPT_FORMAT:
             a->format = value;
             break;
@@ -458,31 +481,36 @@ static void setup_messages(const char *lang);
 
 /* ---- Reporting ------------------------------------------------------------ */
 
-/* GCC style: FILE:LINE:COL: (byte offset N) error: message. */
-static void report_error(const nqx_error *e)
+/* GCC style: FILE:LINE:COL: (byte offset N) error: message, on f. */
+static void report_error_to(FILE *f, const nqx_error *e)
 {
     if (e->file[0]) {
-        fprintf(stderr, "%s:", e->file);
+        fprintf(f, "%s:", e->file);
         if (e->line) {
-            fprintf(stderr, "%zu:", e->line);
+            fprintf(f, "%zu:", e->line);
             if (e->column)
-                fprintf(stderr, "%zu:", e->column);
+                fprintf(f, "%zu:", e->column);
         }
         if (e->offset >= 0)
-            fprintf(stderr, " (byte offset %lld)", e->offset);
-        fputc(' ', stderr);
+            fprintf(f, " (byte offset %lld)", e->offset);
+        fputc(' ', f);
     }
-    fprintf(stderr, "error: %s\n", e->message);
+    fprintf(f, "error: %s\n", e->message);
 }
 
-static void report_warnings(const nqx_doc *doc)
+static void report_error(const nqx_error *e)
+{
+    report_error_to(stderr, e);
+}
+
+static void report_warnings(FILE *f, const nqx_doc *doc)
 {
     for (size_t i = 0; i < doc->ndiags; i++) {
         if (doc->diags[i].line)
-            fprintf(stderr, "%s:%zu: warning: %s\n", doc->source, doc->diags[i].line,
+            fprintf(f, "%s:%zu: warning: %s\n", doc->source, doc->diags[i].line,
                     doc->diags[i].message);
         else
-            fprintf(stderr, "%s: warning: %s\n", doc->source, doc->diags[i].message);
+            fprintf(f, "%s: warning: %s\n", doc->source, doc->diags[i].message);
     }
 }
 
@@ -644,9 +672,10 @@ struct pipeline {
 };
 
 /* The document of input through extract, normalize and the rules; NULL,
- * with the error reported and *status raised to its status, when a stage
- * fails. */
-static nqx_doc *pipeline_run(const struct pipeline *p, const char *input, int *status)
+ * with the error reported on msg and *status raised to its status, when a
+ * stage fails. */
+static nqx_doc *pipeline_run(const struct pipeline *p, const char *input, int *status,
+                             FILE *msg)
 {
     nqx_doc *doc = nqx_doc_new(input);
     nqx_error err = {0};
@@ -657,22 +686,23 @@ static nqx_doc *pipeline_run(const struct pipeline *p, const char *input, int *s
         st = nqx_matcher_apply(p->matcher, doc, &err);
     if (!st)
         return doc;
-    report_error(&err);
+    report_error_to(msg, &err);
     nqx_doc_free(doc);
     if ((int)st > *status)
         *status = (int)st;
     return NULL;
 }
 
+/* Converts one input, its messages on msg. */
 static int convert_one(const struct convert_args *a, const char *input, const char *path,
-                       const struct pipeline *p, const nqx_schema *schema)
+                       const struct pipeline *p, const nqx_schema *schema, FILE *msg)
 {
     int rc = EXIT_OK;
-    nqx_doc *doc = pipeline_run(p, input, &rc);
+    nqx_doc *doc = pipeline_run(p, input, &rc, msg);
     if (!doc)
         return rc;
     if (!a->quiet)
-        report_warnings(doc);
+        report_warnings(msg, doc);
     if (a->text) {
         print_text(doc);
     } else {
@@ -681,21 +711,21 @@ static int convert_one(const struct convert_args *a, const char *input, const ch
         bool html = !strcmp(a->format, "html");
         char *xml = html ? html_page(p->rules, doc, &len) : nqx_record_xml(doc, &len);
         if (!html && schema && nqx_schema_validate(schema, xml, len, input, &err)) {
-            report_error(&err);
+            report_error_to(msg, &err);
             rc = EXIT_PROBLEMS;
         } else if (path) {
             char why[600];
             FILE *f = NULL;
             if (!make_parents(path, why, sizeof why)) {
-                fprintf(stderr, "%s: error: %s\n", input, why);
+                fprintf(msg, "%s: error: %s\n", input, why);
                 rc = EXIT_USAGE;
             } else if (!(f = fopen(path, "wb")) || fwrite(xml, 1, len, f) != len) {
-                fprintf(stderr, "%s: error: cannot write %s: %s\n", input, path,
+                fprintf(msg, "%s: error: cannot write %s: %s\n", input, path,
                         strerror(errno));
                 rc = EXIT_USAGE;
             }
             if (f && fclose(f) && rc == EXIT_OK) {
-                fprintf(stderr, "%s: error: cannot write %s: %s\n", input, path,
+                fprintf(msg, "%s: error: cannot write %s: %s\n", input, path,
                         strerror(errno));
                 rc = EXIT_USAGE;
             }
@@ -777,6 +807,79 @@ static void pipeline_close(struct pipeline *p)
     nqx_charmaps_free(p->charmaps);
 }
 
+/* ---- Several inputs at a time (--jobs) ---------------------------------------- */
+
+/* What the threads of a batch share: the rules, maps and options (read
+ * only), the next input to take, the worst status so far, and the lock
+ * under which a thread prints the messages of one input at once. */
+struct batch {
+    const struct convert_args *a;
+    const struct pipeline *p;
+    const nqx_schema *schema;
+    char **paths;
+    atomic_size_t next;
+    atomic_int worst;
+    pthread_mutex_t lock;
+};
+
+static void raise_status(atomic_int *worst, int rc)
+{
+    int seen = atomic_load(worst);
+    while (rc > seen && !atomic_compare_exchange_weak(worst, &seen, rc))
+        ;
+}
+
+/* A thread of the batch: inputs one at a time until none is left, with a
+ * matcher of its own on the shared rules. The messages of an input are
+ * gathered and printed together. */
+static void *convert_inputs(void *arg)
+{
+    struct batch *b = arg;
+    struct pipeline p = *b->p;
+    p.matcher = nqx_matcher_new(p.rules);
+    p.nopts = nqx_rules_normalize_opts(p.matcher);
+    for (size_t i; (i = atomic_fetch_add(&b->next, 1)) < b->a->ninputs;) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *msg = open_memstream(&text, &len);
+        int rc = convert_one(b->a, b->a->inputs[i], b->paths ? b->paths[i] : NULL, &p,
+                             b->schema, msg ? msg : stderr);
+        if (msg && !fclose(msg) && len) {
+            pthread_mutex_lock(&b->lock);
+            fwrite(text, 1, len, stderr);
+            pthread_mutex_unlock(&b->lock);
+        }
+        free(text);
+        raise_status(&b->worst, rc);
+    }
+    nqx_matcher_free(p.matcher);
+    return NULL;
+}
+
+/* Converts every input with the given number of threads (fewer when
+ * there are fewer inputs, or when a thread cannot be started); returns the
+ * worst status. */
+static int convert_batch(const struct convert_args *a, const struct pipeline *p,
+                         const nqx_schema *schema, char **paths)
+{
+    struct batch b = {.a = a, .p = p, .schema = schema, .paths = paths};
+    atomic_init(&b.next, 0);
+    atomic_init(&b.worst, EXIT_OK);
+    pthread_mutex_init(&b.lock, NULL);
+    size_t n = a->jobs < a->ninputs ? a->jobs : a->ninputs;
+    pthread_t *threads = nqx_xcalloc(n, sizeof *threads);
+    size_t started = 0;
+    while (started < n && !pthread_create(&threads[started], NULL, convert_inputs, &b))
+        started++;
+    if (!started) /* no thread at all: this one does the work */
+        convert_inputs(&b);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
+    pthread_mutex_destroy(&b.lock);
+    return atomic_load(&b.worst);
+}
+
 static int cmd_convert(int argc, char **argv)
 {
     struct convert_args a = {0};
@@ -815,10 +918,15 @@ static int cmd_convert(int argc, char **argv)
                            !strcmp(a.format, "html") ? ".html" : ".xml", a.quiet)
             : NULL;
     int worst = EXIT_OK;
-    for (size_t i = 0; i < a.ninputs; i++) {
-        int r = convert_one(&a, a.inputs[i], paths ? paths[i] : NULL, &p, schema);
-        if (r > worst)
-            worst = r;
+    if (a.jobs > 1 && paths) {
+        worst = convert_batch(&a, &p, schema, paths);
+    } else {
+        for (size_t i = 0; i < a.ninputs; i++) {
+            int r =
+                convert_one(&a, a.inputs[i], paths ? paths[i] : NULL, &p, schema, stderr);
+            if (r > worst)
+                worst = r;
+        }
     }
     for (size_t i = 0; paths && i < a.ninputs; i++)
         free(paths[i]);
@@ -1022,7 +1130,7 @@ static int cmd_check(int argc, char **argv)
         printf("]}},\n      \"results\": [");
     int worst = EXIT_OK;
     for (size_t i = 0; i < a.ninputs; i++) {
-        nqx_doc *doc = pipeline_run(&p, a.inputs[i], &worst);
+        nqx_doc *doc = pipeline_run(&p, a.inputs[i], &worst, stderr);
         if (!doc)
             continue;
         nqx_findings found = {0};

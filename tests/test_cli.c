@@ -278,6 +278,107 @@ static void a_folder_is_its_files(void **state)
     free_nqx_run(&r);
 }
 
+static int by_line(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lines of s, sorted, joined again: messages compared without their
+ * order. */
+static char *sorted_lines(const char *s)
+{
+    size_t n = 0, cap = 0;
+    char **v = NULL, *copy = strdup(s), *save = NULL;
+    for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        void *p = v;
+        nqx_grow(&p, &cap, n + 1, sizeof *v);
+        v = p;
+        v[n++] = l;
+    }
+    qsort(v, n, sizeof *v, by_line);
+    nqx_buf b = {0};
+    for (size_t i = 0; i < n; i++) {
+        nqx_buf_adds(&b, v[i]);
+        nqx_buf_addc(&b, '\n');
+    }
+    nqx_buf_reserve(&b, 0);
+    free(v);
+    free(copy);
+    return nqx_buf_steal(&b);
+}
+
+/* --jobs: inputs converted three at a time give the records, the status
+ * and the messages of one at a time (the messages perhaps in another
+ * order); a bad number of threads is a usage error. */
+static void jobs_change_nothing_but_time(void **state)
+{
+    (void)state;
+    const char *inputs[] = {tmp_path("good.txt"),
+                            tmp_path("bad.txt"),
+                            tmp_path("empty.txt"),
+                            tmp_path("nul.txt"),
+                            tmp_path("binary.dat"),
+                            "corpus/000_4aaa128fdcdd808e.txt",
+                            "corpus/001_6b148786673183a1.txt",
+                            "corpus/003_18d23912a9f3419c.txt",
+                            "corpus/004_6185c4486b55f039.txt",
+                            "corpus/hdnd-xa-nq-2026.txt",
+                            "corpus/ubnd-bc-quy3-2024.txt"};
+    const size_t n = sizeof inputs / sizeof *inputs;
+    const char *outs[2] = {"jobs-1", "jobs-3"};
+    struct nqx_run runs[2];
+    char out_dirs[2][160];
+    for (size_t k = 0; k < 2; k++) {
+        const char *args[32] = {"convert", "-o", out_dirs[k]};
+        snprintf(out_dirs[k], sizeof out_dirs[k], "%s/%s", tmp, outs[k]);
+        size_t a = 3;
+        if (k) {
+            args[a++] = "-j";
+            args[a++] = "3";
+        }
+        for (size_t i = 0; i < n; i++)
+            args[a++] = inputs[i];
+        args[a] = NULL;
+        runs[k] = run_nqx(NULL, args);
+    }
+    assert_int_equal(runs[0].status, 1);
+    assert_int_equal(runs[1].status, runs[0].status);
+    char *e0 = sorted_lines(runs[0].err), *e1 = sorted_lines(runs[1].err);
+    assert_string_equal(e1, e0);
+    assert_non_null(strstr(e0, "bad.txt:1:3"));
+    free(e0);
+    free(e1);
+    const char *records[] = {"good.xml",
+                             "empty.xml",
+                             "nul.xml",
+                             "bad.xml",
+                             "binary.xml",
+                             "corpus/000_4aaa128fdcdd808e.xml",
+                             "corpus/ubnd-bc-quy3-2024.xml"};
+    for (size_t i = 0; i < sizeof records / sizeof *records; i++) {
+        char p0[256], p1[256];
+        size_t l0 = 0, l1 = 0;
+        snprintf(p0, sizeof p0, "%s/%s", out_dirs[0], records[i]);
+        snprintf(p1, sizeof p1, "%s/%s", out_dirs[1], records[i]);
+        char *r0 = read_file(p0, &l0), *r1 = read_file(p1, &l1);
+        if (!r0 != !r1 || l0 != l1 || (r0 && memcmp(r0, r1, l0)))
+            fail_msg("record %s differs with --jobs 3", records[i]);
+        free(r0);
+        free(r1);
+    }
+    free_nqx_run(&runs[0]);
+    free_nqx_run(&runs[1]);
+    const char *bad[] = {"0", "x", "3x", "257"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct nqx_run r = run_nqx(NULL, (const char *[]){"convert", "-j", bad[i], "-o",
+                                                          tmp_path("jobs-bad"),
+                                                          tmp_path("good.txt"), NULL});
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "--jobs"));
+        free_nqx_run(&r);
+    }
+}
+
 static void broken_rules(void **state)
 {
     (void)state;
@@ -308,6 +409,7 @@ int main(void)
         cmocka_unit_test(a_batch_goes_on_past_a_bad_file),
         cmocka_unit_test(records_never_overwrite_each_other),
         cmocka_unit_test(a_folder_is_its_files),
+        cmocka_unit_test(jobs_change_nothing_but_time),
         cmocka_unit_test(broken_rules),
     };
     return cmocka_run_group_tests_name("cli", tests, setup, teardown);
