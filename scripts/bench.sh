@@ -13,8 +13,9 @@
 #             what an archive holds, about 500 targets per MB.
 # Time is CPU time (user + system) of the process on one core, the best of
 # RUNS runs, nqx and uconv alternating so that both see the same machine.
-# Last, the CPU time of a run on one document, rules loading included.
-# It prints figures; it asserts nothing.
+# Then the CPU time of a run on one document, rules loading included, and
+# last the wall time of the first input (1x) on every core with -j, next
+# to one thread. It prints figures; it asserts nothing.
 set -euo pipefail
 NQX=${1:-build/nqx}
 SIZE_MB=${SIZE_MB:-16}
@@ -119,4 +120,28 @@ printf 'x\n' > "$dir/one-line.txt"
 printf '%-34s %6s\n' "a one-line file" "$(one_doc "$dir/one-line.txt")"
 for f in corpus/hdnd-xa-nq-2026.txt corpus/000_4aaa128fdcdd808e.txt; do
     [ -f "$f" ] && printf '%-34s %6s\n' "$(basename "$f") ($(($(wc -c < "$f") / 1024)) KB)" "$(one_doc "$f")"
+done
+
+# Wall time of a batch on every core (-j), what an archivist waits for;
+# the per-core figures above do not change with it.
+wall_seconds() {
+    local TIMEFORMAT='%R' t
+    rm -rf "${out:?}"/*
+    t=$({ time "$@" > /dev/null 2>&1; } 2>&1)
+    printf '%s' "$t"
+}
+cores=$(nproc 2> /dev/null || echo 1)
+name=external
+[ -f "$dir/external-1x.list" ] || name=corpus
+mb=$(awk -v n="$(wc -c < "$dir/$name-1x.txt")" 'BEGIN { printf "%.1f", n / 1048576 }')
+printf '
+%-34s %6s %8s
+' "input: $name (1x), wall time" "s" "MB/s"
+for j in 1 "$cores"; do
+    best=""
+    for _ in $(seq "$RUNS"); do
+        best=$(min "$(wall_seconds xargs -a "$dir/$name-1x.list" "$NQX" convert -q -j "$j" -o "$out")" "$best")
+    done
+    printf '%-34s %6s %8.1f\n' "nqx convert -j $j" "$best" "$(awk "BEGIN { print $mb / $best }")"
+    [ "$cores" -gt 1 ] || break
 done
