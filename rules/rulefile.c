@@ -1406,7 +1406,7 @@ static void gate_add(const nqx_rules *r, struct gate *g, const char *starts)
         void *v = g->words;
         nqx_grow(&v, &g->words_cap, g->nwords + 1, sizeof *g->words);
         g->words = v;
-        g->words[g->nwords++] = (struct gate_word){words[i], capital};
+        g->words[g->nwords++] = (struct gate_word){.word = words[i], .capital = capital};
         words[i] = NULL;
         gate_note_word(g, g->words[g->nwords - 1].word);
     }
@@ -1451,7 +1451,8 @@ static void build_gate(const nqx_rules *r, struct gate *g, rule_role role, uint6
     g->slots = nqx_xcalloc(size, sizeof *g->slots);
     g->mask = size - 1;
     for (size_t i = 0; i < n; i++) {
-        size_t k = gate_hash(g->words[i].word, strlen(g->words[i].word)) & g->mask;
+        g->words[i].hash = gate_hash(g->words[i].word, strlen(g->words[i].word));
+        size_t k = g->words[i].hash & g->mask;
         while (g->slots[k])
             k = (k + 1) & g->mask;
         g->slots[k] = (uint32_t)(i + 1);

@@ -194,6 +194,7 @@ struct gate {
      * match starts with it only written with a capital. */
     struct gate_word {
         char *word;
+        uint32_t hash; /* gate_hash of word: most lookups end on it */
         bool capital;
     } *words;
     size_t nwords, words_cap;

@@ -229,9 +229,10 @@ static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t 
     size_t n = fold_word(t, len, i, w, sizeof w);
     if (n == SIZE_MAX)
         return false; /* longer than any word of the gate */
-    for (size_t k = gate_hash(w, n) & g->mask; g->slots[k]; k = (k + 1) & g->mask) {
+    uint32_t h = gate_hash(w, n);
+    for (size_t k = h & g->mask; g->slots[k]; k = (k + 1) & g->mask) {
         const struct gate_word *gw = &g->words[g->slots[k] - 1];
-        if (!strcmp(gw->word, w))
+        if (gw->hash == h && !strcmp(gw->word, w))
             return !gw->capital || (flags & TOK_CAPITAL);
     }
     return false;
