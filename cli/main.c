@@ -79,8 +79,8 @@ static const struct option_spec convert_options[] = {
      "the text with its findings highlighted, the targets, and\n"
      "the diagnostics of 'nqx check')"},
     {OPT_JOBS, 'j', "jobs", "N",
-     "convert N inputs at a time, on N threads (default 1); the\n"
-     "records are the same; the messages of one input stay together"},
+     "convert N inputs at a time, on N threads (default 1; 0: one per\n"
+     "core); the records are the same; each input's messages stay together"},
     {OPT_QUIET, 'q', "quiet", NULL, "do not print warnings"},
     {OPT_HELP, 'h', "help", NULL, "show this help"},
     {0, 0, NULL, NULL, NULL},
@@ -421,11 +421,14 @@ static int parse_convert_args(int argc, char **argv, struct convert_args *a)
             char *end;
             errno = 0;
             unsigned long n = strtoul(value, &end, 10);
-            if (errno || end == value || *end || n < 1 || n > JOBS_MAX)
-                return usage_error(
-                    "--jobs takes a number of threads from 1 to " JOBS_MAX_TEXT
-                    ", not '%s'",
-                    value);
+            if (errno || end == value || *end || n > JOBS_MAX)
+                return usage_error("--jobs takes a number of threads from 0 (one per "
+                                   "core) to " JOBS_MAX_TEXT ", not '%s'",
+                                   value);
+            if (!n) {
+                long cores = sysconf(_SC_NPROCESSORS_ONLN);
+                n = cores < 1 ? 1 : cores > JOBS_MAX ? JOBS_MAX : (unsigned long)cores;
+            }
             a->jobs = (unsigned)n;
             break;
         }
