@@ -88,6 +88,7 @@ enum {
     TOK_DIGIT_NEAR = 4, /* a digit within CITATION_LEAD bytes of its start */
     TOK_NUMBER_NEAR = 8, /* a number (digits, or a Roman numeral token) starts
                           * within NUMBER_LEAD bytes of its start */
+    TOK_VALUES = 16      /* flags take fewer values than this (scan_tokens) */
 };
 
 /* A citation starts with a capital letter (Nghị quyết, Luật, Đề án), or
@@ -388,10 +389,16 @@ static bool scan_tokens(struct matcher *m, const struct marked *mk, const char *
     bool (*starts)(uint8_t) = gate == GATE_DIGIT      ? number_start
                               : gate == GATE_CITATION ? citation_start
                                                       : name_start;
+    /* Which values of a token's flags the gate lets through, as bits: one
+     * shift a token instead of a call. */
+    uint16_t allowed = 0;
+    for (uint8_t f = 0; f < TOK_VALUES; f++)
+        allowed |= (uint16_t)(starts(f) << f);
     for (; k < tk->n && tk->at[k] < len; k++) {
         size_t i = tk->at[k];
         uint8_t g = mk->index[(unsigned char)t[i]];
-        if (g && starts(tk->flags[k]) && gate_allows(&mk->gates[g - 1], t, len, i, tk->flags[k]) &&
+        if (g && (allowed >> tk->flags[k] & 1) &&
+            gate_allows(&mk->gates[g - 1], t, len, i, tk->flags[k]) &&
             try_at(m, mk, t, len, i, s, e, used))
             return true;
     }
