@@ -580,6 +580,18 @@ static char line_marker(struct engine *E, size_t ls, size_t le, size_t *body)
  * of two ellipses ("……", "......")? */
 static bool form_blank(const char *s, size_t n)
 {
+    /* Such a run holds two dots in a row or an ellipsis; most sentences
+     * hold neither, and memchr tells at once. */
+    bool maybe = false;
+    const char *end = s + n;
+    for (const char *p = s;
+         !maybe && (p = memchr(p, '.', (size_t)(end - p))) && p + 1 < end; p++)
+        maybe = p[1] == '.';
+    for (const char *p = s;
+         !maybe && (p = memchr(p, '\xE2', (size_t)(end - p))) && p + 2 < end; p++)
+        maybe = p[1] == '\x80' && p[2] == '\xA6';
+    if (!maybe)
+        return false;
     size_t dots = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '.')
