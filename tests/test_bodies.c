@@ -146,6 +146,25 @@ static void text_after_the_signature(void **state)
     nqx_doc_free(doc);
 }
 
+/* A sentence with a blank to fill in (four dots or more, two ellipses, or
+ * both) is a form's template, not a task, whatever its verb. */
+static void form_blanks_are_not_tasks(void **state)
+{
+    (void)state;
+    nqx_doc *doc =
+        convert_text("Sở Tài chính chủ trì, hướng dẫn các cơ quan thực hiện.\n"
+                     "Sở Nội vụ chủ trì, hướng dẫn các cơ quan …… thực hiện.\n"
+                     "Sở Y tế chủ trì, hướng dẫn các cơ quan .... thực hiện.\n"
+                     "Sở Xây dựng chủ trì, hướng dẫn các cơ quan ..… thực hiện.\n"
+                     "Sở Công Thương chủ trì, hướng dẫn các cơ quan ... thực hiện.\n");
+    assert_non_null(doc);
+    assert_int_equal(doc->ntasks, 2);
+    assert_string_equal(lead_name(doc, task_on(doc, 1)), "Sở Tài chính");
+    assert_string_equal(lead_name(doc, task_on(doc, 5)),
+                        "Sở Công Thương"); /* three dots: no blank */
+    nqx_doc_free(doc);
+}
+
 /* A plan's table of tasks (a Word, HTML, ODT or markdown table: cells
  * joined by " | "), its headings under a title row: each row whose lead
  * column names a body is a task. */
@@ -333,6 +352,7 @@ int main(void)
         cmocka_unit_test(header_and_signature_are_not_bodies),
         cmocka_unit_test(tasks),
         cmocka_unit_test(text_after_the_signature),
+        cmocka_unit_test(form_blanks_are_not_tasks),
         cmocka_unit_test(table_of_tasks),
         cmocka_unit_test(heading_names_the_lead),
         cmocka_unit_test(reports_are_not_tasks),
