@@ -4,6 +4,7 @@
 #include "rules/rules_int.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <errno.h>
 #include <stdio.h>
@@ -62,6 +63,42 @@ size_t collapse_blanks(char *s, size_t n)
     return w;
 }
 
+/* The lower case of the code points below LOWER_LIMIT (the Latin letters,
+ * Vietnamese's among them), ICU's simple mapping, where it is also the full
+ * mapping fold_text asks ICU for: all but U+0130, whose lower case is two
+ * code points, and U+03A3, whose lower case depends on the letter after it.
+ * 0 marks those (and U+0000): a text that holds one goes through ICU. */
+#define LOWER_LIMIT 0x2000
+static uint16_t lower_table[LOWER_LIMIT];
+static pthread_once_t lower_once = PTHREAD_ONCE_INIT;
+
+static void init_lower_table(void)
+{
+    for (UChar32 c = 1; c < LOWER_LIMIT; c++)
+        lower_table[c] = (uint16_t)u_tolower(c);
+    lower_table[0x130] = lower_table[0x3A3] = 0;
+}
+
+/* Lower-cases s[0, len) into out by lower_table; false, out left as it
+ * may be, when a character is not in it (or s is not UTF-8). */
+static bool lower_by_table(const char *s, size_t len, nqx_buf *out)
+{
+    pthread_once(&lower_once, init_lower_table);
+    /* A lower case takes at most half as many bytes again (Ⱥ → ⱥ). */
+    nqx_buf_reserve(out, len + len / 2 + 4);
+    size_t o = 0;
+    for (int32_t i = 0, n = (int32_t)len; i < n;) {
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c <= 0 || c >= LOWER_LIMIT || !lower_table[c])
+            return false;
+        U8_APPEND_UNSAFE(out->data, o, lower_table[c]);
+    }
+    out->len = o;
+    out->data[o] = '\0';
+    return true;
+}
+
 char *fold_text(const char *s, size_t len)
 {
     nqx_buf out = {0};
@@ -76,7 +113,10 @@ char *fold_text(const char *s, size_t len)
             out.data[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] | 0x20) : s[i];
         out.len = len;
         out.data[len] = '\0';
+    } else if (len < (1u << 24) && lower_by_table(s, len, &out)) {
+        /* Latin text lower-cases a character at a time. */
     } else if (len < (1u << 24)) {
+        nqx_buf_clear(&out);
         UChar stack16[256], lower16[512];
         UChar *src = stack16, *dst = lower16;
         /* UTF-16 takes at most one unit for each byte of UTF-8. */

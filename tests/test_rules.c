@@ -1,5 +1,6 @@
 /* Rule files: what loads, and how a broken file is reported (file:line,
- * and PCRE2's message and offset for a pattern). */
+ * and PCRE2's message and offset for a pattern); and the case folding the
+ * rules look words up with. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +9,10 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
 
+#include "rules/rules_int.h"
 #include "tests/helpers.h"
 
 static char dir[64];
@@ -188,9 +192,61 @@ static void a_missing_directory(void **state)
     assert_non_null(strstr(err.message, "--rules"));
 }
 
+/* ICU's full lower case of s, in Vietnamese, with blanks collapsed: what
+ * fold_text must give. */
+static char *icu_lower(const char *s)
+{
+    UChar src[64], dst[128];
+    int32_t n16 = 0, n8 = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    u_strFromUTF8(src, 64, &n16, s, -1, &st);
+    int32_t nl = u_strToLower(dst, 128, src, n16, "vi", &st);
+    char *out = calloc(1, 512);
+    u_strToUTF8(out, 512, &n8, dst, nl, &st);
+    assert_true(U_SUCCESS(st));
+    collapse_blanks(out, strlen(out));
+    return out;
+}
+
+/* fold_text lower-cases Latin text a character at a time, and anything
+ * else through ICU: both give ICU's full lower case, for every code point
+ * the table holds, between letters and before one (Greek capital sigma
+ * lower-cases by what follows it), and for Vietnamese words. */
+static void fold_text_is_icu_lower_case(void **state)
+{
+    (void)state;
+    for (UChar32 c = 1; c < 0x2100; c++) {
+        if (U_IS_SURROGATE(c))
+            continue;
+        char s[32];
+        size_t n = 0;
+        for (int k = 0; k < 2; k++) {
+            n = 0;
+            s[n++] = k ? ' ' : 'A';
+            U8_APPEND_UNSAFE(s, n, c);
+            s[n++] = k ? ' ' : 'B';
+            s[n] = '\0';
+            char *got = fold_text(s, n), *want = icu_lower(s);
+            if (strcmp(got, want))
+                fail_msg("U+%04X: fold_text '%s', ICU '%s'", (unsigned)c, got, want);
+            free(got);
+            free(want);
+        }
+    }
+    const char *words[] = {"ỦY BAN NHÂN DÂN Tỉnh Đắk Lắk", "ΣΟΦΊΑ ΟΔΟΣ", "İstanbul",
+                           "Thành  phố\nHồ Chí Minh", "ǅ Ǆ ǈ"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        char *got = fold_text(words[i], strlen(words[i])), *want = icu_lower(words[i]);
+        assert_string_equal(got, want);
+        free(got);
+        free(want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fold_text_is_icu_lower_case),
         cmocka_unit_test(a_good_file_loads),
         cmocka_unit_test(a_broken_pattern_names_file_line_and_offset),
         cmocka_unit_test(an_offset_inside_a_list_points_at_the_reference),
