@@ -55,6 +55,11 @@ static size_t look_at(const char *s, bool *safe, bool *plain)
             if (c == '&' || c == '<' || c == '>' || c == '"')
                 *plain = false;
             i++;
+        } else if (c >= 0xC2 && c < 0xE0 && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            i += 2; /* U+0080 to U+07FF: XML takes them all */
+        } else if (c >= 0xE1 && c < 0xED && ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+                   ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
+            i += 3; /* U+1000 to U+CFFF, Vietnamese's letters among them: all taken */
         } else if (c >= 0x80) {
             UChar32 cp;
             int32_t k = (int32_t)i;
