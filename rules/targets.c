@@ -1028,8 +1028,6 @@ static void find_cues(struct engine *E, size_t cs, size_t ce)
         qsort(E->cues, E->ncues, sizeof *E->cues, by_start);
 }
 
-static size_t parent_for(struct engine *E, const struct qty *q);
-
 /* The kind cue nearest to the quantity: in its own words first, then after
  * it, then anywhere near it in the clause; else its parent's kind (1-based
  * parent, 0 for none), the sentence's period, the heading context, the
@@ -1471,8 +1469,11 @@ static size_t parent_for(struct engine *E, const struct qty *q)
     return q->change == NQX_CHANGE_NONE ? E->parent_level : whole_of_sort(E, E->parent, q->change);
 }
 
+/* Emits q, its text [cs, ce), with its parent (1-based, 0 for none) as
+ * parent_for gave it. */
 static void emit_target(struct engine *E, struct qty *q, size_t cs, size_t ce,
-                        const char *indicator, int kind, nqx_forecast forecast)
+                        const char *indicator, int kind, nqx_forecast forecast,
+                        size_t parent)
 {
     nqx_doc *doc = E->doc;
     nqx_target *t = nqx_doc_add_target(doc);
@@ -1505,7 +1506,6 @@ static void emit_target(struct engine *E, struct qty *q, size_t cs, size_t ce,
     t->text = build_text(E, q, cs, ce);
     t->start = q->ns;
     t->end = q->end;
-    size_t parent = parent_for(E, q);
     if (parent && parent <= doc->ntargets - 1)
         t->parent = parent;
 }
@@ -1621,13 +1621,12 @@ static void process_clause(struct engine *E, size_t ls, size_t le, size_t cs, si
         trace(E, q->crule, q->ns);
         trace(E, q->prule, q->ns);
         nqx_forecast forecast;
-        int kind = find_kind(E, q, cs, ce, suffix_end, parent_for(E, q), &forecast);
+        size_t parent = parent_for(E, q);
+        int kind = find_kind(E, q, cs, ce, suffix_end, parent, &forecast);
         const char *ind = build_indicator(E, q, E->prev_indicator, suffix_end);
         /* A table cell says little alone: the text is its row. */
-        if (q->cell >= 0)
-            emit_target(E, q, ls, le, ind, kind, forecast);
-        else
-            emit_target(E, q, cs, ce, ind, kind, forecast);
+        bool cell = q->cell >= 0;
+        emit_target(E, q, cell ? ls : cs, cell ? le : ce, ind, kind, forecast, parent);
         E->prev_indicator = ind;
     }
 }
