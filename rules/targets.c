@@ -1714,22 +1714,38 @@ static void carry_whole(struct engine *E, size_t le)
     E->carry_next = true;
 }
 
+/* The last word of a folded phrase. */
+static const char *last_word(const char *phrase)
+{
+    const char *sp = strrchr(phrase, ' ');
+    return sp ? sp + 1 : phrase;
+}
+
 /* How many times the text names itself by a normative type ("Nghị định
- * này", "Quy định này": list normative-self), counting up to `enough`. */
+ * này", "Quy định này": list normative-self), counting up to `enough`:
+ * where the last word of a phrase stands as a word, the words before it
+ * are read. */
 static size_t names_itself_normative(const nqx_rules *r, const char *t, size_t len,
                                      size_t enough)
 {
-    static const char nay[] = "n\xC3\xA0y"; /* "này" */
+    const struct list *l = rules_list(r, "normative-self");
     size_t found = 0;
-    for (const char *p = t; found < enough && (p = memchr(p, 'n', (size_t)(t + len - p)));
-         p++) {
-        size_t at = (size_t)(p - t);
-        if (len - at < sizeof nay - 1 || memcmp(p, nay, sizeof nay - 1) ||
-            (at && t[at - 1] != ' ') ||
-            (at + sizeof nay - 1 < len && (is_letter_byte((unsigned char)t[at + sizeof nay - 1]) ||
-                                          (unsigned char)t[at + sizeof nay - 1] >= 0x80)))
-            continue;
-        found += phrase_before(r, "normative-self", t, 0, at + sizeof nay - 1);
+    for (size_t i = 0; l && i < l->n && found < enough; i++) {
+        const char *w = last_word(l->entries[i].folded);
+        size_t wl = strlen(w);
+        bool searched = !wl; /* each last word once */
+        for (size_t k = 0; k < i && !searched; k++)
+            searched = !strcmp(last_word(l->entries[k].folded), w);
+        for (const char *p = t;
+             !searched && found < enough && (p = memchr(p, w[0], (size_t)(t + len - p)));
+             p++) {
+            size_t at = (size_t)(p - t), end = at + wl;
+            if (len - at < wl || memcmp(p, w, wl) || (at && t[at - 1] != ' ') ||
+                (end < len && (is_letter_byte((unsigned char)t[end]) ||
+                               (unsigned char)t[end] >= 0x80)))
+                continue;
+            found += phrase_before(r, "normative-self", t, 0, end);
+        }
     }
     return found;
 }
