@@ -79,28 +79,19 @@ static void init_lower_table(void)
     lower_table[0x130] = lower_table[0x3A3] = 0;
 }
 
-/* Lower-cases s[0, len) into out by lower_table, its blanks collapsed as
- * collapse_blanks does; false, out left as it may be, when a character is
- * not in the table (or s is not UTF-8). */
+/* Lower-cases s[0, len) into out by lower_table; false, out left as it
+ * may be, when a character is not in it (or s is not UTF-8). */
 static bool lower_by_table(const char *s, size_t len, nqx_buf *out)
 {
     pthread_once(&lower_once, init_lower_table);
     /* A lower case takes at most half as many bytes again (Ⱥ → ⱥ). */
     nqx_buf_reserve(out, len + len / 2 + 4);
     size_t o = 0;
-    bool space = false;
     for (int32_t i = 0, n = (int32_t)len; i < n;) {
         UChar32 c;
         U8_NEXT(s, i, n, c);
         if (c <= 0 || c >= LOWER_LIMIT || !lower_table[c])
             return false;
-        if (c == ' ' || c == '\t' || c == '\n') {
-            space = o > 0;
-            continue;
-        }
-        if (space)
-            out->data[o++] = ' ';
-        space = false;
         U8_APPEND_UNSAFE(out->data, o, lower_table[c]);
     }
     out->len = o;
@@ -122,9 +113,8 @@ char *fold_text(const char *s, size_t len)
             out.data[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] | 0x20) : s[i];
         out.len = len;
         out.data[len] = '\0';
-    } else if (len < (1u << 24) && lower_by_table(s, len, &out)) {
-        return nqx_buf_steal(&out); /* Latin text, a character at a time */
-    } else if (len < (1u << 24)) {
+    } else if (len < (1u << 24) && !lower_by_table(s, len, &out)) {
+        /* A character beyond the table: ICU lower-cases the text. */
         nqx_buf_clear(&out);
         UChar stack16[256], lower16[512];
         UChar *src = stack16, *dst = lower16;
