@@ -53,14 +53,20 @@ build() {
     done
 }
 
-# cpu_seconds COMMAND...: user + system seconds of one run. The records
-# go to an empty directory each time, as in a fresh conversion of an
-# archive.
-cpu_seconds() {
-    local TIMEFORMAT='%U %S' t
+# timed FORMAT COMMAND...: bash's report of one run (TIMEFORMAT FORMAT),
+# the records written to an empty directory.
+timed() {
+    local TIMEFORMAT=$1
+    shift
     rm -rf "${out:?}"/*
-    t=$({ time "$@" > /dev/null 2>&1; } 2>&1)
-    awk -v t="$t" 'BEGIN { split(t, a, " "); printf "%.3f", a[1] + a[2] }'
+    { time "$@" > /dev/null 2>&1; } 2>&1
+}
+
+# cpu_seconds COMMAND...: user + system seconds of one run (timed: the
+# records go to an empty directory each time, as in a fresh conversion of
+# an archive).
+cpu_seconds() {
+    awk -v t="$(timed '%U %S' "$@")" 'BEGIN { split(t, a, " "); printf "%.3f", a[1] + a[2] }'
 }
 
 min() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
@@ -124,23 +130,15 @@ done
 
 # Wall time of a batch on every core (-j), what an archivist waits for;
 # the per-core figures above do not change with it.
-wall_seconds() {
-    local TIMEFORMAT='%R' t
-    rm -rf "${out:?}"/*
-    t=$({ time "$@" > /dev/null 2>&1; } 2>&1)
-    printf '%s' "$t"
-}
 cores=$(nproc 2> /dev/null || echo 1)
 name=external
 [ -f "$dir/external-1x.list" ] || name=corpus
 mb=$(awk -v n="$(wc -c < "$dir/$name-1x.txt")" 'BEGIN { printf "%.1f", n / 1048576 }')
-printf '
-%-34s %6s %8s
-' "input: $name (1x), wall time" "s" "MB/s"
+printf '\n%-34s %6s %8s\n' "input: $name (1x), wall time" "s" "MB/s"
 for j in 1 "$cores"; do
     best=""
     for _ in $(seq "$RUNS"); do
-        best=$(min "$(wall_seconds xargs -a "$dir/$name-1x.list" "$NQX" convert -q -j "$j" -o "$out")" "$best")
+        best=$(min "$(timed '%R' xargs -a "$dir/$name-1x.list" "$NQX" convert -q -j "$j" -o "$out")" "$best")
     done
     printf '%-34s %6s %8.1f\n' "nqx convert -j $j" "$best" "$(awk "BEGIN { print $mb / $best }")"
     [ "$cores" -gt 1 ] || break
