@@ -108,9 +108,10 @@ static const struct option_spec check_options[] = {
     {0, 0, NULL, NULL, NULL},
 };
 
-/* The most threads --jobs starts. */
+/* The most threads --jobs starts, and the same number as text for messages. */
 #define JOBS_MAX 256
-#define JOBS_MAX_TEXT "256"
+#define TEXT_OF_(x) #x
+#define TEXT_OF(x) TEXT_OF_(x)
 
 struct convert_args {
     const char *output;
@@ -423,7 +424,7 @@ static int parse_convert_args(int argc, char **argv, struct convert_args *a)
             unsigned long n = strtoul(value, &end, 10);
             if (errno || end == value || *end || n > JOBS_MAX)
                 return usage_error("--jobs takes a number of threads from 0 (one per "
-                                   "core) to " JOBS_MAX_TEXT ", not '%s'",
+                                   "core) to " TEXT_OF(JOBS_MAX) ", not '%s'",
                                    value);
             if (!n) {
                 long cores = sysconf(_SC_NPROCESSORS_ONLN);
