@@ -262,16 +262,6 @@ static bool try_at(struct matcher *m, const struct marked *mk, const char *t, si
     return true;
 }
 
-static void push_u32(uint32_t **v, size_t *n, size_t *cap, size_t x)
-{
-    if (*n == *cap) {
-        void *p = *v;
-        nqx_grow(&p, cap, *n + 1, sizeof **v);
-        *v = p;
-    }
-    (*v)[(*n)++] = (uint32_t)x;
-}
-
 /* Is the token at i a Roman numeral standing alone (I, IV, XII: capitals
  * I, V, X only)? */
 static bool roman_token(const char *t, size_t len, size_t i)
@@ -293,6 +283,50 @@ static void init_byte_kind(void)
                                  (is_digit((char)c) ? BYTE_DIGIT : 0));
 }
 
+/* Room in tk for at least `more` tokens, and `digits` runs of digits. */
+static void tokens_room(struct tokens *tk, size_t more, size_t digits)
+{
+    if (tk->n + more > tk->cap) { /* at and flags grow together */
+        void *a = tk->at, *f = tk->flags;
+        size_t cap = tk->cap;
+        nqx_grow(&a, &cap, tk->n + more, sizeof *tk->at);
+        nqx_grow(&f, &tk->cap, tk->n + more, sizeof *tk->flags);
+        tk->at = a;
+        tk->flags = f;
+    }
+    if (tk->ndigits + digits > tk->digits_cap) {
+        void *d = tk->digits;
+        nqx_grow(&d, &tk->digits_cap, tk->ndigits + digits, sizeof *tk->digits);
+        tk->digits = d;
+    }
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR_TOKENS 1
+#define ONES 0x0101010101010101u
+#define HIGHS 0x8080808080808080u
+
+/* The bytes of x (eight, the first lowest) that are word bytes, as the high
+ * bit of each (*digits: those that are digits), computed for all eight at
+ * once: a branch per byte is mispredicted wherever a word ends. The sums
+ * stay below 0x100 in every byte, so no carry crosses into the next. */
+static uint64_t word_bits(uint64_t x, uint64_t *digits)
+{
+    uint64_t low = x & ~HIGHS, folded = low | 0x20 * ONES;
+    uint64_t letter = (folded + (0x80 - 'a') * ONES) & ~(folded + (0x7F - 'z') * ONES);
+    *digits = (low + (0x80 - '0') * ONES) & ~(low + (0x7F - '9') * ONES) & ~x & HIGHS;
+    return (x | letter | *digits) & HIGHS;
+}
+
+/* Appends from + 8 * block + the byte index of each bit of starts. */
+static size_t push_starts(uint32_t *v, size_t n, uint64_t starts, size_t at)
+{
+    for (; starts; starts &= starts - 1)
+        v[n++] = (uint32_t)(at + ((size_t)__builtin_ctzll(starts) >> 3));
+    return n;
+}
+#endif
+
 /* The tokens of t[from, len) into tk, reusing its memory: one pass over
  * the bytes for where tokens and runs of digits start, then one over the
  * tokens, from the last, for their flags. For a token, the first digit at
@@ -305,28 +339,41 @@ static void make_tokens(const char *t, size_t len, size_t from, struct tokens *t
     tk->n = 0;
     tk->ndigits = 0;
     uint8_t prev = from ? byte_kind[(unsigned char)t[from - 1]] : 0;
-    for (size_t i = from; i < len; i++) {
+    size_t i = from;
+#ifdef SWAR_TOKENS
+    /* Eight bytes at a time; the bytes before a word's first byte and
+     * before a digit run's first digit shift in from the previous eight. */
+    uint64_t word_before = prev & BYTE_WORD ? 0x80 : 0,
+             digit_before = prev & BYTE_DIGIT ? 0x80 : 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x, digits;
+        memcpy(&x, t + i, 8);
+        uint64_t words = word_bits(x, &digits);
+        uint64_t starts = words & ~(words << 8 | word_before);
+        uint64_t digit_starts = digits & ~(digits << 8 | digit_before);
+        word_before = words >> 56;
+        digit_before = digits >> 56;
+        tokens_room(tk, 8, 8);
+        tk->n = push_starts(tk->at, tk->n, starts, i);
+        if (digit_starts)
+            tk->ndigits = push_starts(tk->digits, tk->ndigits, digit_starts, i);
+    }
+    prev = (uint8_t)((word_before ? BYTE_WORD : 0) | (digit_before ? BYTE_DIGIT : 0));
+#endif
+    for (; i < len; i++) {
         uint8_t kind = byte_kind[(unsigned char)t[i]], starts = kind & (uint8_t)~prev;
         prev = kind;
         if (!starts)
             continue;
-        if (starts & BYTE_WORD) {
-            if (tk->n == tk->cap) { /* at and flags grow together */
-                void *a = tk->at, *f = tk->flags;
-                size_t cap = tk->cap;
-                nqx_grow(&a, &cap, tk->n + 1, sizeof *tk->at);
-                nqx_grow(&f, &tk->cap, tk->n + 1, sizeof *tk->flags);
-                tk->at = a;
-                tk->flags = f;
-            }
+        tokens_room(tk, 1, 1);
+        if (starts & BYTE_WORD)
             tk->at[tk->n++] = (uint32_t)i;
-        }
         if (starts & BYTE_DIGIT)
-            push_u32(&tk->digits, &tk->ndigits, &tk->digits_cap, i);
+            tk->digits[tk->ndigits++] = (uint32_t)i;
     }
     size_t d = tk->ndigits, roman = SIZE_MAX;
     for (size_t k = tk->n; k-- > 0;) {
-        size_t i = tk->at[k];
+        i = tk->at[k];
         unsigned char c = (unsigned char)t[i];
         while (d > 0 && tk->digits[d - 1] >= i)
             d--;
