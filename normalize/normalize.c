@@ -107,12 +107,23 @@ static uint8_t props(UChar32 c)
 }
 
 /* Decodes the code point at s[i] (valid UTF-8 up to end); *len gets its
- * length in bytes. */
-static UChar32 decode(const uint8_t *s, size_t i, size_t end, size_t *len)
+ * length in bytes. The two- and three-byte forms Vietnamese letters take
+ * are read directly, anything else through ICU's macro. */
+static inline UChar32 decode(const uint8_t *s, size_t i, size_t end, size_t *len)
 {
-    if (s[i] < 0x80) {
+    uint8_t b = s[i];
+    if (b < 0x80) {
         *len = 1;
-        return s[i];
+        return b;
+    }
+    if (b >= 0xC2 && b < 0xE0 && i + 1 < end && (s[i + 1] & 0xC0) == 0x80) {
+        *len = 2;
+        return (UChar32)((b & 0x1F) << 6 | (s[i + 1] & 0x3F));
+    }
+    if (b >= 0xE1 && b < 0xED && i + 2 < end && (s[i + 1] & 0xC0) == 0x80 &&
+        (s[i + 2] & 0xC0) == 0x80) {
+        *len = 3;
+        return (UChar32)((b & 0x0F) << 12 | (s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F));
     }
     int32_t k = 0, n = (int32_t)(end - i < 4 ? end - i : 4);
     UChar32 c;
@@ -473,14 +484,28 @@ static size_t put_plain_run(struct cleaner *c, size_t i, size_t end)
         letter_before = letter;
         last_char = j;
         j += len;
-        /* The ASCII letters that follow in the same word change nothing
-         * but where the word's last letter is. */
-        if (letter && b < 0x80)
-            while (j < end && ascii_letter(s[j])) {
-                lower |= s[j] >= 'a';
-                upper |= s[j] < 'a';
+        /* The letters that follow in the same word, already NFC and
+         * combining with nothing, change nothing but where the word's last
+         * letter is and the case seen. */
+        while (letter && j < end) {
+            uint8_t n = s[j];
+            if (n < 0x80) {
+                if (!ascii_letter(n))
+                    break;
+                lower |= n >= 'a';
+                upper |= n < 'a';
                 last_letter = last_char = j++;
+                continue;
             }
+            uint8_t q = props(decode(s, j, end, &len));
+            if ((q & (P_INERT | P_LETTER | P_SPACE | P_IGNORE | P_DASH)) !=
+                (P_INERT | P_LETTER))
+                break;
+            lower |= q & P_LOWER;
+            upper |= q & P_UPPER;
+            last_letter = last_char = j;
+            j += len;
+        }
     }
     if (j == i)
         return i;
