@@ -80,7 +80,7 @@ struct engine {
  * ("Ủy ban nhân dân huyện" → "uy-ban-nhan-dan-huyen"). ICU decomposes the
  * letters and their marks are dropped; a letter that does not decompose
  * (đ) is looked up in list id-letter. */
-static void make_id(struct engine *E, const char *name, char *out, size_t size)
+static void make_new_id(struct engine *E, const char *name, char *out, size_t size)
 {
     UErrorCode st = U_ZERO_ERROR;
     UChar buf[512], nfd[1024];
@@ -127,6 +127,21 @@ static void make_id(struct engine *E, const char *name, char *out, size_t size)
         memcpy(out, "body-", 5);
         out[5 + keep] = '\0';
     }
+}
+
+/* make_new_id, or the id it made for the same name lately. */
+static void make_id(struct engine *E, const char *name, char *out, size_t size)
+{
+    struct id_memo *memo = &E->m->ids[gate_hash(name, strlen(name)) % ID_MEMO];
+    if (!memo->name || strcmp(memo->name, name)) {
+        make_new_id(E, name, out, size);
+        free(memo->name);
+        free(memo->id);
+        memo->name = nqx_xstrdup(name);
+        memo->id = nqx_xstrdup(out);
+        return;
+    }
+    snprintf(out, size, "%s", memo->id);
 }
 
 /* An entry's value "kind; canonical": the kind into kind (may be empty) and

@@ -1802,6 +1802,10 @@ void matcher_fini(struct matcher *m)
 {
     free(m->sections);
     tokens_free(&m->tokens);
+    for (size_t i = 0; i < ID_MEMO; i++) {
+        free(m->ids[i].name);
+        free(m->ids[i].id);
+    }
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mctx);
     pcre2_jit_stack_free(m->jit);

@@ -258,6 +258,8 @@ struct nqx_rules {
     size_t nfiles;
 };
 
+#define ID_MEMO 512 /* body ids a matcher remembers */
+
 /* Per-run matching state: match data, limits and a JIT stack. One per
  * thread; the rules stay read-only to it, but for the machine code of hot
  * patterns (struct hot_code), made once and published atomically. */
@@ -287,6 +289,14 @@ struct matcher {
         size_t ndigits, digits_cap;
     } tokens;
     bool tokens_made;
+    /* The ids of body names made lately (bodies.c), by a hash of the name:
+     * the documents of a batch name the same bodies again and again. A
+     * fixed number of entries, so that memory does not grow with the
+     * batch. */
+    struct id_memo {
+        char *name;
+        char *id;
+    } ids[ID_MEMO];
     /* When not NULL, called each time a rule decides something. */
     void (*trace)(void *ctx, size_t rule, size_t offset);
     void *trace_ctx;
