@@ -1447,7 +1447,6 @@ static void gate_add(const nqx_rules *r, struct gate *g, const char *starts)
         g->words = v;
         g->words[g->nwords++] = (struct gate_word){.word = words[i], .capital = capital};
         words[i] = NULL;
-        gate_note_word(g, g->words[g->nwords - 1].word);
     }
     free_words(words, n);
 }
@@ -1495,6 +1494,7 @@ static void build_gate(const nqx_rules *r, struct gate *g, rule_role role, uint6
         while (g->slots[k])
             k = (k + 1) & g->mask;
         g->slots[k] = (uint32_t)(i + 1);
+        gate_note_word(g, &g->words[i]);
     }
 }
 

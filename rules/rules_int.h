@@ -201,11 +201,13 @@ struct gate {
     uint32_t *slots; /* hash table of words: 1 + index, 0 when empty */
     size_t mask;     /* its size - 1 (a power of two) */
     /* The first two letters of its words (the second 0 for a word of one
-     * letter), hashed into a bit set. */
+     * letter), hashed into a bit set; and those of the words that may be
+     * written in small letters (most need a capital). */
     uint8_t pairs[GATE_PAIR_BITS / 8];
+    uint8_t pairs_small[GATE_PAIR_BITS / 8];
 };
-/* Adds a gate word's first two letters to the bit set of g. */
-void gate_note_word(struct gate *g, const char *word);
+/* Adds the first two letters of g's word w to its bit sets. */
+void gate_note_word(struct gate *g, const struct gate_word *w);
 
 /* The rules of a role combined into anchored patterns, alternatives marked
  * with their rule (*MARK), one pattern per set of rules that can start with

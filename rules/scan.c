@@ -224,7 +224,8 @@ static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t 
     if (!c1)
         return false;
     uint32_t b = pair_bit(c1, folded_char_at(t, len, i + n1, &n2));
-    if (!(g->pairs[b >> 3] & (1u << (b & 7))))
+    const uint8_t *pairs = flags & TOK_CAPITAL ? g->pairs : g->pairs_small;
+    if (!(pairs[b >> 3] & (1u << (b & 7))))
         return false;
     char w[GATE_WORD_MAX];
     size_t n = fold_word(t, len, i, w, sizeof w);
@@ -239,14 +240,15 @@ static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t 
     return false;
 }
 
-/* Adds a gate word's first two letters to the bit set of g. */
-void gate_note_word(struct gate *g, const char *w)
+void gate_note_word(struct gate *g, const struct gate_word *w)
 {
     fold_ready();
-    size_t len = strlen(w), n1, n2;
-    UChar32 c1 = folded_char_at(w, len, 0, &n1);
-    uint32_t b = pair_bit(c1, folded_char_at(w, len, n1, &n2));
+    size_t len = strlen(w->word), n1, n2;
+    UChar32 c1 = folded_char_at(w->word, len, 0, &n1);
+    uint32_t b = pair_bit(c1, folded_char_at(w->word, len, n1, &n2));
     g->pairs[b >> 3] |= (uint8_t)(1u << (b & 7));
+    if (!w->capital)
+        g->pairs_small[b >> 3] |= (uint8_t)(1u << (b & 7));
 }
 
 static bool try_at(struct matcher *m, const struct marked *mk, const char *t, size_t len,
