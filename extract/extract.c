@@ -90,8 +90,12 @@ static void hash_bytes(nqx_doc *doc, const char *data, size_t len)
     sha256_init(&ctx);
     sha256_update(&ctx, len, (const uint8_t *)data);
     sha256_digest(&ctx, sizeof digest, digest);
-    for (size_t i = 0; i < sizeof digest; i++)
-        snprintf(doc->sha256 + 2 * i, 3, "%02x", digest[i]);
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < sizeof digest; i++) {
+        doc->sha256[2 * i] = hex[digest[i] >> 4];
+        doc->sha256[2 * i + 1] = hex[digest[i] & 15];
+    }
+    doc->sha256[2 * sizeof digest] = '\0';
 }
 
 /* Characters dropped from the text: C0 controls other than tab and the line

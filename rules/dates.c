@@ -38,9 +38,21 @@ bool iso_day(int y, int m, int d, char *out, size_t size)
 {
     if (y < YEAR_MIN || y > YEAR_MAX || d < 1 || d > days_in_month(y, m))
         return false;
-    /* In range now: four digits, two and two (the casts tell the compiler). */
-    snprintf(out, size, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-             (unsigned)d % 100u);
+    /* In range now: four digits, two and two. */
+    char v[] = "0000-00-00";
+    v[0] = (char)('0' + y / 1000);
+    v[1] = (char)('0' + y / 100 % 10);
+    v[2] = (char)('0' + y / 10 % 10);
+    v[3] = (char)('0' + y % 10);
+    v[5] = (char)('0' + m / 10);
+    v[6] = (char)('0' + m % 10);
+    v[8] = (char)('0' + d / 10);
+    v[9] = (char)('0' + d % 10);
+    size_t n = size < sizeof v ? size : sizeof v;
+    if (n) {
+        memcpy(out, v, n - 1);
+        out[n - 1] = '\0';
+    }
     return true;
 }
 

@@ -317,11 +317,19 @@ static void render_section(struct engine *E)
     for (size_t i = 0; i < E->depth; i++) {
         if (E->stack[i].kind == 'p')
             continue;
-        int n = snprintf(E->section + o, sizeof E->section - o, "%s%s", o ? "." : "",
-                         E->stack[i].label);
-        if (n < 0 || (size_t)n >= sizeof E->section - o)
+        /* As snprintf would: what does not fit is cut, and ends the path. */
+        size_t sep = o ? 1 : 0, n = strlen(E->stack[i].label),
+               room = sizeof E->section - o;
+        size_t k = sep + n < room ? sep + n : room - 1;
+        char *p = E->section + o;
+        if (sep && k)
+            p[0] = '.';
+        if (k > sep)
+            memcpy(p + sep, E->stack[i].label, k - sep);
+        p[k] = '\0';
+        if (sep + n >= room)
             break;
-        o += (size_t)n;
+        o += sep + n;
     }
 }
 
