@@ -131,62 +131,21 @@ static void end_line(nqx_doc *doc, struct drops *d, size_t line)
     d->on_line = 0;
 }
 
-/* The end of the run from i of printable ASCII and of the two- and
- * three-byte characters Vietnamese is written in (U+00A0-U+07FF and
- * U+1000-U+CFFF, U+E000-U+EFFF; well formed, no C1 controls), which are
- * kept as they are. Anything else, rare in this text, stops the run for
- * the careful path.
- *
- * Each byte goes through a small automaton rather than through branches
- * on its value: ASCII and multi-byte letters alternate every few bytes in
- * Vietnamese, and a branch on which comes next is mispredicted at every
- * turn. The row of a byte holds the next state for every state, 6 bits
- * each, so one shift and one mask make a step. */
-enum {
-    RUN_OK = 0, /* between characters */
-    RUN_STOP = 6,
-    RUN_C2 = 12,  /* after 0xC2: 0xA0-0xBF ends the character */
-    RUN_ONE = 18, /* one continuation byte to go */
-    RUN_TWO = 24, /* two to go */
-};
-static uint32_t run_row[256];
-static pthread_once_t run_once = PTHREAD_ONCE_INIT;
+/* The end of the run from i of text kept as it is (nqx_utf8_run: printable
+ * ASCII and the letters of Vietnamese); anything else, rare in this text,
+ * stops the run for the careful path. */
+static nqx_run_rows kept_rows;
+static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
 
-static void run_rows(void)
+static void kept_rows_init(void)
 {
-    static const unsigned states[] = {RUN_OK, RUN_STOP, RUN_C2, RUN_ONE, RUN_TWO};
-    for (unsigned b = 0; b < 256; b++) {
-        bool cont = b >= 0x80 && b < 0xC0;
-        for (size_t k = 0; k < sizeof states / sizeof *states; k++) {
-            unsigned st = states[k], next = RUN_STOP;
-            if (st == RUN_OK)
-                next = b >= 0x20 && b < 0x7F               ? RUN_OK
-                       : b == 0xC2                         ? RUN_C2
-                       : b > 0xC2 && b < 0xE0              ? RUN_ONE
-                       : b > 0xE0 && b < 0xEF && b != 0xED ? RUN_TWO
-                                                           : RUN_STOP;
-            else if (st == RUN_C2)
-                next = b >= 0xA0 && b < 0xC0 ? RUN_OK : RUN_STOP;
-            else if (st == RUN_ONE && cont)
-                next = RUN_OK;
-            else if (st == RUN_TWO && cont)
-                next = RUN_ONE;
-            run_row[b] |= (uint32_t)next << st;
-        }
-    }
+    nqx_run_rows_init(&kept_rows, "");
 }
 
 static int32_t valid_run(const uint8_t *s, int32_t i, int32_t n)
 {
-    pthread_once(&run_once, run_rows);
-    int32_t end = i;
-    for (uint32_t st = RUN_OK; i < n; i++) {
-        st = run_row[s[i]] >> st & 63;
-        if (st == RUN_STOP)
-            break;
-        end = st == RUN_OK ? i + 1 : end;
-    }
-    return end;
+    pthread_once(&kept_once, kept_rows_init);
+    return (int32_t)nqx_utf8_run(&kept_rows, s, (size_t)i, (size_t)n);
 }
 
 static void add_line_start(nqx_doc *doc, size_t *cap, size_t off)

@@ -269,6 +269,56 @@ size_t nqx_utf8_floor(const char *s, size_t n)
     return n;
 }
 
+/* Each byte goes through a small automaton rather than through branches
+ * on its value: ASCII and multi-byte letters alternate every few bytes in
+ * Vietnamese, and a branch on which comes next is mispredicted at every
+ * turn. The row of a byte holds the next state for every state, 6 bits
+ * each, so one shift and one mask make a step. */
+enum {
+    RUN_OK = 0, /* between characters */
+    RUN_STOP = 6,
+    RUN_C2 = 12,  /* after 0xC2: 0xA0-0xBF ends the character */
+    RUN_ONE = 18, /* one continuation byte to go */
+    RUN_TWO = 24, /* two to go */
+};
+
+void nqx_run_rows_init(nqx_run_rows *r, const char *stops)
+{
+    static const unsigned states[] = {RUN_OK, RUN_STOP, RUN_C2, RUN_ONE, RUN_TWO};
+    for (unsigned b = 0; b < 256; b++) {
+        bool cont = b >= 0x80 && b < 0xC0, stop = b && strchr(stops, (int)b);
+        r->row[b] = 0;
+        for (size_t k = 0; k < sizeof states / sizeof *states; k++) {
+            unsigned st = states[k], next = RUN_STOP;
+            if (st == RUN_OK)
+                next = b >= 0x20 && b < 0x7F && !stop      ? RUN_OK
+                       : b == 0xC2                         ? RUN_C2
+                       : b > 0xC2 && b < 0xE0              ? RUN_ONE
+                       : b > 0xE0 && b < 0xEF && b != 0xED ? RUN_TWO
+                                                           : RUN_STOP;
+            else if (st == RUN_C2)
+                next = b >= 0xA0 && b < 0xC0 ? RUN_OK : RUN_STOP;
+            else if (st == RUN_ONE && cont)
+                next = RUN_OK;
+            else if (st == RUN_TWO && cont)
+                next = RUN_ONE;
+            r->row[b] |= (uint32_t)next << st;
+        }
+    }
+}
+
+size_t nqx_utf8_run(const nqx_run_rows *r, const uint8_t *s, size_t i, size_t n)
+{
+    size_t end = i;
+    for (uint32_t st = RUN_OK; i < n; i++) {
+        st = r->row[s[i]] >> st & 63;
+        if (st == RUN_STOP)
+            break;
+        end = st == RUN_OK ? i + 1 : end;
+    }
+    return end;
+}
+
 size_t nqx_lower_bound(const void *base, size_t n, size_t elem_size, size_t key_offset,
                        size_t key)
 {

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Allocation failure is not recoverable in a batch converter: report and
  * abort through one helper rather than thread ENOMEM through every stage. */
@@ -63,6 +64,24 @@ size_t nqx_lower_bound(const void *base, size_t n, size_t elem_size, size_t key_
  * s at m never splits a character. s[n] must be readable (n is less than the
  * length of s, or s is NUL-terminated). */
 size_t nqx_utf8_floor(const char *s, size_t n);
+
+/* A run of text that needs no attention, read by nqx_utf8_run: printable
+ * ASCII but the bytes a caller names, and the well-formed two- and
+ * three-byte characters Vietnamese is written in (U+00A0-U+07FF,
+ * U+1000-U+CFFF, U+E000-U+EFFF). Anything else (controls, NUL, C1
+ * controls, other characters, bytes that are not UTF-8) ends it, for the
+ * caller's careful path: what a run takes is always right, what it leaves
+ * is only looked at more closely. */
+typedef struct nqx_run_rows {
+    uint32_t row[256];
+} nqx_run_rows;
+
+/* The rows of a run that also stops at each byte of stops (printable
+ * ASCII). */
+void nqx_run_rows_init(nqx_run_rows *r, const char *stops);
+
+/* The end of the run of s[0..n) from i: after its last whole character. */
+size_t nqx_utf8_run(const nqx_run_rows *r, const uint8_t *s, size_t i, size_t n);
 
 /* Is path a folder? */
 bool nqx_is_dir(const char *path);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <unicode/utf8.h>
 
 #include "tests/helpers.h"
 
@@ -134,6 +135,62 @@ static void same_bytes_same_hash(void **state)
     nqx_doc_free(a);
 }
 
+/* Does a run of nqx_utf8_run (stopping at '&') rightly take the character
+ * c? Printable ASCII but '&', and the characters of Vietnamese text. */
+static bool run_takes(UChar32 c)
+{
+    return (c >= 0x20 && c < 0x7F && c != '&') || (c >= 0xA0 && c <= 0x7FF) ||
+           (c >= 0x1000 && c <= 0xCFFF) || (c >= 0xE000 && c <= 0xEFFF);
+}
+
+static void utf8_runs_take_only_plain_characters(void **state)
+{
+    (void)state;
+    nqx_run_rows rows;
+    nqx_run_rows_init(&rows, "&");
+    const uint8_t *vi = (const uint8_t *)"Tỷ lệ đạt 85% (ước)";
+    assert_int_equal(nqx_utf8_run(&rows, vi, 0, strlen((const char *)vi)),
+                     strlen((const char *)vi));
+    assert_int_equal(nqx_utf8_run(&rows, (const uint8_t *)"ab&c", 0, 4), 2);
+    assert_int_equal(nqx_utf8_run(&rows, (const uint8_t *)"ab\xE1\xBB", 0, 4), 2);
+    assert_int_equal(nqx_utf8_run(&rows, (const uint8_t *)"a\xC2\x85", 0, 3), 1);
+    /* Every string of up to three bytes from a pool of telling bytes: the
+     * run ends on a character boundary, takes only what run_takes allows,
+     * and stops only where the next character is not one of those. */
+    static const uint8_t pool[] = {0x00, 0x0A, 0x1F, 0x20, '&',  'a',  0x7F, 0x80,
+                                   0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xC3, 0xDF, 0xE0,
+                                   0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xFF};
+    size_t np = sizeof pool, checked = 0;
+    for (size_t a = 0; a < np; a++)
+        for (size_t b = 0; b <= np; b++)
+            for (size_t c = 0; c <= np; c++) {
+                uint8_t s[3];
+                size_t n = 0;
+                s[n++] = pool[a];
+                if (b < np)
+                    s[n++] = pool[b];
+                if (b < np && c < np)
+                    s[n++] = pool[c];
+                size_t end = nqx_utf8_run(&rows, s, 0, n), i = 0;
+                while (i < end) {
+                    int32_t k = (int32_t)i;
+                    UChar32 ch;
+                    U8_NEXT(s, k, (int32_t)n, ch);
+                    assert_true(ch >= 0 && run_takes(ch));
+                    i = (size_t)k;
+                }
+                assert_int_equal(i, end);
+                if (end < n) {
+                    int32_t k = (int32_t)end;
+                    UChar32 ch;
+                    U8_NEXT(s, k, (int32_t)n, ch);
+                    assert_false(ch >= 0 && run_takes(ch));
+                }
+                checked++;
+            }
+    assert_true(checked > 10000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +202,7 @@ int main(void)
         cmocka_unit_test(empty_input_is_a_record_with_a_warning),
         cmocka_unit_test(files_that_cannot_be_read),
         cmocka_unit_test(same_bytes_same_hash),
+        cmocka_unit_test(utf8_runs_take_only_plain_characters),
     };
     return cmocka_run_group_tests_name("extract", tests, NULL, NULL);
 }
