@@ -404,6 +404,10 @@ size_t table_row_cells(const char *t, size_t ls, size_t le, nqx_span *cells, siz
 bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size_t len,
                  size_t from, scan_gate gate, size_t *s, size_t *e, const struct pattern **used);
 
+/* The tokens of t[from, len) into tk, reusing its memory: where each word
+ * (a run of letters and digits, bytes beyond ASCII counted as letters)
+ * starts, where each run of digits starts, and the flags the scans ask. */
+void tokens_make(const char *t, size_t len, size_t from, struct tokens *tk);
 void tokens_free(struct tokens *tk);
 
 /* The rule index a combined pattern's last match marked, or SIZE_MAX. */

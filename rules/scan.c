@@ -329,13 +329,12 @@ static size_t push_starts(uint32_t *v, size_t n, uint64_t starts, size_t at)
 }
 #endif
 
-/* The tokens of t[from, len) into tk, reusing its memory: one pass over
- * the bytes for where tokens and runs of digits start, then one over the
+/* One pass over the bytes for where tokens and runs of digits start, then one over the
  * tokens, from the last, for their flags. For a token, the first digit at
  * or after it starts a run of digits (the byte before it is a word byte
  * only inside the token), and the first number is that or a Roman numeral
  * token. */
-static void make_tokens(const char *t, size_t len, size_t from, struct tokens *tk)
+void tokens_make(const char *t, size_t len, size_t from, struct tokens *tk)
 {
     pthread_once(&byte_kind_once, init_byte_kind);
     tk->n = 0;
@@ -406,11 +405,11 @@ static const struct tokens *tokens_from(struct matcher *m, const char *t, size_t
 {
     *first = 0;
     if (!m->doc || t != m->doc->norm || len > m->doc->norm_len || len > UINT32_MAX) {
-        make_tokens(t, len, from, own);
+        tokens_make(t, len, from, own);
         return own;
     }
     if (!m->tokens_made) {
-        make_tokens(t, m->doc->norm_len, 0, &m->tokens);
+        tokens_make(t, m->doc->norm_len, 0, &m->tokens);
         m->tokens_made = true;
     }
     size_t lo = 0, hi = m->tokens.n;

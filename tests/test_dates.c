@@ -85,6 +85,19 @@ static void every_form_of_the_spec(void **state)
     expect_dates("Thực hiện từ tháng 1 đến tháng 3 năm 2024.", "2024-01/2024-03");
 }
 
+/* The scans find words and runs of digits eight bytes at a time: a date
+ * is found wherever its words and digits fall against those blocks. */
+static void found_at_every_alignment(void **state)
+{
+    (void)state;
+    for (int k = 0; k <= 17; k++) {
+        char text[96];
+        snprintf(text, sizeof text, "%.*s họp ngày 15/3/2026 tại xã.", k,
+                 "xxxxxxxxxxxxxxxxxxx");
+        expect_dates(text, "2026-03-15");
+    }
+}
+
 static void not_dates(void **state)
 {
     (void)state;
@@ -372,6 +385,7 @@ int main(void)
         cmocka_unit_test(calendar),
         cmocka_unit_test(roman_numerals),
         cmocka_unit_test(every_form_of_the_spec),
+        cmocka_unit_test(found_at_every_alignment),
         cmocka_unit_test(not_dates),
         cmocka_unit_test(year_left_out),
         cmocka_unit_test(dates_that_do_not_exist),

@@ -243,10 +243,55 @@ static void fold_text_is_icu_lower_case(void **state)
     }
 }
 
+/* Word bytes for the scans: letters and digits, and every byte beyond
+ * ASCII. */
+static bool word_byte(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') ||
+           ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* tokens_make reads eight bytes at a time: its token and digit-run starts
+ * are those a byte-by-byte reading gives, for texts of every length and
+ * every starting point, words running across the blocks of eight. */
+static void tokens_are_found_byte_by_byte(void **state)
+{
+    (void)state;
+    static const char pool[] = "ab Z9 0.-,\xC3\xA1\xE1\xBB\x87";
+    struct tokens tk = {0};
+    unsigned seed = 12345;
+    for (int round = 0; round < 4000; round++) {
+        char t[40];
+        size_t len = (size_t)round % sizeof t;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            t[i] = pool[(seed >> 16) % (sizeof pool - 1)];
+        }
+        size_t from = len ? (size_t)round / 7 % len : 0;
+        tokens_make(t, len, from, &tk);
+        size_t n = 0, nd = 0;
+        for (size_t i = from; i < len; i++) {
+            unsigned char c = (unsigned char)t[i], p = i ? (unsigned char)t[i - 1] : ' ';
+            if (word_byte(c) && !word_byte(p)) {
+                assert_true(n < tk.n);
+                assert_int_equal(tk.at[n++], i);
+            }
+            if (c >= '0' && c <= '9' && !(p >= '0' && p <= '9')) {
+                assert_true(nd < tk.ndigits);
+                assert_int_equal(tk.digits[nd++], i);
+            }
+        }
+        assert_int_equal(tk.n, n);
+        assert_int_equal(tk.ndigits, nd);
+    }
+    tokens_free(&tk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fold_text_is_icu_lower_case),
+        cmocka_unit_test(tokens_are_found_byte_by_byte),
         cmocka_unit_test(a_good_file_loads),
         cmocka_unit_test(a_broken_pattern_names_file_line_and_offset),
         cmocka_unit_test(an_offset_inside_a_list_points_at_the_reference),
