@@ -273,8 +273,7 @@ static void take_back(struct emitter *e, size_t len)
 struct line_info {
     bool table;     /* a table row */
     bool empty;     /* nothing left, or a horizontal rule */
-    bool has_upper; /* letters seen */
-    bool has_lower;
+    bool caps;      /* letters in capitals only (line_caps) */
 };
 
 struct cleaner {
@@ -313,15 +312,6 @@ static bool no_space_before(UChar32 ch)
     }
 }
 
-static void note_case(struct cleaner *c, UChar32 ch)
-{
-    uint8_t p = props(ch);
-    if (p & P_LOWER)
-        c->info->has_lower = true;
-    else if (p & P_UPPER)
-        c->info->has_upper = true;
-}
-
 /* Emits the pending space, if one is due before ch. */
 static void flush_space(struct cleaner *c, UChar32 ch)
 {
@@ -349,7 +339,6 @@ static void put(struct cleaner *c, UChar32 ch, size_t at, const void *p, size_t 
         c->in_word = true;
         c->word_start = c->e.out.len;
     }
-    note_case(c, ch);
     c->starter_out = c->e.out.len;
     c->starter_in = at;
     emit(&c->e, at, p, n);
@@ -411,11 +400,6 @@ static size_t put_segment(struct cleaner *c, UChar32 first, size_t at)
     }
     take_back(&c->e, seg_out);
     emit(&c->e, seg_in, u8, (size_t)u8len);
-    for (int32_t k = 0; k < dstlen;) {
-        UChar32 ch;
-        U16_NEXT(dst, k, dstlen, ch);
-        note_case(c, ch);
-    }
     c->starter_out = SIZE_MAX;
     return j;
 }
@@ -437,7 +421,7 @@ static size_t put_plain_run(struct cleaner *c, size_t i, size_t end)
     const uint8_t *s = c->s;
     size_t out = c->e.out.len;
     size_t j = i, last_letter = SIZE_MAX, last_char = i;
-    bool in_word = c->in_word, letter_before = false, lower = false, upper = false;
+    bool in_word = c->in_word, letter_before = false;
     size_t word_start = c->word_start;
     while (j < end) {
         uint8_t b = s[j], p;
@@ -451,7 +435,7 @@ static size_t put_plain_run(struct cleaner *c, size_t i, size_t end)
             } else if (!(props_table[b] & P_PLAIN)) {
                 break;
             }
-            p = props_table[b] & (P_LETTER | P_LOWER | P_UPPER);
+            p = props_table[b] & P_LETTER;
         } else {
             p = props(decode(s, j, end, &len));
             if ((p & (P_INERT | P_SPACE | P_IGNORE | P_DASH)) != P_INERT)
@@ -479,21 +463,17 @@ static size_t put_plain_run(struct cleaner *c, size_t i, size_t end)
         } else {
             in_word = false;
         }
-        lower |= p & P_LOWER;
-        upper |= p & P_UPPER;
         letter_before = letter;
         last_char = j;
         j += len;
         /* The letters that follow in the same word, already NFC and
          * combining with nothing, change nothing but where the word's last
-         * letter is and the case seen. */
+         * letter is. */
         while (letter && j < end) {
             uint8_t n = s[j];
             if (n < 0x80) {
                 if (!ascii_letter(n))
                     break;
-                lower |= n >= 'a';
-                upper |= n < 'a';
                 last_letter = last_char = j++;
                 continue;
             }
@@ -501,22 +481,34 @@ static size_t put_plain_run(struct cleaner *c, size_t i, size_t end)
             if ((q & (P_INERT | P_LETTER | P_SPACE | P_IGNORE | P_DASH)) !=
                 (P_INERT | P_LETTER))
                 break;
-            lower |= q & P_LOWER;
-            upper |= q & P_UPPER;
             last_letter = last_char = j;
             j += len;
         }
     }
     if (j == i)
         return i;
-    c->info->has_lower |= lower;
-    c->info->has_upper |= upper;
     c->in_word = in_word;
     c->word_start = word_start;
     c->starter_out = out + (last_char - i);
     c->starter_in = last_char;
     emit(&c->e, i, s + i, j - i);
     return j;
+}
+
+/* Are the letters of the cleaned line b all capitals (and is there one)?
+ * Read from the start: a small letter, found within a few bytes on most
+ * lines, settles it. */
+static bool line_caps(const nqx_buf *b)
+{
+    const uint8_t *s = (const uint8_t *)b->data;
+    bool upper = false;
+    for (size_t i = 0, len; i < b->len; i += len) {
+        uint8_t p = props(decode(s, i, b->len, &len));
+        if (p & P_LOWER)
+            return false;
+        upper |= (p & P_UPPER) != 0;
+    }
+    return upper;
 }
 
 static bool is_rule_line(const nqx_buf *b)
@@ -669,6 +661,7 @@ static void clean_line(struct cleaner *c, const uint8_t *s, size_t start, size_t
     }
     end_word(c);
     info->empty = c->e.out.len == 0 || is_rule_line(&c->e.out);
+    info->caps = !info->empty && line_caps(&c->e.out);
 }
 
 /* ---- Joining lines into logical lines --------------------------------- */
@@ -749,8 +742,7 @@ static bool range_tail(const struct prev_line *p, const nqx_buf *b, size_t blank
 static bool joins(const struct prev_line *p, const struct line_info *l, bool block,
                   enum start_class start, size_t blanks, size_t max_width)
 {
-    bool l_caps = l->has_upper && !l->has_lower;
-    if (p->caps || l_caps || p->table || l->table || block)
+    if (p->caps || l->caps || p->table || l->table || block)
         return false;
     /* A short heading line ("1.1. Sản xuất nông nghiệp") before a sentence;
      * not one that ends with a word needing more ("4. Ban Tuyên giáo chủ
@@ -922,7 +914,7 @@ nqx_status nqx_normalize(nqx_doc *doc, const nqx_normalize_opts *opts, nqx_error
             push_anchor(&anchors, base + c.e.anchors.v[k].norm, c.e.anchors.v[k].text);
         nqx_buf_add(&norm, c.e.out.data, c.e.out.len);
         prev.exists = true;
-        prev.caps = info.has_upper && !info.has_lower;
+        prev.caps = info.caps;
         prev.table = info.table;
         prev.block = join ? prev.block : block;
         prev.single = !join;
