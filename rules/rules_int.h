@@ -205,6 +205,10 @@ struct gate {
      * written in small letters (most need a capital). */
     uint8_t pairs[GATE_PAIR_BITS / 8];
     uint8_t pairs_small[GATE_PAIR_BITS / 8];
+    /* The same for the first letter alone where it is ASCII, exactly: a
+     * token starting with an ASCII byte is turned away by one lookup. */
+    uint8_t firsts[128 / 8];
+    uint8_t firsts_small[128 / 8];
 };
 /* Adds the first two letters of g's word w to its bit sets. */
 void gate_note_word(struct gate *g, const struct gate_word *w);

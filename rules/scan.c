@@ -219,6 +219,14 @@ static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t 
         return true;
     if (!g->nwords)
         return false;
+    unsigned char b0 = (unsigned char)t[i];
+    if (b0 < 0x80) {
+        /* ASCII folds to itself in small letters. */
+        unsigned f = b0 >= 'A' && b0 <= 'Z' ? b0 | 0x20u : b0;
+        const uint8_t *firsts = flags & TOK_CAPITAL ? g->firsts : g->firsts_small;
+        if (!(firsts[f >> 3] & (1u << (f & 7))))
+            return false;
+    }
     size_t n1, n2;
     UChar32 c1 = folded_char_at(t, len, i, &n1);
     if (!c1)
@@ -249,6 +257,11 @@ void gate_note_word(struct gate *g, const struct gate_word *w)
     g->pairs[b >> 3] |= (uint8_t)(1u << (b & 7));
     if (!w->capital)
         g->pairs_small[b >> 3] |= (uint8_t)(1u << (b & 7));
+    if (c1 > 0 && c1 < 0x80) {
+        g->firsts[c1 >> 3] |= (uint8_t)(1u << (c1 & 7));
+        if (!w->capital)
+            g->firsts_small[c1 >> 3] |= (uint8_t)(1u << (c1 & 7));
+    }
 }
 
 static bool try_at(struct matcher *m, const struct marked *mk, const char *t, size_t len,
