@@ -40,11 +40,7 @@ static char *xml_clean(const char *s)
     return nqx_buf_steal(&b);
 }
 
-/* What s asks of the writer, read in one pass without copying: *safe, XML
- * can carry it as it is (almost every string can); *plain, it holds no
- * character XML escapes in an attribute or content (& < > " and the white
- * space an attribute keeps by reference), as ids, numbers and names do.
- * Returns its length. */
+/* The run look_at reads at once: no character the writer escapes. */
 static nqx_run_rows plain_rows;
 static pthread_once_t plain_once = PTHREAD_ONCE_INIT;
 
@@ -53,6 +49,11 @@ static void plain_rows_init(void)
     nqx_run_rows_init(&plain_rows, "&<>\"");
 }
 
+/* What s asks of the writer, read in one pass without copying: *safe, XML
+ * can carry it as it is (almost every string can); *plain, it holds no
+ * character XML escapes in an attribute or content (& < > " and the white
+ * space an attribute keeps by reference), as ids, numbers and names do.
+ * Returns its length. */
 static size_t look_at(const char *s, bool *safe, bool *plain)
 {
     *safe = *plain = true;

@@ -333,7 +333,8 @@ static uint64_t word_bits(uint64_t x, uint64_t *digits)
     return (x | letter | *digits) & HIGHS;
 }
 
-/* Appends from + 8 * block + the byte index of each bit of starts. */
+/* Appends to v[n..] the offset at + k of each byte k whose high bit is set
+ * in starts; returns the new count. */
 static size_t push_starts(uint32_t *v, size_t n, uint64_t starts, size_t at)
 {
     for (; starts; starts &= starts - 1)
@@ -342,11 +343,11 @@ static size_t push_starts(uint32_t *v, size_t n, uint64_t starts, size_t at)
 }
 #endif
 
-/* One pass over the bytes for where tokens and runs of digits start, then one over the
- * tokens, from the last, for their flags. For a token, the first digit at
- * or after it starts a run of digits (the byte before it is a word byte
- * only inside the token), and the first number is that or a Roman numeral
- * token. */
+/* One pass over the bytes for where tokens and runs of digits start, then
+ * one over the tokens, from the last, for their flags. For a token, the
+ * first digit at or after it starts a run of digits (the byte before it is
+ * a word byte only inside the token), and the first number is that or a
+ * Roman numeral token. */
 void tokens_make(const char *t, size_t len, size_t from, struct tokens *tk)
 {
     pthread_once(&byte_kind_once, init_byte_kind);
