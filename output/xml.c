@@ -57,22 +57,16 @@ static void plain_rows_init(void)
 static size_t look_at(const char *s, bool *safe, bool *plain)
 {
     *safe = *plain = true;
-    /* Most of a string is letters and punctuation: one run over them, then
-     * character by character from where it stops (the NUL at the end
-     * stops it too). */
     pthread_once(&plain_once, plain_rows_init);
-    size_t i = nqx_utf8_run(&plain_rows, (const uint8_t *)s, 0, SIZE_MAX);
-    for (;;) {
+    for (size_t i = 0;;) {
+        /* Letters and punctuation go by in runs; the character that stops
+         * one (the NUL at the end among them) is read on its own. */
+        i = nqx_utf8_run(&plain_rows, (const uint8_t *)s, i, SIZE_MAX);
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c < 0x80) {
             if (c == '&' || c == '<' || c == '>' || c == '"')
                 *plain = false;
             i++;
-        } else if (c >= 0xC2 && c < 0xE0 && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
-            i += 2; /* U+0080 to U+07FF: XML takes them all */
-        } else if (c >= 0xE1 && c < 0xED && ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
-                   ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
-            i += 3; /* U+1000 to U+CFFF, Vietnamese's letters among them: all taken */
         } else if (c >= 0x80) {
             UChar32 cp;
             int32_t k = (int32_t)i;
