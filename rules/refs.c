@@ -71,8 +71,7 @@ bool in_subject_of(const nqx_rules *r, const char *t, const nqx_ref *ref, size_t
     size_t i = ref->end;
     while (i < s && t[i] == ' ')
         i++;
-    size_t n = s - i < LIST_OPENING_MAX ? s - i : LIST_OPENING_MAX;
-    return list_phrase_at(r, "cited-subject", t + i, nqx_utf8_floor(t + i, n), false);
+    return phrase_opens(r, "cited-subject", t + i, s - i);
 }
 
 /* Does s stand in the subject of the document cited last (by number or

@@ -309,8 +309,16 @@ bool list_phrase_at(const nqx_rules *r, const char *name, const char *s, size_t 
     return found;
 }
 
-/* The longest phrase phrase_before looks for, in bytes. */
+/* The longest phrase phrase_before and phrase_opens look for, in bytes. */
 #define PHRASE_BEFORE_MAX 40
+#define PHRASE_OPENING_MAX 32
+
+bool phrase_opens(const nqx_rules *r, const char *name, const char *s, size_t n)
+{
+    return list_phrase_at(
+        r, name, s, nqx_utf8_floor(s, n < PHRASE_OPENING_MAX ? n : PHRASE_OPENING_MAX),
+        false);
+}
 
 bool phrase_before(const nqx_rules *r, const char *name, const char *t, size_t s,
                    size_t i)

@@ -340,9 +340,10 @@ bool list_phrase_at(const nqx_rules *r, const char *name, const char *s, size_t 
  * `name` ("tầm nhìn đến năm" of list horizon)? */
 bool phrase_before(const nqx_rules *r, const char *name, const char *t, size_t s,
                    size_t i);
-
-/* Longest opening of a text read for a phrase of a list, in bytes. */
-#define LIST_OPENING_MAX 32
+/* Does the text s[0, n) open with a phrase of list `name` ("Căn cứ" of
+ * list "basis", "về" of list "cited-subject")? Only its first bytes are
+ * read. */
+bool phrase_opens(const nqx_rules *r, const char *name, const char *s, size_t n);
 
 /* Does s stand in the subject of the cited document ref: right after it,
  * past words that open a subject (list cited-subject: "về", "phê duyệt"),

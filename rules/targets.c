@@ -417,15 +417,6 @@ static size_t heading_end(const struct engine *E, size_t s, size_t e)
     return e;
 }
 
-/* Does the text s[0, n) open with a phrase of list `name` ("Căn cứ" of
- * list "basis", "về" of list "cited-subject")? */
-static bool opens_with(const struct engine *E, const char *name, const char *s, size_t n)
-{
-    return list_phrase_at(E->m->rules, name, s,
-                          nqx_utf8_floor(s, n < LIST_OPENING_MAX ? n : LIST_OPENING_MAX),
-                          false);
-}
-
 /* Does the quantity at ns stand in the subject of a document its clause
  * [cs, …) cites by number ("Quyết định số 02110/QĐ-UBND ngày 20/11/2025 của UBND
  * tỉnh về công bố tình huống khẩn cấp … đối với 40 xã, phường")? */
@@ -490,8 +481,9 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
         note_years(E, ls, le);
         /* "Căn cứ … tình hình thực tế": a legal basis speaks of other
          * documents and gives the document no kind. */
-        struct context k = opens_with(E, "basis", line, n) ? (struct context){KIND_NONE, SIZE_MAX, 0, 0}
-                                                   : heading_cues(E, ls, le);
+        struct context k = phrase_opens(E->m->rules, "basis", line, n)
+                               ? (struct context){KIND_NONE, SIZE_MAX, 0, 0}
+                               : heading_cues(E, ls, le);
         if (k.kind != KIND_NONE && E->root.kind != KIND_MIXED)
             E->root = (E->root.kind == KIND_NONE || E->root.kind == k.kind)
                           ? k
