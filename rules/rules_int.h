@@ -200,15 +200,15 @@ struct gate {
     size_t nwords, words_cap;
     uint32_t *slots; /* hash table of words: 1 + index, 0 when empty */
     size_t mask;     /* its size - 1 (a power of two) */
-    /* The first two letters of its words (the second 0 for a word of one
-     * letter), hashed into a bit set; and those of the words that may be
-     * written in small letters (most need a capital). */
-    uint8_t pairs[GATE_PAIR_BITS / 8];
-    uint8_t pairs_small[GATE_PAIR_BITS / 8];
-    /* The same for the first letter alone where it is ASCII, exactly: a
-     * token starting with an ASCII byte is turned away by one lookup. */
-    uint8_t firsts[128 / 8];
-    uint8_t firsts_small[128 / 8];
+    /* The first letters of its words, for a quick no: the first two (the
+     * second 0 for a word of one letter) hashed into a bit set, and the
+     * first alone, exactly, where it is ASCII (a token starting with an
+     * ASCII byte is turned away by one lookup). Of all its words, and of
+     * those that may be written in small letters (most need a capital). */
+    struct gate_letters {
+        uint8_t pairs[GATE_PAIR_BITS / 8];
+        uint8_t firsts[128 / 8];
+    } all, small;
 };
 /* Adds the first two letters of g's word w to its bit sets. */
 void gate_note_word(struct gate *g, const struct gate_word *w);

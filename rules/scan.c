@@ -219,12 +219,12 @@ static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t 
         return true;
     if (!g->nwords)
         return false;
+    const struct gate_letters *letters = flags & TOK_CAPITAL ? &g->all : &g->small;
     unsigned char b0 = (unsigned char)t[i];
     if (b0 < 0x80) {
         /* ASCII folds to itself in small letters. */
         unsigned f = b0 >= 'A' && b0 <= 'Z' ? b0 | 0x20u : b0;
-        const uint8_t *firsts = flags & TOK_CAPITAL ? g->firsts : g->firsts_small;
-        if (!(firsts[f >> 3] & (1u << (f & 7))))
+        if (!(letters->firsts[f >> 3] & (1u << (f & 7))))
             return false;
     }
     size_t n1, n2;
@@ -232,8 +232,7 @@ static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t 
     if (!c1)
         return false;
     uint32_t b = pair_bit(c1, folded_char_at(t, len, i + n1, &n2));
-    const uint8_t *pairs = flags & TOK_CAPITAL ? g->pairs : g->pairs_small;
-    if (!(pairs[b >> 3] & (1u << (b & 7))))
+    if (!(letters->pairs[b >> 3] & (1u << (b & 7))))
         return false;
     char w[GATE_WORD_MAX];
     size_t n = fold_word(t, len, i, w, sizeof w);
@@ -248,20 +247,23 @@ static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t 
     return false;
 }
 
+/* Notes a word whose first letter is c1 and whose first two make pair bit b. */
+static void note_letters(struct gate_letters *l, UChar32 c1, uint32_t b)
+{
+    l->pairs[b >> 3] |= (uint8_t)(1u << (b & 7));
+    if (c1 > 0 && c1 < 0x80)
+        l->firsts[c1 >> 3] |= (uint8_t)(1u << (c1 & 7));
+}
+
 void gate_note_word(struct gate *g, const struct gate_word *w)
 {
     fold_ready();
     size_t len = strlen(w->word), n1, n2;
     UChar32 c1 = folded_char_at(w->word, len, 0, &n1);
     uint32_t b = pair_bit(c1, folded_char_at(w->word, len, n1, &n2));
-    g->pairs[b >> 3] |= (uint8_t)(1u << (b & 7));
+    note_letters(&g->all, c1, b);
     if (!w->capital)
-        g->pairs_small[b >> 3] |= (uint8_t)(1u << (b & 7));
-    if (c1 > 0 && c1 < 0x80) {
-        g->firsts[c1 >> 3] |= (uint8_t)(1u << (c1 & 7));
-        if (!w->capital)
-            g->firsts_small[c1 >> 3] |= (uint8_t)(1u << (c1 & 7));
-    }
+        note_letters(&g->small, c1, b);
 }
 
 static bool try_at(struct matcher *m, const struct marked *mk, const char *t, size_t len,
