@@ -65,6 +65,25 @@ size_t nqx_lower_bound(const void *base, size_t n, size_t elem_size, size_t key_
  * length of s, or s is NUL-terminated). */
 size_t nqx_utf8_floor(const char *s, size_t n);
 
+/* The code point of the well-formed two-byte character, or three-byte one
+ * of U+1000-U+CFFF (Vietnamese's letters take these forms), at s with left
+ * bytes from it, and its length in *len; -1 for any other form, which the
+ * caller reads the long way (ICU's U8_NEXT). */
+static inline int32_t nqx_utf8_short(const uint8_t *s, size_t left, size_t *len)
+{
+    uint8_t b = s[0];
+    if (b >= 0xC2 && b < 0xE0 && left >= 2 && (s[1] & 0xC0) == 0x80) {
+        *len = 2;
+        return (int32_t)((b & 0x1F) << 6 | (s[1] & 0x3F));
+    }
+    if (b >= 0xE1 && b < 0xED && left >= 3 && (s[1] & 0xC0) == 0x80 &&
+        (s[2] & 0xC0) == 0x80) {
+        *len = 3;
+        return (int32_t)((b & 0x0F) << 12 | (s[1] & 0x3F) << 6 | (s[2] & 0x3F));
+    }
+    return -1;
+}
+
 /* A run of text that needs no attention, read by nqx_utf8_run: printable
  * ASCII but the bytes a caller names, and the well-formed two- and
  * three-byte characters Vietnamese is written in (U+00A0-U+07FF,

@@ -107,26 +107,18 @@ static uint8_t props(UChar32 c)
 }
 
 /* Decodes the code point at s[i] (valid UTF-8 up to end); *len gets its
- * length in bytes. The two- and three-byte forms Vietnamese letters take
- * are read directly, anything else through ICU's macro. */
+ * length in bytes. The forms Vietnamese letters take are read directly
+ * (nqx_utf8_short), anything else through ICU's macro. */
 static inline UChar32 decode(const uint8_t *s, size_t i, size_t end, size_t *len)
 {
-    uint8_t b = s[i];
-    if (b < 0x80) {
+    if (s[i] < 0x80) {
         *len = 1;
-        return b;
+        return s[i];
     }
-    if (b >= 0xC2 && b < 0xE0 && i + 1 < end && (s[i + 1] & 0xC0) == 0x80) {
-        *len = 2;
-        return (UChar32)((b & 0x1F) << 6 | (s[i + 1] & 0x3F));
-    }
-    if (b >= 0xE1 && b < 0xED && i + 2 < end && (s[i + 1] & 0xC0) == 0x80 &&
-        (s[i + 2] & 0xC0) == 0x80) {
-        *len = 3;
-        return (UChar32)((b & 0x0F) << 12 | (s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F));
-    }
+    UChar32 c = nqx_utf8_short(s + i, end - i, len);
+    if (c >= 0)
+        return c;
     int32_t k = 0, n = (int32_t)(end - i < 4 ? end - i : 4);
-    UChar32 c;
     U8_NEXT(s + i, k, n, c);
     *len = (size_t)k;
     return c < 0 ? 0xFFFD : c;

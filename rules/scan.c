@@ -133,8 +133,9 @@ uint32_t gate_hash(const char *w, size_t n)
     return h;
 }
 
-/* The code point at t[i] of UTF-8 text, and its length in *n (ICU's
- * macro for four bytes and for what is not well formed: negative then). */
+/* The code point at t[i] of UTF-8 text, and its length in *n: the forms
+ * Vietnamese letters take by nqx_utf8_short, the rest by ICU's macro
+ * (negative for what is not well formed). */
 static inline UChar32 char_at(const char *t, size_t len, size_t i, size_t *n)
 {
     const unsigned char *u = (const unsigned char *)t + i;
@@ -143,15 +144,9 @@ static inline UChar32 char_at(const char *t, size_t len, size_t i, size_t *n)
         *n = 1;
         return u[0];
     }
-    if (u[0] >= 0xC2 && u[0] < 0xE0) {
-        *n = 2;
-        return (UChar32)((u[0] & 0x1F) << 6 | (u[1] & 0x3F));
-    }
-    if (u[0] >= 0xE0 && u[0] < 0xF0 && left >= 3) {
-        *n = 3;
-        return (UChar32)((u[0] & 0x0F) << 12 | (u[1] & 0x3F) << 6 | (u[2] & 0x3F));
-    }
-    UChar32 c;
+    UChar32 c = nqx_utf8_short(u, left, n);
+    if (c >= 0)
+        return c;
     int32_t k = 0;
     U8_NEXT(u, k, (int32_t)(left < 4 ? left : 4), c);
     *n = (size_t)k;
