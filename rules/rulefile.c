@@ -745,7 +745,26 @@ struct expansion {
     size_t *src; /* for each output byte, the source offset it comes from */
     size_t src_cap;
     bool in_class; /* inside a [...] character class */
+    const struct list *called[8]; /* the lists {&name} calls, each once */
+    size_t ncalled;
 };
+
+/* The group a list called with {&name} is defined as: "nqx_" and its name,
+ * '-' and '.' made '_'. It begins with nqx_, which no rule's groups use, and
+ * check_groups lets it be. */
+#define CALLED_PREFIX "nqx_"
+
+static bool called_group_name(const char *list, char *out, size_t size)
+{
+    size_t n = strlen(list);
+    if (sizeof CALLED_PREFIX - 1 + n + 1 > size || sizeof CALLED_PREFIX - 1 + n > 32)
+        return false; /* PCRE2 names are at most 32 characters */
+    memcpy(out, CALLED_PREFIX, sizeof CALLED_PREFIX - 1);
+    for (size_t i = 0; i <= n; i++)
+        out[sizeof CALLED_PREFIX - 1 + i] =
+            list[i] == '-' || list[i] == '.' ? '_' : list[i];
+    return true;
+}
 
 /* The rules read normalized text, where white space is a single ' ' or a
  * line break and numbers are ASCII digits. \d, \s and \S are compiled to
@@ -832,6 +851,42 @@ static nqx_status expand(const nqx_rules *r, const char *s, size_t n, struct exp
         }
         if (x->in_class && s[i] == ']')
             x->in_class = false;
+        if (s[i] == '{' && i + 1 < n && s[i + 1] == '&') {
+            /* {&name}: a call of the list's one copy, defined at the end
+             * of the pattern (see called_group_name). */
+            size_t j = i + 2;
+            while (j < n && s[j] != '}')
+                j++;
+            if (j < n && valid_name(s + i + 2, j - i - 2)) {
+                char name[128], group[40];
+                snprintf(name, sizeof name, "%.*s", (int)(j - i - 2), s + i + 2);
+                const struct list *l = rules_list(r, name);
+                if (!l || l->is_define)
+                    return nqx_error_set(err, NQX_E_ENV, file, line, 0, (long long)origin,
+                                         "{&%s}: %s", name,
+                                         l ? "a define cannot be called, only a list"
+                                           : "unknown list");
+                if (!called_group_name(name, group, sizeof group))
+                    return nqx_error_set(err, NQX_E_ENV, file, line, 0, (long long)origin,
+                                         "{&%s}: the list's name is too long to call",
+                                         name);
+                size_t k = 0;
+                while (k < x->ncalled && x->called[k] != l)
+                    k++;
+                if (k == x->ncalled) {
+                    if (k == sizeof x->called / sizeof *x->called)
+                        return nqx_error_set(err, NQX_E_ENV, file, line, 0,
+                                             (long long)origin,
+                                             "{&%s}: a pattern calls at most %zu lists",
+                                             name, sizeof x->called / sizeof *x->called);
+                    x->called[x->ncalled++] = l;
+                }
+                nqx_buf_printf(&x->out, "(?&%s)", group);
+                record_src(x, x->out.len, origin);
+                i = j + 1;
+                continue;
+            }
+        }
         if (s[i] == '{') {
             size_t j = i + 1;
             while (j < n && s[j] != '}')
@@ -896,6 +951,17 @@ static nqx_status compile_pattern(nqx_rules *r, struct pattern *p, const nqx_buf
         nqx_buf_free(&x.out);
         free(x.src);
         return st;
+    }
+    /* The lists the pattern calls, once each, where nothing matches them
+     * but the calls: under the pattern's own options, at its top level. */
+    for (size_t k = 0; k < x.ncalled; k++) {
+        char group[40];
+        called_group_name(x.called[k]->name, group, sizeof group);
+        nqx_buf_printf(&x.out, "(?(DEFINE)(?<%s>", group);
+        nqx_buf_add(&x.out, x.called[k]->pattern.data ? x.called[k]->pattern.data : "",
+                    x.called[k]->pattern.len);
+        nqx_buf_adds(&x.out, "))");
+        record_src(&x, x.out.len, src->len);
     }
     int code;
     PCRE2_SIZE off;
@@ -1024,6 +1090,8 @@ static nqx_status check_groups(const struct rule *ru, const struct pattern *p,
     pcre2_pattern_info(p->code, PCRE2_INFO_NAMETABLE, &table);
     for (uint32_t i = 0; i < count; i++) {
         const char *name = (const char *)table + i * size + 2;
+        if (!strncmp(name, CALLED_PREFIX, sizeof CALLED_PREFIX - 1))
+            continue; /* a list the pattern calls */
         char key[64];
         snprintf(key, sizeof key, "%s:", name);
         if (!ru->groups || !strstr(ru->groups, key))

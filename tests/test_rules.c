@@ -74,6 +74,45 @@ static void a_good_file_loads(void **state)
     nqx_rules_free(r);
 }
 
+static size_t occurrences(const char *s, const char *of)
+{
+    size_t n = 0;
+    for (const char *p = strstr(s, of); p; p = strstr(p + 1, of))
+        n++;
+    return n;
+}
+
+/* {&unit} calls one copy of the list, defined once at the end of the
+ * pattern, wherever the pattern names it; it matches what {unit} does,
+ * longest phrase first, and the call's group is no group to describe. */
+static void a_called_list_is_written_once(void **state)
+{
+    (void)state;
+    nqx_error err;
+    nqx_rules *r;
+    assert_int_equal(load("list unit\n    tấn\n    nghìn tấn\n    ha\n\n"
+                          "rule q\n    role: quantity\n"
+                          "    pattern: (?<value>\\d+)\\s*(?<unit>{&unit}(?:/{&unit})?)\n"
+                          "    groups: value: the number; unit: the unit\n"
+                          "    example: 5 tấn => value=5; unit=tấn\n    counter: 5 kg\n",
+                          &err, &r),
+                     NQX_OK);
+    const struct pattern *p = &r->rules[0].pattern;
+    assert_int_equal(occurrences(p->src, "(?&nqx_unit)"), 2);
+    assert_int_equal(occurrences(p->src, "(?<nqx_unit>"), 1);
+    assert_int_equal(occurrences(p->src, "ha"), 1);
+    struct matcher m;
+    matcher_init(&m, r, NULL);
+    const char *text = "đạt 12 nghìn tấn/ha";
+    assert_true(
+        pattern_match(&m, p, text, strlen(text), (size_t)(strstr(text, "12") - text), 0));
+    size_t s, e;
+    assert_true(group_span(&m, p, "unit", &s, &e));
+    assert_string_equal(text + s, "nghìn tấn/ha");
+    matcher_fini(&m);
+    nqx_rules_free(r);
+}
+
 /* The same broken pattern alone, and behind the guard that set: starts=
  * compiles in front of it: the offset points into the pattern as written. */
 static void a_broken_pattern_names_file_line_and_offset(void **state)
@@ -157,6 +196,11 @@ static void other_mistakes(void **state)
         {"rule r\n    role: skip\n    colour: red\n", 3, "unknown field"},
         {"rule r\n    role: skip\n    pattern: {nothing}\n    example: a\n    counter: b\n", 3,
          "unknown list or define {nothing}"},
+        {"rule r\n    role: skip\n    pattern: {&nothing}\n    example: a\n    counter: b\n",
+         3, "{&nothing}: unknown list"},
+        {"define d\n    pattern: a\n"
+         "rule r\n    role: skip\n    pattern: {&d}\n    example: a\n    counter: b\n",
+         5, "only a list"},
         {"rule r\n    role: comparator\n    before: a$\n    example: a\n    counter: b\n", 1,
          "comparator="},
         {"rule r\n    role: skip\n    pattern: (?<n>a)\n    example: a\n    counter: b\n", 3,
@@ -293,6 +337,7 @@ int main(void)
         cmocka_unit_test(fold_text_is_icu_lower_case),
         cmocka_unit_test(tokens_are_found_byte_by_byte),
         cmocka_unit_test(a_good_file_loads),
+        cmocka_unit_test(a_called_list_is_written_once),
         cmocka_unit_test(a_broken_pattern_names_file_line_and_offset),
         cmocka_unit_test(an_offset_inside_a_list_points_at_the_reference),
         cmocka_unit_test(rules_must_carry_examples),
