@@ -293,6 +293,10 @@ struct matcher {
         size_t n, cap;
         uint32_t *digits; /* where runs of digits start */
         size_t ndigits, digits_cap;
+        /* The tokens (their index) the digit and citation gates let
+         * through, in order: those scans walk these, not every word. */
+        uint32_t *gated[2];
+        size_t ngated[2], gated_cap;
     } tokens;
     bool tokens_made;
     /* The ids of body names made lately (bodies.c), by a hash of the name:

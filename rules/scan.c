@@ -91,6 +91,12 @@ enum {
     TOK_VALUES = 16      /* flags take fewer values than this (scan_tokens) */
 };
 
+/* A date has a number within reach (TOK_NUMBER_NEAR). */
+static bool number_start(uint8_t flags)
+{
+    return flags & TOK_NUMBER_NEAR;
+}
+
 /* A citation starts with a capital letter (Nghị quyết, Luật, Đề án), or
  * in small ASCII letters just before a number ("số 58-NQ/TW"). */
 static bool citation_start(uint8_t flags)
@@ -340,6 +346,31 @@ static size_t push_starts(uint32_t *v, size_t n, uint64_t starts, size_t at)
 }
 #endif
 
+/* The tokens the digit and citation gates let through, by index (the
+ * body scan lets most through, and walks them all). */
+static void gated_lists(struct tokens *tk)
+{
+    if (tk->n > tk->gated_cap) { /* the two grow together */
+        void *d = tk->gated[GATE_DIGIT], *c = tk->gated[GATE_CITATION];
+        size_t cap = tk->gated_cap;
+        nqx_grow(&d, &cap, tk->n, sizeof(uint32_t));
+        nqx_grow(&c, &tk->gated_cap, tk->n, sizeof(uint32_t));
+        tk->gated[GATE_DIGIT] = d;
+        tk->gated[GATE_CITATION] = c;
+    }
+    /* Every index is written; the count moves on past those let through. */
+    size_t a = 0, b = 0;
+    for (size_t k = 0; k < tk->n; k++) {
+        uint8_t f = tk->flags[k];
+        tk->gated[GATE_DIGIT][a] = (uint32_t)k;
+        a += number_start(f);
+        tk->gated[GATE_CITATION][b] = (uint32_t)k;
+        b += citation_start(f);
+    }
+    tk->ngated[GATE_DIGIT] = a;
+    tk->ngated[GATE_CITATION] = b;
+}
+
 /* One pass over the bytes for where tokens and runs of digits start, then
  * one over the tokens, from the last, for their flags. For a token, the
  * first digit at or after it starts a run of digits (the byte before it is
@@ -406,6 +437,21 @@ void tokens_make(const char *t, size_t len, size_t from, struct tokens *tk)
             f |= TOK_NUMBER_NEAR;
         tk->flags[k] = f;
     }
+    gated_lists(tk);
+}
+
+/* The first index of v[0..n) (ascending) whose value is at least key. */
+static size_t first_at_least(const uint32_t *v, size_t n, size_t key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* The tokens to walk from `from` on (their index in *first): those of the
@@ -423,44 +469,43 @@ static const struct tokens *tokens_from(struct matcher *m, const char *t, size_t
         tokens_make(t, m->doc->norm_len, 0, &m->tokens);
         m->tokens_made = true;
     }
-    size_t lo = 0, hi = m->tokens.n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->tokens.at[mid] < from)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *first = lo;
+    *first = first_at_least(m->tokens.at, m->tokens.n, from);
     return &m->tokens;
 }
 
-/* A date has a number within reach (TOK_NUMBER_NEAR). */
-static bool number_start(uint8_t flags)
+/* Tries the rules of mk at token k, where its gate lets them. */
+static bool try_token(struct matcher *m, const struct marked *mk, const char *t,
+                      size_t len, const struct tokens *tk, size_t k, size_t *s, size_t *e,
+                      const struct pattern **used)
 {
-    return flags & TOK_NUMBER_NEAR;
+    size_t i = tk->at[k];
+    uint8_t g = mk->index[(unsigned char)t[i]];
+    return g && gate_allows(&mk->gates[g - 1], t, len, i, tk->flags[k]) &&
+           try_at(m, mk, t, len, i, s, e, used);
 }
 
 static bool scan_tokens(struct matcher *m, const struct marked *mk, const char *t, size_t len,
                         const struct tokens *tk, size_t k, scan_gate gate, size_t *s, size_t *e,
                         const struct pattern **used)
 {
-    bool (*starts)(uint8_t) = gate == GATE_DIGIT      ? number_start
-                              : gate == GATE_CITATION ? citation_start
-                                                      : name_start;
-    /* Which values of a token's flags the gate lets through, as bits: one
+    if (gate != GATE_TOKEN) {
+        /* The digit and citation gates let few tokens through: their lists
+         * are walked, from the first token at or after k. */
+        const uint32_t *list = tk->gated[gate];
+        for (size_t j = first_at_least(list, tk->ngated[gate], k);
+             j < tk->ngated[gate] && tk->at[list[j]] < len; j++)
+            if (try_token(m, mk, t, len, tk, list[j], s, e, used))
+                return true;
+        return false;
+    }
+    /* Which values of a token's flags a name may start at, as bits: one
      * shift a token instead of a call. */
     uint16_t allowed = 0;
     for (uint8_t f = 0; f < TOK_VALUES; f++)
-        allowed |= (uint16_t)(starts(f) << f);
-    for (; k < tk->n && tk->at[k] < len; k++) {
-        size_t i = tk->at[k];
-        uint8_t g = mk->index[(unsigned char)t[i]];
-        if (g && (allowed >> tk->flags[k] & 1) &&
-            gate_allows(&mk->gates[g - 1], t, len, i, tk->flags[k]) &&
-            try_at(m, mk, t, len, i, s, e, used))
+        allowed |= (uint16_t)(name_start(f) << f);
+    for (; k < tk->n && tk->at[k] < len; k++)
+        if ((allowed >> tk->flags[k] & 1) && try_token(m, mk, t, len, tk, k, s, e, used))
             return true;
-    }
     return false;
 }
 
@@ -469,6 +514,8 @@ void tokens_free(struct tokens *tk)
     free(tk->at);
     free(tk->flags);
     free(tk->digits);
+    free(tk->gated[0]);
+    free(tk->gated[1]);
     memset(tk, 0, sizeof *tk);
 }
 
