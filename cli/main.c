@@ -622,9 +622,23 @@ static char **output_paths(const char *dir, const char *const *inputs,
     return paths;
 }
 
+/* Makes the directories above path that are missing. The records of a
+ * batch share their directories: the one right above is looked at first,
+ * and there for all but the first record written into it. */
 static bool make_parents(const char *path, char *why, size_t size)
 {
     char *p = nqx_xstrdup(path);
+    char *last = strrchr(p, '/');
+    struct stat st;
+    if (last && last != p) {
+        *last = '\0';
+        bool there = !stat(p, &st) && S_ISDIR(st.st_mode);
+        *last = '/';
+        if (there) {
+            free(p);
+            return true;
+        }
+    }
     for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
         *s = '\0';
         if (mkdir(p, 0777) && errno != EEXIST) {
