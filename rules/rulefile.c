@@ -806,6 +806,34 @@ static void record_src(struct expansion *x, size_t upto, size_t origin)
         x->src[i] = origin;
 }
 
+/* {&name}: the call of list l (NULL when there is none) into x->out, the
+ * list noted for compile_pattern to define once. */
+static nqx_status call_list(struct expansion *x, const struct list *l, const char *name,
+                            size_t origin, const char *file, size_t line, nqx_error *err)
+{
+    char group[40];
+    if (!l || l->is_define)
+        return nqx_error_set(
+            err, NQX_E_ENV, file, line, 0, (long long)origin, "{&%s}: %s", name,
+            l ? "a define cannot be called, only a list" : "unknown list");
+    if (!called_group_name(name, group, sizeof group))
+        return nqx_error_set(err, NQX_E_ENV, file, line, 0, (long long)origin,
+                             "{&%s}: the list's name is too long to call", name);
+    size_t k = 0;
+    while (k < x->ncalled && x->called[k] != l)
+        k++;
+    if (k == x->ncalled) {
+        if (k == sizeof x->called / sizeof *x->called)
+            return nqx_error_set(err, NQX_E_ENV, file, line, 0, (long long)origin,
+                                 "{&%s}: a pattern calls at most %zu lists", name,
+                                 sizeof x->called / sizeof *x->called);
+        x->called[x->ncalled++] = l;
+    }
+    nqx_buf_printf(&x->out, "(?&%s)", group);
+    record_src(x, x->out.len, origin);
+    return NQX_OK;
+}
+
 static nqx_status expand(const nqx_rules *r, const char *s, size_t n, struct expansion *x,
                          int depth, bool top, size_t top_origin, const char *file,
                          size_t line, nqx_error *err)
@@ -851,50 +879,23 @@ static nqx_status expand(const nqx_rules *r, const char *s, size_t n, struct exp
         }
         if (x->in_class && s[i] == ']')
             x->in_class = false;
-        if (s[i] == '{' && i + 1 < n && s[i + 1] == '&') {
-            /* {&name}: a call of the list's one copy, defined at the end
-             * of the pattern (see called_group_name). */
-            size_t j = i + 2;
-            while (j < n && s[j] != '}')
-                j++;
-            if (j < n && valid_name(s + i + 2, j - i - 2)) {
-                char name[128], group[40];
-                snprintf(name, sizeof name, "%.*s", (int)(j - i - 2), s + i + 2);
-                const struct list *l = rules_list(r, name);
-                if (!l || l->is_define)
-                    return nqx_error_set(err, NQX_E_ENV, file, line, 0, (long long)origin,
-                                         "{&%s}: %s", name,
-                                         l ? "a define cannot be called, only a list"
-                                           : "unknown list");
-                if (!called_group_name(name, group, sizeof group))
-                    return nqx_error_set(err, NQX_E_ENV, file, line, 0, (long long)origin,
-                                         "{&%s}: the list's name is too long to call",
-                                         name);
-                size_t k = 0;
-                while (k < x->ncalled && x->called[k] != l)
-                    k++;
-                if (k == x->ncalled) {
-                    if (k == sizeof x->called / sizeof *x->called)
-                        return nqx_error_set(err, NQX_E_ENV, file, line, 0,
-                                             (long long)origin,
-                                             "{&%s}: a pattern calls at most %zu lists",
-                                             name, sizeof x->called / sizeof *x->called);
-                    x->called[x->ncalled++] = l;
-                }
-                nqx_buf_printf(&x->out, "(?&%s)", group);
-                record_src(x, x->out.len, origin);
-                i = j + 1;
-                continue;
-            }
-        }
         if (s[i] == '{') {
-            size_t j = i + 1;
+            /* {name}, or {&name}: a call of the list's one copy (call_list). */
+            bool call = i + 1 < n && s[i + 1] == '&';
+            size_t a = i + 1 + call, j = a;
             while (j < n && s[j] != '}')
                 j++;
-            if (j < n && valid_name(s + i + 1, j - i - 1)) {
+            if (j < n && valid_name(s + a, j - a)) {
                 char name[128];
-                snprintf(name, sizeof name, "%.*s", (int)(j - i - 1), s + i + 1);
+                snprintf(name, sizeof name, "%.*s", (int)(j - a), s + a);
                 const struct list *l = rules_list(r, name);
+                if (call) {
+                    nqx_status st = call_list(x, l, name, origin, file, line, err);
+                    if (st)
+                        return st;
+                    i = j + 1;
+                    continue;
+                }
                 if (!l)
                     return nqx_error_set(err, NQX_E_ENV, file, line, 0, (long long)origin,
                                          "unknown list or define {%s}", name);
