@@ -181,23 +181,22 @@ void refs_extract(struct matcher *m, nqx_doc *doc)
             pos = end > pos ? end : pos;
             continue;
         }
-        /* "triển khai Kế hoạch theo …" in a kế hoạch: the type word alone,
-         * in capitals, with no number, author, date or title after it, is
-         * the document speaking of itself; it cites nothing. So is "thực
-         * hiện Đề án" in a decision whose title approves one ("Phê duyệt
-         * Đề án …"): the document it issues. */
+        /* The type word alone, with no number or author, of the document's
+         * own type, or of the type its title says it issues ("Phê duyệt Đề
+         * án …"): the document speaking of itself, or of what it issues. */
         bool own_type = type && ((doc->meta.type && !strcmp(type, doc->meta.type)) ||
                                  (issued && !strcmp(type, issued)));
-        if (has_type && e == te && !has_number && ie <= is && !d && own_type &&
-            !(te + 1 < len && capital_at(t, len, te + 1)))
-            continue;
-        /* "Kế hoạch giai đoạn 2026 - 2030", "Đề án năm 2028" with nothing
-         * more, of the document's own type: itself again, named by its
-         * years, which stay a period, not a cited document's date. */
-        if (has_type && e == te && !has_number && ie <= is && d && own_type &&
-            iso_years_only(d->value)) {
-            d->role = d_role;
-            continue;
+        if (has_type && e == te && !has_number && ie <= is && own_type) {
+            /* "triển khai Kế hoạch theo …", "thực hiện Đề án": no date or
+             * title after it; it cites nothing. */
+            if (!d && !(te + 1 < len && capital_at(t, len, te + 1)))
+                continue;
+            /* "Kế hoạch giai đoạn 2026 - 2030", "Đề án năm 2028": named by
+             * its years, which stay a period, not a cited document's date. */
+            if (d && iso_years_only(d->value)) {
+                d->role = d_role;
+                continue;
+            }
         }
         matcher_trace(m, rule, s);
         nqx_ref *ref = nqx_doc_add_ref(doc);
