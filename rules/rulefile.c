@@ -1437,7 +1437,6 @@ static nqx_status build_family(nqx_rules *r, struct family *f, rule_role role, n
 {
     f->n = r->nby_role[role];
     f->rule = nqx_xmalloc((f->n + 1) * sizeof *f->rule);
-    f->group = nqx_xmalloc((f->n + 1) * sizeof *f->group);
     nqx_buf b = {0};
     uint32_t groups = 0;
     for (size_t k = 0; k < f->n; k++) {
@@ -1451,13 +1450,17 @@ static nqx_status build_family(nqx_rules *r, struct family *f, rule_role role, n
         }
         uint32_t own = 0;
         pcre2_pattern_info(ru->pattern.code, PCRE2_INFO_CAPTURECOUNT, &own);
-        f->group[k] = ++groups;
         groups += own;
-        nqx_buf_printf(&b, "(?:(?=(%s))|)", ru->pattern.src);
+        nqx_buf_printf(&b, "%s(?>%s)(?C\"%zu\")(*F)", k ? "|" : "", ru->pattern.src, k);
     }
     char what[64];
     snprintf(what, sizeof what, "the %s rules", rule_role_names[role]);
-    nqx_status st = f->n ? compile_combined(r, &f->all, &b, PCRE2_ANCHORED, what, err) : NQX_OK;
+    /* No start optimizations: they could decide that the pattern (which
+     * never matches) need not be tried, and skip the callouts. */
+    nqx_status st =
+        f->n ? compile_combined(r, &f->all, &b, PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE,
+                                what, err)
+             : NQX_OK;
     nqx_buf_free(&b);
     if (groups > r->max_captures)
         r->max_captures = groups;
@@ -1770,7 +1773,6 @@ static void free_pattern(struct pattern *p)
 static void free_family(struct family *f)
 {
     free_pattern(&f->all);
-    free(f->group);
     free(f->rule);
 }
 
@@ -1929,6 +1931,32 @@ bool pattern_match(struct matcher *m, const struct pattern *p, const char *subje
         rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
         m->limit_hits++;
     return false;
+}
+
+/* The callout after a family's alternative: the position it names ends
+ * its rule's first match here. */
+static int family_callout(pcre2_callout_block *b, void *data)
+{
+    size_t *ends = data;
+    ends[strtoul((const char *)b->callout_string, NULL, 10)] = b->current_position;
+    return 0;
+}
+
+bool family_match(struct matcher *m, const struct family *f, const char *subject,
+                  size_t len, size_t start, size_t *ends)
+{
+    for (size_t k = 0; k < f->n; k++)
+        ends[k] = SIZE_MAX;
+    if (!f->n || !f->all.code || start > len)
+        return false;
+    size_t hits = m->limit_hits;
+    pcre2_set_callout(m->mctx, family_callout, ends);
+    pattern_match(m, &f->all, subject, len, start, 0);
+    pcre2_set_callout(m->mctx, NULL, NULL);
+    bool any = false;
+    for (size_t k = 0; k < f->n && !any; k++)
+        any = ends[k] != SIZE_MAX;
+    return any && m->limit_hits == hits;
 }
 
 size_t marked_rule_of(struct matcher *m)

@@ -171,14 +171,15 @@ struct list {
 };
 
 /* The anchored patterns of a family of rules (the skip rules) in one
- * pattern that tries every rule's pattern at the same place: each is an
- * optional lookahead capturing into its own group, group[k] for the rule at
- * position k, so one match says which rules' patterns match there and
- * where each match ends. The engine then checks their contexts in order. */
+ * pattern that tries every rule's pattern at the same place: the rules are
+ * alternatives, each an atomic group (its first match, as when it is tried
+ * alone) followed by a callout naming its position and a forced failure,
+ * so that the next one is tried from the same place. One match says which
+ * rules' patterns match there and where each match ends (family_match);
+ * the engine then checks their contexts in order. */
 struct family {
     size_t n;
-    size_t *rule;      /* rule index of each position */
-    uint32_t *group;   /* capture group of each position */
+    size_t *rule; /* rule index of each position */
     struct pattern all;
 };
 
@@ -322,6 +323,12 @@ void matcher_fini(struct matcher *m);
  * counted and treated as no match. */
 bool pattern_match(struct matcher *m, const struct pattern *p, const char *subject,
                    size_t len, size_t start, uint32_t options);
+/* Tries every pattern of f anchored at start in subject[0..len): ends[k] is
+ * where the first match of the rule at position k ends, SIZE_MAX where it
+ * has none. False when none matches, or when the match hit a limit (which
+ * is counted; the family is then taken to have no match). */
+bool family_match(struct matcher *m, const struct family *f, const char *subject,
+                  size_t len, size_t start, size_t *ends);
 /* The span of named group name in the last match; false when unset. */
 bool group_span(struct matcher *m, const struct pattern *p, const char *name, size_t *s,
                 size_t *e);

@@ -600,18 +600,12 @@ static bool skip_candidate(struct engine *E, size_t ls, size_t ns, size_t ne, si
     size_t we = window_end(E, ns, le, WINDOW_AFTER);
     /* One match tries every skip pattern at the number; the contexts of
      * those that match are then checked in file order. */
-    if (!f->n || !pattern_match(E->m, &f->all, E->t, we, ns, 0))
-        return false;
     size_t n = f->n;
     void *v = E->skip_ends;
     nqx_grow(&v, &E->skip_cap, n, sizeof *E->skip_ends);
     size_t *ends = E->skip_ends = v;
-    const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(E->m->md);
-    uint32_t pairs = pcre2_get_ovector_count(E->m->md);
-    for (size_t k = 0; k < n; k++) {
-        uint32_t g = f->group[k];
-        ends[k] = g < pairs && ov[2 * g] != PCRE2_UNSET ? ov[2 * g + 1] : SIZE_MAX;
-    }
+    if (!family_match(E->m, f, E->t, we, ns, ends))
+        return false;
     for (size_t k = 0; k < n; k++) {
         if (ends[k] == SIZE_MAX)
             continue;

@@ -113,6 +113,43 @@ static void a_called_list_is_written_once(void **state)
     nqx_rules_free(r);
 }
 
+/* family_match tries every skip pattern at one place: each rule's first
+ * match, as when it is tried alone, ends where ends[k] says; a rule that
+ * does not match there has SIZE_MAX. The same before and after the
+ * pattern is compiled to machine code (on its JIT_AFTER-th match). */
+static void a_family_gives_each_rule_its_first_match(void **state)
+{
+    (void)state;
+    nqx_error err;
+    nqx_rules *r;
+    assert_int_equal(
+        load("rule s.year\n    role: skip\n    pattern: (?:19|20)\\d{2}(?!\\d)\n"
+             "    example: năm 2025 => none\n    counter: đạt 5 tấn\n"
+             "rule s.lazy\n    role: skip\n    pattern: \\d+?\n"
+             "    example: 7 => none\n    counter: a\n"
+             "rule s.age\n    role: skip\n    pattern: \\d+\\s*tuổi\n"
+             "    example: 5 tuổi => none\n    counter: 5 tấn\n"
+             "rule s.number\n    role: skip\n    pattern: \\d+(?:[.,]\\d+)*\n"
+             "    example: 1,5 => none\n    counter: a\n",
+             &err, &r),
+        NQX_OK);
+    struct matcher m;
+    matcher_init(&m, r, NULL);
+    const char *text = "năm 2025,5 tấn";
+    size_t at = (size_t)(strstr(text, "2025") - text), len = strlen(text), ends[4];
+    for (int i = 0; i < JIT_AFTER + 2; i++) {
+        assert_true(family_match(&m, &r->skips, text, len, at, ends));
+        assert_int_equal(ends[0], at + 4);
+        assert_int_equal(ends[1], at + 1);
+        assert_int_equal(ends[2], SIZE_MAX);
+        assert_int_equal(ends[3], at + 6);
+    }
+    assert_false(family_match(&m, &r->skips, text, len, 0, ends));
+    assert_int_equal(ends[3], SIZE_MAX);
+    matcher_fini(&m);
+    nqx_rules_free(r);
+}
+
 /* The same broken pattern alone, and behind the guard that set: starts=
  * compiles in front of it: the offset points into the pattern as written. */
 static void a_broken_pattern_names_file_line_and_offset(void **state)
@@ -338,6 +375,7 @@ int main(void)
         cmocka_unit_test(tokens_are_found_byte_by_byte),
         cmocka_unit_test(a_good_file_loads),
         cmocka_unit_test(a_called_list_is_written_once),
+        cmocka_unit_test(a_family_gives_each_rule_its_first_match),
         cmocka_unit_test(a_broken_pattern_names_file_line_and_offset),
         cmocka_unit_test(an_offset_inside_a_list_points_at_the_reference),
         cmocka_unit_test(rules_must_carry_examples),
