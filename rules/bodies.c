@@ -579,7 +579,7 @@ static bool is_bullet(const char *t, size_t s, size_t e)
 static char line_marker(struct engine *E, size_t ls, size_t le, size_t *body)
 {
     struct section_match sm;
-    if (layout_section(E->m, E->t + ls, le - ls, &sm)) {
+    if (layout_section_at(E->m, E->t, ls, le, &sm)) {
         *body = ls + sm.end;
         return sm.kind;
     }

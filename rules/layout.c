@@ -3,6 +3,7 @@
  * and `block`. */
 #include "rules/rules_int.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,46 @@ bool layout_section(struct matcher *m, const char *line, size_t len, struct sect
             return true;
     }
     return false;
+}
+
+struct line_layout {
+    size_t ls, le;
+    bool found;
+    struct section_match sm;
+};
+
+bool layout_section_at(struct matcher *m, const char *t, size_t ls, size_t le,
+                       struct section_match *out)
+{
+    if (t != m->layouts_text) {
+        m->layouts_text = t;
+        m->nlayouts = 0;
+    }
+    struct line_layout *v = m->layouts;
+    size_t n = m->nlayouts;
+    /* Each walk goes down the text: the next line is mostly the last. */
+    size_t k =
+        !n || v[n - 1].ls < ls
+            ? n
+            : nqx_lower_bound(v, n, sizeof *v, offsetof(struct line_layout, ls), ls);
+    if (k < n && v[k].ls == ls && v[k].le == le) {
+        if (v[k].found)
+            *out = v[k].sm;
+        return v[k].found;
+    }
+    struct line_layout l = {.ls = ls, .le = le};
+    l.found = layout_section(m, t + ls, le - ls, &l.sm);
+    if (k == n || v[k].ls != ls) { /* the same start, another end: not kept */
+        void *p = m->layouts;
+        nqx_grow(&p, &m->layouts_cap, n + 1, sizeof *v);
+        v = m->layouts = p;
+        memmove(v + k + 1, v + k, (n - k) * sizeof *v);
+        v[k] = l;
+        m->nlayouts++;
+    }
+    if (l.found)
+        *out = l.sm;
+    return l.found;
 }
 
 nqx_matcher *nqx_matcher_new(const nqx_rules *rules)

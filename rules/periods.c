@@ -144,7 +144,7 @@ void periods_assign(struct matcher *m, nqx_doc *doc)
         const char *nl = memchr(t + ls, '\n', doc->norm_len - ls);
         size_t le = nl ? (size_t)(nl - t) : doc->norm_len;
         struct section_match sm;
-        bool marker = layout_section(m, t + ls, le - ls, &sm);
+        bool marker = layout_section_at(m, t, ls, le, &sm);
         if (marker) {
             level = level_of(&sm);
             for (int k = level; k < LEVELS; k++)

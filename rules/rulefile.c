@@ -1875,11 +1875,14 @@ void matcher_reset(struct matcher *m, nqx_doc *doc)
     m->nsections = 0;
     m->tokens.n = 0;
     m->tokens_made = false;
+    m->nlayouts = 0;
+    m->layouts_text = NULL;
 }
 
 void matcher_fini(struct matcher *m)
 {
     free(m->sections);
+    free(m->layouts);
     tokens_free(&m->tokens);
     for (size_t i = 0; i < ID_MEMO; i++) {
         free(m->ids[i].name);

@@ -300,6 +300,12 @@ struct matcher {
         size_t ngated[2], gated_cap;
     } tokens;
     bool tokens_made;
+    /* The section markers of the lines of the document's text asked for
+     * so far (layout.c), in the order of the text: the targets, periods
+     * and tasks each walk the lines and ask for them. */
+    struct line_layout *layouts;
+    size_t nlayouts, layouts_cap;
+    const char *layouts_text;
     /* The ids of body names made lately (bodies.c), by a hash of the name:
      * the documents of a batch name the same bodies again and again. A
      * fixed number of entries, so that memory does not grow with the
@@ -389,6 +395,10 @@ struct section_match {
     char label[48];    /* "II", "3.2.1", "a", "Điều 4" */
 };
 bool layout_section(struct matcher *m, const char *line, size_t len, struct section_match *out);
+/* layout_section of the line [ls, le) of the text t, worked out once for
+ * the text (t is the document's normalized text). */
+bool layout_section_at(struct matcher *m, const char *t, size_t ls, size_t le,
+                       struct section_match *out);
 
 /* Where a scan tries a marked pattern: at token starts shortly before a
  * number (every date has one, in digits or Roman numerals), at token starts

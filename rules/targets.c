@@ -438,7 +438,7 @@ static size_t enter_line(struct engine *E, size_t ls, size_t le)
     size_t n = le - ls;
     bool await = E->await_heading;
     E->await_heading = false;
-    if (layout_section(E->m, line, n, &sm)) {
+    if (layout_section_at(E->m, E->t, ls, le, &sm)) {
         E->seen_marker = true;
         E->intro = (struct context){KIND_NONE, SIZE_MAX, 0, 0};
         size_t body = ls + sm.end;

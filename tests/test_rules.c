@@ -150,6 +150,49 @@ static void a_family_gives_each_rule_its_first_match(void **state)
     nqx_rules_free(r);
 }
 
+/* layout_section_at gives what layout_section gives for a line, asked in
+ * any order and again; a line asked with another end, or another text,
+ * is worked out afresh. */
+static void a_line_layout_is_remembered_for_its_text(void **state)
+{
+    (void)state;
+    nqx_error err;
+    nqx_rules *r;
+    assert_int_equal(load("rule s.roman\n    role: section\n"
+                          "    pattern: (?<roman>(?-i:[IVX]+))\\.\\s+\n"
+                          "    groups: roman: the number\n"
+                          "    example: II. Nhiệm vụ => roman=II\n    counter: Ví dụ\n",
+                          &err, &r),
+                     NQX_OK);
+    struct matcher m;
+    matcher_init(&m, r, NULL);
+    const char *t = "I. Mục tiêu\nTăng 5%.\nII. Nhiệm vụ\nIII.";
+    size_t lines[][2] = {{0, 14}, {15, 24}, {25, 41}, {42, 46}}; /* bytes */
+    const char *labels[] = {"I", NULL, "II", NULL};
+    const size_t order[] = {2, 0, 1, 3, 2, 0, 3, 1};
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+        size_t k = order[i];
+        struct section_match sm = {0};
+        bool found = layout_section_at(&m, t, lines[k][0], lines[k][1], &sm);
+        assert_int_equal(found, labels[k] != NULL);
+        if (found) {
+            assert_string_equal(sm.label, labels[k]);
+            assert_int_equal(sm.end, strlen(labels[k]) + 2);
+        }
+    }
+    assert_int_equal(m.nlayouts, 4);
+    struct section_match sm;
+    assert_false(
+        layout_section_at(&m, t, 25, 28, &sm)); /* "II.": nothing after the dot */
+    assert_int_equal(m.nlayouts, 4);
+    const char *other = "Ví dụ\nV. Kết luận";
+    assert_true(layout_section_at(&m, other, 9, strlen(other), &sm));
+    assert_string_equal(sm.label, "V");
+    assert_int_equal(m.nlayouts, 1);
+    matcher_fini(&m);
+    nqx_rules_free(r);
+}
+
 /* The same broken pattern alone, and behind the guard that set: starts=
  * compiles in front of it: the offset points into the pattern as written. */
 static void a_broken_pattern_names_file_line_and_offset(void **state)
@@ -376,6 +419,7 @@ int main(void)
         cmocka_unit_test(a_good_file_loads),
         cmocka_unit_test(a_called_list_is_written_once),
         cmocka_unit_test(a_family_gives_each_rule_its_first_match),
+        cmocka_unit_test(a_line_layout_is_remembered_for_its_text),
         cmocka_unit_test(a_broken_pattern_names_file_line_and_offset),
         cmocka_unit_test(an_offset_inside_a_list_points_at_the_reference),
         cmocka_unit_test(rules_must_carry_examples),
