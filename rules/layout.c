@@ -67,6 +67,7 @@ bool layout_section(struct matcher *m, const char *line, size_t len, struct sect
     return false;
 }
 
+/* A line of the text and its section marker, if it has one. */
 struct line_layout {
     size_t ls, le;
     bool found;
@@ -94,7 +95,8 @@ bool layout_section_at(struct matcher *m, const char *t, size_t ls, size_t le,
     }
     struct line_layout l = {.ls = ls, .le = le};
     l.found = layout_section(m, t + ls, le - ls, &l.sm);
-    if (k == n || v[k].ls != ls) { /* the same start, another end: not kept */
+    /* A line asked for again with another end is worked out, not kept. */
+    if (k == n || v[k].ls != ls) {
         void *p = m->layouts;
         nqx_grow(&p, &m->layouts_cap, n + 1, sizeof *v);
         v = m->layouts = p;

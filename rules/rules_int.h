@@ -302,7 +302,8 @@ struct matcher {
     bool tokens_made;
     /* The section markers of the lines of the document's text asked for
      * so far (layout.c), in the order of the text: the targets, periods
-     * and tasks each walk the lines and ask for them. */
+     * and tasks each walk the lines and ask for them. Forgotten when the
+     * matcher is reset for another document. */
     struct line_layout *layouts;
     size_t nlayouts, layouts_cap;
     const char *layouts_text;
