@@ -1643,6 +1643,8 @@ static nqx_status build_marked(nqx_rules *r, struct marked *mk, rule_role role, 
         mk->index[b] = (uint8_t)(g + 1);
     }
     mk->n = groups;
+    if (!st)
+        marked_first_ok(mk);
     return st;
 }
 

@@ -224,7 +224,14 @@ struct marked {
     struct gate *gates; /* of each pattern of by_start */
     size_t n;
     uint8_t index[256];
+    /* first_ok[b], bit f: may a token whose first byte is b and whose
+     * flags (scan.c) are f get past its gate's first tests (a rule that
+     * starts at b; any word or a capital; the word's first ASCII letter)?
+     * Made by marked_first_ok once the gates are built. */
+    uint16_t first_ok[256];
 };
+/* Fills mk->first_ok from its index and gates. */
+void marked_first_ok(struct marked *mk);
 
 struct nqx_rules {
     char *dir;
@@ -295,9 +302,12 @@ struct matcher {
         uint32_t *digits; /* where runs of digits start */
         size_t ndigits, digits_cap;
         /* The tokens (their index) the digit and citation gates let
-         * through, in order: those scans walk these, not every word. */
-        uint32_t *gated[2];
-        size_t ngated[2], gated_cap;
+         * through, in order: those scans walk these, not every word. And
+         * the tokens where a name of names_for may start, by its first
+         * byte and letter, made when that scan first walks them. */
+        uint32_t *gated[3];
+        size_t ngated[3], gated_cap;
+        const struct marked *names_for;
     } tokens;
     bool tokens_made;
     /* The section markers of the lines of the document's text asked for

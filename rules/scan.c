@@ -267,6 +267,24 @@ void gate_note_word(struct gate *g, const struct gate_word *w)
         note_letters(&g->small, c1, b);
 }
 
+void marked_first_ok(struct marked *mk)
+{
+    for (int b = 0; b < 256; b++) {
+        uint16_t ok = 0;
+        const struct gate *g = mk->index[b] ? &mk->gates[mk->index[b] - 1] : NULL;
+        unsigned folded = b >= 'A' && b <= 'Z' ? (unsigned)b | 0x20u : (unsigned)b;
+        for (uint8_t f = 0; g && f < TOK_VALUES; f++) {
+            const struct gate_letters *letters = f & TOK_CAPITAL ? &g->all : &g->small;
+            bool pass =
+                g->any || (g->capital && (f & TOK_CAPITAL)) ||
+                (g->nwords &&
+                 (b >= 0x80 || (letters->firsts[folded >> 3] & (1u << (folded & 7)))));
+            ok |= (uint16_t)(pass << f);
+        }
+        mk->first_ok[b] = ok;
+    }
+}
+
 static bool try_at(struct matcher *m, const struct marked *mk, const char *t, size_t len,
                    size_t c, size_t *s, size_t *e, const struct pattern **used)
 {
@@ -346,17 +364,19 @@ static size_t push_starts(uint32_t *v, size_t n, uint64_t starts, size_t at)
 }
 #endif
 
-/* The tokens the digit and citation gates let through, by index (the
- * body scan lets most through, and walks them all). */
+/* The tokens the digit and citation gates let through, by index; the
+ * body scan's list is made when it first walks them (name_list). */
 static void gated_lists(struct tokens *tk)
 {
-    if (tk->n > tk->gated_cap) { /* the two grow together */
-        void *d = tk->gated[GATE_DIGIT], *c = tk->gated[GATE_CITATION];
+    if (tk->n > tk->gated_cap) { /* the three grow together */
         size_t cap = tk->gated_cap;
-        nqx_grow(&d, &cap, tk->n, sizeof(uint32_t));
-        nqx_grow(&c, &tk->gated_cap, tk->n, sizeof(uint32_t));
-        tk->gated[GATE_DIGIT] = d;
-        tk->gated[GATE_CITATION] = c;
+        for (int g = GATE_DIGIT; g <= GATE_TOKEN; g++) {
+            void *v = tk->gated[g];
+            cap = tk->gated_cap;
+            nqx_grow(&v, &cap, tk->n, sizeof(uint32_t));
+            tk->gated[g] = v;
+        }
+        tk->gated_cap = cap; /* each grew from the same size to the same */
     }
     /* Every index is written; the count moves on past those let through. */
     size_t a = 0, b = 0;
@@ -369,6 +389,31 @@ static void gated_lists(struct tokens *tk)
     }
     tk->ngated[GATE_DIGIT] = a;
     tk->ngated[GATE_CITATION] = b;
+    tk->ngated[GATE_TOKEN] = 0;
+    tk->names_for = NULL;
+}
+
+/* The tokens of t where a name of mk may start (name_start, and its first
+ * byte and letter through mk's gates: first_ok) into tk's third list,
+ * unless it holds them already. Made without a branch a token; the body
+ * scan then walks these instead of every word, and no longer stops at
+ * each word turned away by a branch that is hard to predict. */
+static void name_list(struct tokens *tk, const struct marked *mk, const char *t)
+{
+    if (tk->names_for == mk)
+        return;
+    uint16_t allowed = 0;
+    for (uint8_t f = 0; f < TOK_VALUES; f++)
+        allowed |= (uint16_t)(name_start(f) << f);
+    uint32_t *v = tk->gated[GATE_TOKEN];
+    size_t n = 0;
+    for (size_t k = 0; k < tk->n; k++) {
+        uint16_t ok = mk->first_ok[(unsigned char)t[tk->at[k]]] & allowed;
+        v[n] = (uint32_t)k;
+        n += ok >> tk->flags[k] & 1;
+    }
+    tk->ngated[GATE_TOKEN] = n;
+    tk->names_for = mk;
 }
 
 /* One pass over the bytes for where tokens and runs of digits start, then
@@ -457,8 +502,8 @@ static size_t first_at_least(const uint32_t *v, size_t n, size_t key)
 /* The tokens to walk from `from` on (their index in *first): those of the
  * document's text, made once (the three scans and their many calls share
  * them), or, for another text, made for this call into own. */
-static const struct tokens *tokens_from(struct matcher *m, const char *t, size_t len,
-                                        size_t from, size_t *first, struct tokens *own)
+static struct tokens *tokens_from(struct matcher *m, const char *t, size_t len,
+                                  size_t from, size_t *first, struct tokens *own)
 {
     *first = 0;
     if (!m->doc || t != m->doc->norm || len > m->doc->norm_len || len > UINT32_MAX) {
@@ -484,27 +529,18 @@ static bool try_token(struct matcher *m, const struct marked *mk, const char *t,
            try_at(m, mk, t, len, i, s, e, used);
 }
 
-static bool scan_tokens(struct matcher *m, const struct marked *mk, const char *t, size_t len,
-                        const struct tokens *tk, size_t k, scan_gate gate, size_t *s, size_t *e,
-                        const struct pattern **used)
+static bool scan_tokens(struct matcher *m, const struct marked *mk, const char *t,
+                        size_t len, struct tokens *tk, size_t k, scan_gate gate,
+                        size_t *s, size_t *e, const struct pattern **used)
 {
-    if (gate != GATE_TOKEN) {
-        /* The digit and citation gates let few tokens through: their lists
-         * are walked, from the first token at or after k. */
-        const uint32_t *list = tk->gated[gate];
-        for (size_t j = first_at_least(list, tk->ngated[gate], k);
-             j < tk->ngated[gate] && tk->at[list[j]] < len; j++)
-            if (try_token(m, mk, t, len, tk, list[j], s, e, used))
-                return true;
-        return false;
-    }
-    /* Which values of a token's flags a name may start at, as bits: one
-     * shift a token instead of a call. */
-    uint16_t allowed = 0;
-    for (uint8_t f = 0; f < TOK_VALUES; f++)
-        allowed |= (uint16_t)(name_start(f) << f);
-    for (; k < tk->n && tk->at[k] < len; k++)
-        if ((allowed >> tk->flags[k] & 1) && try_token(m, mk, t, len, tk, k, s, e, used))
+    /* Each gate's list of tokens is walked, from the first token at or
+     * after k. */
+    if (gate == GATE_TOKEN)
+        name_list(tk, mk, t);
+    const uint32_t *list = tk->gated[gate];
+    for (size_t j = first_at_least(list, tk->ngated[gate], k);
+         j < tk->ngated[gate] && tk->at[list[j]] < len; j++)
+        if (try_token(m, mk, t, len, tk, list[j], s, e, used))
             return true;
     return false;
 }
@@ -514,8 +550,9 @@ void tokens_free(struct tokens *tk)
     free(tk->at);
     free(tk->flags);
     free(tk->digits);
-    free(tk->gated[0]);
-    free(tk->gated[1]);
+    free(tk->gated[GATE_DIGIT]);
+    free(tk->gated[GATE_CITATION]);
+    free(tk->gated[GATE_TOKEN]);
     memset(tk, 0, sizeof *tk);
 }
 
@@ -527,7 +564,7 @@ bool scan_marked(struct matcher *m, const struct marked *mk, const char *t, size
     fold_ready();
     size_t k;
     struct tokens own = {0};
-    const struct tokens *tk = tokens_from(m, t, len, from, &k, &own);
+    struct tokens *tk = tokens_from(m, t, len, from, &k, &own);
     bool found = scan_tokens(m, mk, t, len, tk, k, gate, s, e, used);
     tokens_free(&own);
     return found;

@@ -367,6 +367,93 @@ static void fold_text_is_icu_lower_case(void **state)
     }
 }
 
+/* marked_first_ok keeps, for each first byte and set of token flags, what
+ * the gate's first tests let through: a byte no rule starts with never; a
+ * gate with a rule that starts anywhere always; one whose words need a
+ * capital only a capital token; an ASCII letter only where a word of the
+ * gate starts with it, folded, and may be written so. */
+static void the_first_byte_table_follows_the_gates(void **state)
+{
+    (void)state;
+    enum { CAPITAL = 1, ASCII = 2 }; /* the token flags of scan.c */
+    struct gate gates[2] = {{0}};
+    gates[0].any = true;
+    struct gate_word words[] = {{"các", 0, false}, {"sở", 0, true}};
+    gates[1].words = words;
+    gates[1].nwords = 2;
+    for (size_t i = 0; i < 2; i++)
+        gate_note_word(&gates[1], &words[i]);
+    struct marked mk = {.gates = gates, .n = 2};
+    mk.index['x'] = 1;
+    mk.index['c'] = mk.index['C'] = mk.index['s'] = mk.index['S'] = mk.index['t'] = 2;
+    mk.index[0xE1] = 2;
+    marked_first_ok(&mk);
+    assert_int_equal(mk.first_ok['a'], 0); /* no rule starts with "a" */
+    assert_int_equal(mk.first_ok['x'], 0xFFFF);
+    assert_true(mk.first_ok['c'] >> ASCII & 1);             /* "các" */
+    assert_true(mk.first_ok['C'] >> (ASCII | CAPITAL) & 1); /* "Các" */
+    assert_false(mk.first_ok['s'] >> ASCII & 1);            /* "sở" needs a capital */
+    assert_true(mk.first_ok['S'] >> (ASCII | CAPITAL) & 1); /* "Sở" */
+    assert_false(mk.first_ok['t'] >> ASCII & 1);            /* no word starts with t */
+    assert_false(mk.first_ok['t'] >> (ASCII | CAPITAL) & 1);
+    /* Beyond ASCII the whole word decides, later. */
+    assert_true(mk.first_ok[0xE1] >> CAPITAL & 1);
+    assert_true(mk.first_ok[0xE1] & 1);
+}
+
+/* Every match of the body scan, from the start of t, as "start-end". */
+static void body_scan(struct matcher *m, const char *t, size_t len, char *out,
+                      size_t size)
+{
+    size_t s, e, o = 0;
+    const struct pattern *p;
+    out[0] = '\0';
+    for (size_t pos = 0; scan_marked(m, &test_rules->bodies_by_start, t, len, pos,
+                                     GATE_TOKEN, &s, &e, &p);
+         pos = e > s ? e : s + 1)
+        o += (size_t)snprintf(out + o, size - o, "%zu-%zu ", s, e);
+}
+
+/* The body scan walks a list of the tokens of the document's text where a
+ * name may start, made for that text: its findings are those of a scan of
+ * a copy of the text (whose tokens and list are made for the call), on the
+ * first document, again after the date scan, and on the next document. */
+static void the_body_scan_lists_the_tokens_of_its_text(void **state)
+{
+    (void)state;
+    assert_int_equal(load_test_rules(NULL), 0);
+    const char *texts[] = {
+        "Giao các ban, ngành và Sở Y tế chủ trì; UBND huyện, Phòng Tài chính - Kế hoạch "
+        "phối hợp trước ngày 15/3/2026. Hội Nông dân xã vận động.",
+        "Đề nghị Ủy ban MTTQ Việt Nam tỉnh, HĐND xã và các cơ quan, đơn vị có liên quan "
+        "thực hiện.",
+    };
+    struct matcher m;
+    matcher_init(&m, test_rules, NULL);
+    for (size_t i = 0; i < 2; i++) {
+        nqx_doc *doc = normalize_text(texts[i], strlen(texts[i]), true);
+        assert_non_null(doc);
+        matcher_reset(&m, doc);
+        char *copy = nqx_xstrndup(doc->norm, doc->norm_len);
+        char want[512], got[512];
+        body_scan(&m, copy, doc->norm_len, want, sizeof want);
+        assert_true(strlen(want) > 8); /* names were found */
+        body_scan(&m, doc->norm, doc->norm_len, got, sizeof got);
+        assert_string_equal(got, want);
+        size_t s, e;
+        const struct pattern *p;
+        assert_true(scan_marked(&m, &test_rules->dates_by_start, doc->norm, doc->norm_len,
+                                0, GATE_DIGIT, &s, &e, &p) == (i == 0));
+        body_scan(&m, doc->norm, doc->norm_len, got, sizeof got);
+        assert_string_equal(got, want);
+        free(copy);
+        matcher_reset(&m, NULL);
+        nqx_doc_free(doc);
+    }
+    matcher_fini(&m);
+    free_test_rules(NULL);
+}
+
 /* Word bytes for the scans: letters and digits, and every byte beyond
  * ASCII. */
 static bool word_byte(unsigned char c)
@@ -416,6 +503,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fold_text_is_icu_lower_case),
         cmocka_unit_test(tokens_are_found_byte_by_byte),
+        cmocka_unit_test(the_first_byte_table_follows_the_gates),
+        cmocka_unit_test(the_body_scan_lists_the_tokens_of_its_text),
         cmocka_unit_test(a_good_file_loads),
         cmocka_unit_test(a_called_list_is_written_once),
         cmocka_unit_test(a_family_gives_each_rule_its_first_match),
