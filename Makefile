@@ -47,6 +47,7 @@ HEADERS  = $(wildcard model/*.h extract/*.h normalize/*.h rules/*.h output/*.h c
 TESTS    = number normalize extract encoding containers rules targets dates bodies output \
            variants pathological cli check
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/test_%) $(BUILD)/tests/eval_targets \
+            $(BUILD)/tests/bench_stages \
             $(BUILD)/tests/eval_records
 
 SANITIZE = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -167,8 +168,8 @@ eval: all $(BUILD)/tests/eval_targets $(BUILD)/tests/eval_records
 	@echo "== nqx check on drafts with planted problems (never tuned on)"
 	@NQX=$(BUILD)/nqx ./tests/measure-planted.sh
 
-bench: deps all
-	@./scripts/bench.sh $(BUILD)/nqx
+bench: deps all $(BUILD)/tests/bench_stages
+	@./scripts/bench.sh $(BUILD)/nqx $(BUILD)/tests/bench_stages
 
 leakcheck: all
 	@command -v valgrind >/dev/null || { echo "valgrind is not installed"; exit 2; }

@@ -4,7 +4,7 @@
 # inputs, each made by concatenating whole documents until the size is
 # reached:
 #   corpus    the project's own corpus/*.txt: every document is full of
-#             targets (about 2,500 per MB), the worst case for the rules;
+#             targets (about 2,900 per MB), the worst case for the rules;
 #   seeds     the four seed documents alone (corpus/NNN_*.txt, copied from
 #             the product's design seeds): the input SPEC section 6 sets its
 #             performance budget on;
@@ -13,11 +13,16 @@
 #             what an archive holds, about 500 targets per MB.
 # Time is CPU time (user + system) of the process on one core, the best of
 # RUNS runs, nqx and uconv alternating so that both see the same machine.
-# Then the CPU time of a run on one document, rules loading included, and
+# With STAGES (tests/bench_stages), each input's 1x documents are then
+# timed stage by stage inside one process, and the script works out what
+# the rules may cost for nqx to be faster than uconv, the rest of nqx's run
+# (the other stages, reading and writing files, loading the rules) as it
+# is. Then the CPU time of a run on one document, rules loading included, and
 # last the wall time of the first input (1x) on every core with -j, next
 # to one thread. It prints figures; it asserts nothing.
 set -euo pipefail
 NQX=${1:-build/nqx}
+STAGES=${2:-}
 SIZE_MB=${SIZE_MB:-16}
 RUNS=${RUNS:-5}
 EXTERNAL=${NQX_BENCH_DIR:-../shared/corpus-external}
@@ -96,6 +101,18 @@ measure() {
     awk -v a="${best[nqx1x]}" -v b="${best[nqx4x]}" -v u="${best[uconv4x]}" 'BEGIN {
         printf "nqx: 4x the input took %.2fx the CPU time (linear: 4)\n", b / a
         printf "nqx is %.2fx as fast as uconv -x nfc alone (4x input)\n", u / b }'
+    [ -n "$STAGES" ] || return 0
+    local table
+    table=$("$STAGES" -r "$RUNS" "$dir/$name-1x.list")
+    printf "\n%s\n" "$(sed '$d' <<< "$table")"
+    awk -v n="${best[nqx1x]}" -v u="${best[uconv1x]}" -v last="$(tail -n 1 <<< "$table")" 'BEGIN {
+        split(last, f, " "); rules = f[2]; budget = u - (n - rules)
+        if (budget <= 0)
+            printf "nqx without its rules would take %.3f s, uconv %.3f s (1x): rules that cost nothing would not be enough\n", n - rules, u
+        else if (rules >= budget)
+            printf "to be faster than uconv (1x: %.3f s), the rules would have to take under %.3f s: %.1fx faster\n", u, budget, rules / budget
+        else
+            printf "the rules take %.3f s, under the %.3f s they may take for nqx to stay faster than uconv (1x)\n", rules, budget }'
 }
 
 build corpus corpus/*.txt
