@@ -368,15 +368,17 @@ static size_t push_starts(uint32_t *v, size_t n, uint64_t starts, size_t at)
  * body scan's list is made when it first walks them (name_list). */
 static void gated_lists(struct tokens *tk)
 {
-    if (tk->n > tk->gated_cap) { /* the three grow together */
-        size_t cap = tk->gated_cap;
+    if (tk->n > tk->gated_cap) {
+        /* The three grow together: each from the same capacity to the
+         * same one, which is kept once they all have it. */
+        size_t cap = 0;
         for (int g = GATE_DIGIT; g <= GATE_TOKEN; g++) {
             void *v = tk->gated[g];
             cap = tk->gated_cap;
             nqx_grow(&v, &cap, tk->n, sizeof(uint32_t));
             tk->gated[g] = v;
         }
-        tk->gated_cap = cap; /* each grew from the same size to the same */
+        tk->gated_cap = cap;
     }
     /* Every index is written; the count moves on past those let through. */
     size_t a = 0, b = 0;
