@@ -1433,17 +1433,95 @@ static nqx_status build_furniture_any(nqx_rules *r, nqx_error *err)
     return st;
 }
 
+/* Does src hold a '|' outside every group and character class (an
+ * alternative of the whole pattern)? */
+static bool top_level_alternation(const char *src)
+{
+    int depth = 0;
+    for (const char *p = src; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            p++;
+        } else if (*p == '[') {
+            /* A class ends at the first ']' that is not its first member. */
+            p += p[1] == '^' ? 2 : 1;
+            if (*p == ']')
+                p++;
+            while (*p && *p != ']')
+                p += *p == '\\' && p[1] ? 2 : 1;
+            if (!*p)
+                return true; /* not understood: taken as one */
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')') {
+            depth--;
+        } else if (*p == '|' && depth == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The words a pattern needs right before where it is tried, when it starts
+ * by looking behind for them, as "(?<=từ[ \n]|từ)" does, and has no other
+ * alternative: each alternative of the lookbehind is letters alone,
+ * perhaps followed by one blank ([ \n] or \s). The lookbehind then
+ * matches only where the word before the place (or before the blank just
+ * before it) ends with one of them, case aside. Adds them, folded, to f's
+ * words (once each) and returns true; false, adding nothing, for anything
+ * else. */
+static bool lookbehind_words(const char *src, struct family *f)
+{
+    if (strncmp(src, "(?<=", 4) || top_level_alternation(src))
+        return false;
+    char found[16][GATE_WORD_MAX];
+    size_t nfound = 0;
+    for (size_t i = 4;;) {
+        size_t ws = i;
+        for (;;) {
+            UChar32 c;
+            int32_t k = (int32_t)i;
+            U8_NEXT(src, k, -1, c);
+            if (c <= 0 || !u_isalpha(c))
+                break;
+            i = (size_t)k;
+        }
+        if (i == ws || nfound == sizeof found / sizeof *found)
+            return false;
+        size_t wl = folded_word(src + ws, i - ws, 0, found[nfound], GATE_WORD_MAX);
+        if (wl == SIZE_MAX || wl != strlen(found[nfound]))
+            return false;
+        nfound++;
+        if (!strncmp(src + i, "[ \\n]", 5)) /* \s as compiled (ascii_escape) */
+            i += 5;
+        if (src[i] == ')')
+            break;
+        if (src[i++] != '|')
+            return false;
+    }
+    for (size_t k = 0; k < nfound; k++) {
+        bool known = false;
+        for (size_t j = 0; j < f->nwords && !known; j++)
+            known = !strcmp(f->words[j], found[k]);
+        if (known)
+            continue;
+        f->words = nqx_xrealloc(f->words, (f->nwords + 1) * sizeof *f->words);
+        f->words[f->nwords++] = nqx_xstrdup(found[k]);
+    }
+    return true;
+}
+
 static nqx_status build_family(nqx_rules *r, struct family *f, rule_role role, nqx_error *err)
 {
     f->n = r->nby_role[role];
     f->rule = nqx_xmalloc((f->n + 1) * sizeof *f->rule);
-    nqx_buf b = {0};
+    nqx_buf b = {0}, w = {0};
     uint32_t groups = 0;
     for (size_t k = 0; k < f->n; k++) {
         const struct rule *ru = &r->rules[r->by_role[role][k]];
         f->rule[k] = r->by_role[role][k];
         if (!ru->pattern.src) {
             nqx_buf_free(&b);
+            nqx_buf_free(&w);
             return nqx_error_set(err, NQX_E_ENV, ru->file, ru->line, 0, -1,
                                  "rule %s needs a 'pattern:' (role %s)", ru->id,
                                  rule_role_names[role]);
@@ -1451,17 +1529,20 @@ static nqx_status build_family(nqx_rules *r, struct family *f, rule_role role, n
         uint32_t own = 0;
         pcre2_pattern_info(ru->pattern.code, PCRE2_INFO_CAPTURECOUNT, &own);
         groups += own;
-        nqx_buf_printf(&b, "%s(?>%s)(?C\"%zu\")(*F)", k ? "|" : "", ru->pattern.src, k);
+        nqx_buf *to = lookbehind_words(ru->pattern.src, f) ? &w : &b;
+        nqx_buf_printf(to, "%s(?>%s)(?C\"%zu\")(*F)", to->len ? "|" : "", ru->pattern.src,
+                       k);
     }
     char what[64];
     snprintf(what, sizeof what, "the %s rules", rule_role_names[role]);
     /* No start optimizations: they could decide that the pattern (which
      * never matches) need not be tried, and skip the callouts. */
-    nqx_status st =
-        f->n ? compile_combined(r, &f->all, &b, PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE,
-                                what, err)
-             : NQX_OK;
+    uint32_t flags = PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE;
+    nqx_status st = b.len ? compile_combined(r, &f->all, &b, flags, what, err) : NQX_OK;
+    if (!st && w.len)
+        st = compile_combined(r, &f->after_word, &w, flags, what, err);
     nqx_buf_free(&b);
+    nqx_buf_free(&w);
     if (groups > r->max_captures)
         r->max_captures = groups;
     return st;
@@ -1775,6 +1856,10 @@ static void free_pattern(struct pattern *p)
 static void free_family(struct family *f)
 {
     free_pattern(&f->all);
+    free_pattern(&f->after_word);
+    for (size_t i = 0; i < f->nwords; i++)
+        free(f->words[i]);
+    free(f->words);
     free(f->rule);
 }
 
@@ -1947,16 +2032,39 @@ static int family_callout(pcre2_callout_block *b, void *data)
     return 0;
 }
 
+/* Does the word before start (or before the blank just before it) end
+ * with one of f's words, folded? True too for a word too long to fold:
+ * its rules are then tried. */
+static bool after_a_word(const struct family *f, const char *subject, size_t start)
+{
+    size_t end = start;
+    if (end && (subject[end - 1] == ' ' || subject[end - 1] == '\n'))
+        end--;
+    char w[GATE_WORD_MAX];
+    size_t n = folded_word_before(subject, end, w, sizeof w);
+    if (n == SIZE_MAX)
+        return true;
+    for (size_t i = 0; i < f->nwords; i++) {
+        size_t wl = strlen(f->words[i]);
+        if (wl <= n && !memcmp(w + n - wl, f->words[i], wl))
+            return true;
+    }
+    return false;
+}
+
 bool family_match(struct matcher *m, const struct family *f, const char *subject,
                   size_t len, size_t start, size_t *ends)
 {
     for (size_t k = 0; k < f->n; k++)
         ends[k] = SIZE_MAX;
-    if (!f->n || !f->all.code || start > len)
+    if (!f->n || start > len)
         return false;
     size_t hits = m->limit_hits;
     pcre2_set_callout(m->mctx, family_callout, ends);
-    pattern_match(m, &f->all, subject, len, start, 0);
+    if (f->all.code)
+        pattern_match(m, &f->all, subject, len, start, 0);
+    if (f->after_word.code && after_a_word(f, subject, start))
+        pattern_match(m, &f->after_word, subject, len, start, 0);
     pcre2_set_callout(m->mctx, NULL, NULL);
     bool any = false;
     for (size_t k = 0; k < f->n && !any; k++)

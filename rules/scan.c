@@ -204,6 +204,23 @@ size_t folded_word(const char *t, size_t len, size_t i, char *out, size_t size)
     return fold_word(t, len, i, out, size);
 }
 
+size_t folded_word_before(const char *t, size_t end, char *out, size_t size)
+{
+    fold_ready();
+    /* A character takes at most four bytes and folds to at least one: a
+     * word longer than four bytes for each byte of out does not fit. */
+    size_t lo = end > 4 * size ? end - 4 * size : 0, start = end, n;
+    const uint8_t *b = (const uint8_t *)t + lo;
+    for (int32_t i = (int32_t)(end - lo); i > 0;) {
+        UChar32 c;
+        U8_PREV(b, 0, i, c);
+        if (c < 0 || !folded_char_at(t, end, lo + (size_t)i, &n))
+            break;
+        start = lo + (size_t)i;
+    }
+    return start == lo && lo > 0 ? SIZE_MAX : fold_word(t, end, start, out, size);
+}
+
 /* The bit of a gate's set for the first two letters c1, c2 of a word. */
 static uint32_t pair_bit(UChar32 c1, UChar32 c2)
 {

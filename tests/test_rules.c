@@ -150,6 +150,58 @@ static void a_family_gives_each_rule_its_first_match(void **state)
     nqx_rules_free(r);
 }
 
+/* The rules of a family that look behind for words ("(?<=khoảng\s)") are
+ * tried only after a word ending with one of them; wherever the family is
+ * tried, each rule's end is the one its pattern gives alone: after the
+ * word in capitals, glued to the number, at the end of a longer word,
+ * after a line break, and not after two blanks. A lookbehind of a class,
+ * or one that holds for one alternative of the pattern only, is tried
+ * everywhere. */
+static void a_family_tries_lookbehind_rules_after_their_words(void **state)
+{
+    (void)state;
+    nqx_error err;
+    nqx_rules *r;
+    assert_int_equal(
+        load("rule s.about\n    role: skip\n    pattern: (?<=khoảng\\s|chừng)\\d+\n"
+             "    example: khoảng 5 => none\n    counter: đạt 5 tấn\n"
+             "rule s.from\n    role: skip\n    pattern: (?<=Từ\\s)\\d+(?!%)\n"
+             "    example: từ 5 => none\n    counter: đạt 5 tấn\n"
+             "rule s.either\n    role: skip\n    pattern: (?<=từ\\s)\\d+|\\d+%\n"
+             "    example: 5% => none\n    counter: đạt 5 tấn\n"
+             "rule s.class\n    role: skip\n    pattern: (?<=[xX]\\s)\\d+\n"
+             "    example: x 5 => none\n    counter: đạt 5 tấn\n",
+             &err, &r),
+        NQX_OK);
+    assert_int_equal(r->skips.nwords, 3); /* khoảng, chừng, từ */
+    assert_non_null(r->skips.after_word.code);
+    struct matcher m;
+    matcher_init(&m, r, NULL);
+    const char *text = "KHOẢNG 10 tấn, chừng9, xtừ 3, từ  4, x 8, TỪ\n6%, từ 7, đạt 5%";
+    size_t len = strlen(text), ends[4], tried = 0, found = 0;
+    for (int round = 0; round < JIT_AFTER + 2; round++) {
+        for (size_t at = 0; at < len; at++) {
+            if (text[at] < '0' || text[at] > '9' ||
+                (at && text[at - 1] >= '0' && text[at - 1] <= '9'))
+                continue;
+            family_match(&m, &r->skips, text, len, at, ends);
+            for (size_t k = 0; k < 4; k++) {
+                const struct pattern *p = &r->rules[r->skips.rule[k]].pattern;
+                size_t want = pattern_match(&m, p, text, len, at, 0)
+                                  ? pcre2_get_ovector_pointer(m.md)[1]
+                                  : SIZE_MAX;
+                assert_int_equal(ends[k], want);
+                found += want != SIZE_MAX;
+            }
+            tried++;
+        }
+    }
+    assert_int_equal(tried, 8 * (JIT_AFTER + 2));
+    assert_int_equal(found, 9 * (JIT_AFTER + 2));
+    matcher_fini(&m);
+    nqx_rules_free(r);
+}
+
 /* layout_section_at gives what layout_section gives for a line, asked in
  * any order and again; a line asked with another end, or another text,
  * is worked out afresh. */
@@ -508,6 +560,7 @@ int main(void)
         cmocka_unit_test(a_good_file_loads),
         cmocka_unit_test(a_called_list_is_written_once),
         cmocka_unit_test(a_family_gives_each_rule_its_first_match),
+        cmocka_unit_test(a_family_tries_lookbehind_rules_after_their_words),
         cmocka_unit_test(a_line_layout_is_remembered_for_its_text),
         cmocka_unit_test(a_broken_pattern_names_file_line_and_offset),
         cmocka_unit_test(an_offset_inside_a_list_points_at_the_reference),
