@@ -228,23 +228,15 @@ static uint32_t pair_bit(UChar32 c1, UChar32 c2)
 }
 
 /* May a rule of the group of gate g match at t[i], by what its rules say
- * they start with? The first two letters, folded, go through a bit set
- * before the whole word is folded and looked up. The scan has readied the
- * fold table. */
+ * they start with? The token got past the gate's first tests already
+ * (first_ok: try_token); the first two letters, folded, go through a bit
+ * set before the whole word is folded and looked up. The scan has readied
+ * the fold table. */
 static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t i, uint8_t flags)
 {
     if (g->any || (g->capital && (flags & TOK_CAPITAL)))
         return true;
-    if (!g->nwords)
-        return false;
     const struct gate_letters *letters = flags & TOK_CAPITAL ? &g->all : &g->small;
-    unsigned char b0 = (unsigned char)t[i];
-    if (b0 < 0x80) {
-        /* ASCII folds to itself in small letters. */
-        unsigned f = b0 >= 'A' && b0 <= 'Z' ? b0 | 0x20u : b0;
-        if (!(letters->firsts[f >> 3] & (1u << (f & 7))))
-            return false;
-    }
     size_t n1, n2;
     UChar32 c1 = folded_char_at(t, len, i, &n1);
     if (!c1)
@@ -537,14 +529,17 @@ static struct tokens *tokens_from(struct matcher *m, const char *t, size_t len,
     return &m->tokens;
 }
 
-/* Tries the rules of mk at token k, where its gate lets them. */
+/* Tries the rules of mk at token k, where its gate lets them: its first
+ * tests by first_ok (which knows that no rule starts at the byte), the
+ * rest by gate_allows. */
 static bool try_token(struct matcher *m, const struct marked *mk, const char *t,
                       size_t len, const struct tokens *tk, size_t k, size_t *s, size_t *e,
                       const struct pattern **used)
 {
     size_t i = tk->at[k];
-    uint8_t g = mk->index[(unsigned char)t[i]];
-    return g && gate_allows(&mk->gates[g - 1], t, len, i, tk->flags[k]) &&
+    unsigned char b = (unsigned char)t[i];
+    return (mk->first_ok[b] >> tk->flags[k] & 1) &&
+           gate_allows(&mk->gates[mk->index[b] - 1], t, len, i, tk->flags[k]) &&
            try_at(m, mk, t, len, i, s, e, used);
 }
 
