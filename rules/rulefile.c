@@ -1464,11 +1464,11 @@ static bool top_level_alternation(const char *src)
 /* The words a pattern needs right before where it is tried, when it starts
  * by looking behind for them, as "(?<=từ[ \n]|từ)" does, and has no other
  * alternative: each alternative of the lookbehind is letters alone,
- * perhaps followed by one blank ([ \n] or \s). The lookbehind then
- * matches only where the word before the place (or before the blank just
- * before it) ends with one of them, case aside. Adds them, folded, to f's
- * words (once each) and returns true; false, adding nothing, for anything
- * else. */
+ * perhaps followed by one blank ([ \n], as \s is compiled). The
+ * lookbehind then matches only where the word before the place (or before
+ * the blank just before it) ends with one of them, case aside. Adds them,
+ * folded, to f's words (once each) and returns true; false, adding
+ * nothing, for anything else. */
 static bool lookbehind_words(const char *src, struct family *f)
 {
     if (strncmp(src, "(?<=", 4) || top_level_alternation(src))
@@ -1481,17 +1481,17 @@ static bool lookbehind_words(const char *src, struct family *f)
             UChar32 c;
             int32_t k = (int32_t)i;
             U8_NEXT(src, k, -1, c);
-            if (c <= 0 || !u_isalpha(c))
+            /* Letters, which folded_word folds whole: a mark or anything
+             * else ends the word. */
+            if (c <= 0 || !(U_GET_GC_MASK(c) & U_GC_L_MASK))
                 break;
             i = (size_t)k;
         }
-        if (i == ws || nfound == sizeof found / sizeof *found)
-            return false;
-        size_t wl = folded_word(src + ws, i - ws, 0, found[nfound], GATE_WORD_MAX);
-        if (wl == SIZE_MAX || wl != strlen(found[nfound]))
+        if (i == ws || nfound == sizeof found / sizeof *found ||
+            folded_word(src + ws, i - ws, 0, found[nfound], GATE_WORD_MAX) == SIZE_MAX)
             return false;
         nfound++;
-        if (!strncmp(src + i, "[ \\n]", 5)) /* \s as compiled (ascii_escape) */
+        if (!strncmp(src + i, "[ \\n]", 5))
             i += 5;
         if (src[i] == ')')
             break;

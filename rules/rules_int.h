@@ -184,7 +184,7 @@ struct family {
     /* Its rules whose pattern starts by looking behind for a word
      * ("(?<=khoảng\s)", "(?<=từ\s|trên\s)"), in a pattern of their own,
      * tried only where the word before the place ends with one of those
-     * words (folded, nwords of them): about a third of the numbers. */
+     * words (folded, nwords of them). */
     struct pattern after_word;
     char **words;
     size_t nwords;
