@@ -469,7 +469,14 @@ void refs_extract(struct matcher *m, nqx_doc *doc);
 void targets_extract(struct matcher *m, nqx_doc *doc);
 void periods_assign(struct matcher *m, nqx_doc *doc);
 void bodies_extract(struct matcher *m, nqx_doc *doc);
-/* All of them. */
+/* The engines in the order they run, named (make bench times each). */
+struct rules_engine {
+    const char *name;
+    void (*run)(struct matcher *m, nqx_doc *doc);
+};
+extern const struct rules_engine rules_engines[];
+extern const size_t nrules_engines;
+/* All of them, in that order. */
 void rules_run(struct matcher *m, nqx_doc *doc);
 
 /* Dates: the ISO 8601 value of a day, checked; false when it does not exist. */

@@ -1801,14 +1801,17 @@ void targets_extract(struct matcher *m, nqx_doc *doc)
     free(E.skip_ends);
 }
 
+const struct rules_engine rules_engines[] = {
+    {"metadata", meta_extract},  {"dates", dates_extract},
+    {"citations", refs_extract}, {"targets", targets_extract},
+    {"periods", periods_assign}, {"bodies and tasks", bodies_extract},
+};
+const size_t nrules_engines = sizeof rules_engines / sizeof *rules_engines;
+
 void rules_run(struct matcher *m, nqx_doc *doc)
 {
-    meta_extract(m, doc);
-    dates_extract(m, doc);
-    refs_extract(m, doc);
-    targets_extract(m, doc);
-    periods_assign(m, doc);
-    bodies_extract(m, doc);
+    for (size_t i = 0; i < nrules_engines; i++)
+        rules_engines[i].run(m, doc);
 }
 
 nqx_status nqx_matcher_apply(nqx_matcher *matcher, nqx_doc *doc, nqx_error *err)

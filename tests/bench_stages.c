@@ -19,13 +19,14 @@
 #include "output/output.h"
 #include "rules/rules_int.h"
 
-enum { EXTRACT, NORMALIZE, META, DATES, REFS, TARGETS, PERIODS, BODIES, XML, NSTAGES };
+/* The stages, by index into the times: extract, normalize, each rules
+ * engine (rules_engines, in its order) and the XML record last. */
+enum { EXTRACT, NORMALIZE, RULES, STAGES_MAX = 16 };
 
-static const char *const stage_names[NSTAGES] = {
-    "extract",          "normalize",      "rules: metadata", "rules: dates",
-    "rules: citations", "rules: targets", "rules: periods",  "rules: bodies and tasks",
-    "XML record",
-};
+static size_t xml_stage(void)
+{
+    return RULES + nrules_engines;
+}
 
 static double cpu_now(void)
 {
@@ -33,12 +34,6 @@ static double cpu_now(void)
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
-
-/* The rules stages in the order rules_run calls them. */
-static void (*const rule_stages[])(struct matcher *, nqx_doc *) = {
-    meta_extract,    dates_extract,  refs_extract,
-    targets_extract, periods_assign, bodies_extract,
-};
 
 /* One document through every stage, each stage's CPU time added to t. */
 static void run_one(const char *path, const nqx_extract_opts *xo,
@@ -58,16 +53,16 @@ static void run_one(const char *path, const nqx_extract_opts *xo,
     a = cpu_now();
     t[NORMALIZE] += a - b;
     matcher_reset(m, doc);
-    for (size_t s = 0; s < sizeof rule_stages / sizeof *rule_stages; s++) {
-        rule_stages[s](m, doc);
+    for (size_t s = 0; s < nrules_engines; s++) {
+        rules_engines[s].run(m, doc);
         b = cpu_now();
-        t[META + s] += b - a;
+        t[RULES + s] += b - a;
         a = b;
     }
     matcher_reset(m, NULL);
     size_t len;
     free(nqx_record_xml(doc, &len));
-    t[XML] += cpu_now() - a;
+    t[xml_stage()] += cpu_now() - a;
     nqx_doc_free(doc);
 }
 
@@ -99,25 +94,35 @@ int main(int argc, char **argv)
     nqx_extract_opts xo = {NULL, maps};
     nqx_normalize_opts no = nqx_rules_normalize_opts(matcher);
 
-    double best[NSTAGES];
+    size_t nstages = xml_stage() + 1;
+    if (nstages > STAGES_MAX) {
+        fprintf(stderr, "bench_stages: more than %d stages\n", STAGES_MAX);
+        return 2;
+    }
+    double best[STAGES_MAX];
     char path[4096];
     for (int r = 0; r < runs; r++) {
-        double t[NSTAGES] = {0};
+        double t[STAGES_MAX] = {0};
         rewind(list);
         while (fgets(path, sizeof path, list)) {
             path[strcspn(path, "\n")] = '\0';
             if (*path)
                 run_one(path, &xo, &no, m, t);
         }
-        for (int s = 0; s < NSTAGES; s++)
+        for (size_t s = 0; s < nstages; s++)
             best[s] = r == 0 || t[s] < best[s] ? t[s] : best[s];
     }
     fclose(list);
     double in_rules = 0, around = 0;
     printf("%-30s %8s\n", "stage (best of each)", "CPU s");
-    for (int s = 0; s < NSTAGES; s++) {
-        printf("%-30s %8.3f\n", stage_names[s], best[s]);
-        if (s >= META && s <= BODIES)
+    for (size_t s = 0; s < nstages; s++) {
+        bool rule = s >= RULES && s < xml_stage();
+        const char *name = s == EXTRACT     ? "extract"
+                           : s == NORMALIZE ? "normalize"
+                           : rule           ? rules_engines[s - RULES].name
+                                            : "XML record";
+        printf("%s%-*s %8.3f\n", rule ? "rules: " : "", rule ? 23 : 30, name, best[s]);
+        if (rule)
             in_rules += best[s];
         else
             around += best[s];
