@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unicode/utf8.h>
 
 #ifndef NQX_DATADIR
 #define NQX_DATADIR "/usr/local/share/nqx"
@@ -334,4 +335,12 @@ size_t nqx_lower_bound(const void *base, size_t n, size_t elem_size, size_t key_
             hi = mid;
     }
     return lo;
+}
+
+int32_t nqx_utf8_long(const uint8_t *s, size_t left, size_t *len)
+{
+    int32_t k = 0, c;
+    U8_NEXT(s, k, (int32_t)(left < 4 ? left : 4), c);
+    *len = (size_t)k;
+    return c;
 }

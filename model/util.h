@@ -84,6 +84,25 @@ static inline int32_t nqx_utf8_short(const uint8_t *s, size_t left, size_t *len)
     return -1;
 }
 
+/* The code point of any other form (ICU's U8_NEXT, in util.c), and its
+ * length in *len; negative when s does not start a well-formed character,
+ * *len then the bytes to step over. */
+int32_t nqx_utf8_long(const uint8_t *s, size_t left, size_t *len);
+
+/* The code point at s (left bytes from it, at least one) and its length in
+ * *len: ASCII and the short forms read here, on the hot path of every
+ * stage that walks text a character at a time; negative for what is not
+ * well-formed UTF-8. */
+static inline int32_t nqx_utf8_char(const uint8_t *s, size_t left, size_t *len)
+{
+    if (s[0] < 0x80) {
+        *len = 1;
+        return s[0];
+    }
+    int32_t c = nqx_utf8_short(s, left, len);
+    return c >= 0 ? c : nqx_utf8_long(s, left, len);
+}
+
 /* A run of text that needs no attention, read by nqx_utf8_run: printable
  * ASCII but the bytes a caller names, and the well-formed two- and
  * three-byte characters Vietnamese is written in (U+00A0-U+07FF,

@@ -106,21 +106,11 @@ static uint8_t props(UChar32 c)
     return c < PROPS_LIMIT ? props_table[c] : icu_props(c);
 }
 
-/* Decodes the code point at s[i] (valid UTF-8 up to end); *len gets its
- * length in bytes. The forms Vietnamese letters take are read directly
- * (nqx_utf8_short), anything else through ICU's macro. */
+/* The code point at s[i] (valid UTF-8 up to end), U+FFFD for a malformed
+ * sequence; *len gets its length in bytes. */
 static inline UChar32 decode(const uint8_t *s, size_t i, size_t end, size_t *len)
 {
-    if (s[i] < 0x80) {
-        *len = 1;
-        return s[i];
-    }
-    UChar32 c = nqx_utf8_short(s + i, end - i, len);
-    if (c >= 0)
-        return c;
-    int32_t k = 0, n = (int32_t)(end - i < 4 ? end - i : 4);
-    U8_NEXT(s + i, k, n, c);
-    *len = (size_t)k;
+    UChar32 c = nqx_utf8_char(s + i, end - i, len);
     return c < 0 ? 0xFFFD : c;
 }
 

@@ -139,26 +139,6 @@ uint32_t gate_hash(const char *w, size_t n)
     return h;
 }
 
-/* The code point at t[i] of UTF-8 text, and its length in *n: the forms
- * Vietnamese letters take by nqx_utf8_short, the rest by ICU's macro
- * (negative for what is not well formed). */
-static inline UChar32 char_at(const char *t, size_t len, size_t i, size_t *n)
-{
-    const unsigned char *u = (const unsigned char *)t + i;
-    size_t left = len - i;
-    if (u[0] < 0x80 || left < 2) {
-        *n = 1;
-        return u[0];
-    }
-    UChar32 c = nqx_utf8_short(u, left, n);
-    if (c >= 0)
-        return c;
-    int32_t k = 0;
-    U8_NEXT(u, k, (int32_t)(left < 4 ? left : 4), c);
-    *n = (size_t)k;
-    return c;
-}
-
 /* The case-folded letter or digit at t[i] (its length in *n), or 0 when
  * there is none. The fold table must be ready (fold_ready). */
 static inline UChar32 folded_char_at(const char *t, size_t len, size_t i, size_t *n)
@@ -172,7 +152,7 @@ static inline UChar32 folded_char_at(const char *t, size_t len, size_t i, size_t
         *n = 1;
         return !is_word_byte(b) ? 0 : b >= 'A' && b <= 'Z' ? b | 0x20 : b;
     }
-    UChar32 c = char_at(t, len, i, n);
+    UChar32 c = nqx_utf8_char((const uint8_t *)t + i, len - i, n);
     if (c < 0)
         return 0;
     uint32_t f = c < FOLD_LIMIT ? fold_table[c] : fold_of(c);
