@@ -135,12 +135,52 @@ static void same_bytes_same_hash(void **state)
     nqx_doc_free(a);
 }
 
+/* Calls check on every string of 1 to max bytes drawn from pool (bytes
+ * chosen to tell the forms of UTF-8 apart), s[0, n) filled so far;
+ * returns how many strings it checked. */
+static size_t each_pool_string(const uint8_t *pool, size_t np, uint8_t *s, size_t n,
+                               size_t max,
+                               void (*check)(const uint8_t *s, size_t n, void *ctx),
+                               void *ctx)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < np; i++) {
+        s[n] = pool[i];
+        check(s, n + 1, ctx);
+        count++;
+        if (n + 1 < max)
+            count += each_pool_string(pool, np, s, n + 1, max, check, ctx);
+    }
+    return count;
+}
+
 /* Does a run of nqx_utf8_run (stopping at '&') rightly take the character
  * c? Printable ASCII but '&', and the characters of Vietnamese text. */
 static bool run_takes(UChar32 c)
 {
     return (c >= 0x20 && c < 0x7F && c != '&') || (c >= 0xA0 && c <= 0x7FF) ||
            (c >= 0x1000 && c <= 0xCFFF) || (c >= 0xE000 && c <= 0xEFFF);
+}
+
+/* The run ends on a character boundary, takes only what run_takes allows,
+ * and stops only where the next character is not one of those. */
+static void check_run(const uint8_t *s, size_t n, void *rows)
+{
+    size_t end = nqx_utf8_run(rows, s, 0, n), i = 0;
+    while (i < end) {
+        int32_t k = (int32_t)i;
+        UChar32 ch;
+        U8_NEXT(s, k, (int32_t)n, ch);
+        assert_true(ch >= 0 && run_takes(ch));
+        i = (size_t)k;
+    }
+    assert_int_equal(i, end);
+    if (end < n) {
+        int32_t k = (int32_t)end;
+        UChar32 ch;
+        U8_NEXT(s, k, (int32_t)n, ch);
+        assert_false(ch >= 0 && run_takes(ch));
+    }
 }
 
 static void utf8_runs_take_only_plain_characters(void **state)
@@ -154,79 +194,40 @@ static void utf8_runs_take_only_plain_characters(void **state)
     assert_int_equal(nqx_utf8_run(&rows, (const uint8_t *)"ab&c", 0, 4), 2);
     assert_int_equal(nqx_utf8_run(&rows, (const uint8_t *)"ab\xE1\xBB", 0, 4), 2);
     assert_int_equal(nqx_utf8_run(&rows, (const uint8_t *)"a\xC2\x85", 0, 3), 1);
-    /* Every string of up to three bytes from a pool of telling bytes: the
-     * run ends on a character boundary, takes only what run_takes allows,
-     * and stops only where the next character is not one of those. */
     static const uint8_t pool[] = {0x00, 0x0A, 0x1F, 0x20, '&',  'a',  0x7F, 0x80,
                                    0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xC3, 0xDF, 0xE0,
                                    0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xFF};
-    size_t np = sizeof pool, checked = 0;
-    for (size_t a = 0; a < np; a++)
-        for (size_t b = 0; b <= np; b++)
-            for (size_t c = 0; c <= np; c++) {
-                uint8_t s[3];
-                size_t n = 0;
-                s[n++] = pool[a];
-                if (b < np)
-                    s[n++] = pool[b];
-                if (b < np && c < np)
-                    s[n++] = pool[c];
-                size_t end = nqx_utf8_run(&rows, s, 0, n), i = 0;
-                while (i < end) {
-                    int32_t k = (int32_t)i;
-                    UChar32 ch;
-                    U8_NEXT(s, k, (int32_t)n, ch);
-                    assert_true(ch >= 0 && run_takes(ch));
-                    i = (size_t)k;
-                }
-                assert_int_equal(i, end);
-                if (end < n) {
-                    int32_t k = (int32_t)end;
-                    UChar32 ch;
-                    U8_NEXT(s, k, (int32_t)n, ch);
-                    assert_false(ch >= 0 && run_takes(ch));
-                }
-                checked++;
-            }
-    assert_true(checked > 10000);
+    uint8_t s[3];
+    assert_true(each_pool_string(pool, sizeof pool, s, 0, sizeof s, check_run, &rows) >
+                10000);
 }
 
 /* nqx_utf8_char reads what ICU's U8_NEXT reads, code point and length,
- * malformed sequences included (negative), on every string of up to four
- * bytes from a pool of telling bytes: its short path for Vietnamese
- * letters is only a faster way to the same answer. */
+ * malformed sequences included (negative). */
+static void check_char(const uint8_t *s, size_t n, void *ctx)
+{
+    (void)ctx;
+    int32_t k = 0;
+    UChar32 want;
+    U8_NEXT(s, k, (int32_t)n, want);
+    size_t len = 0;
+    int32_t got = nqx_utf8_char(s, n, &len);
+    assert_int_equal(got < 0 ? -1 : got, want < 0 ? -1 : want);
+    assert_int_equal(len, (size_t)k);
+}
+
+/* On every string of up to four bytes from a pool of telling bytes:
+ * nqx_utf8_char's short path for Vietnamese letters is only a faster way
+ * to ICU's answer. */
 static void utf8_char_reads_as_icu_does(void **state)
 {
     (void)state;
     static const uint8_t pool[] = {0x00, 'a',  0x7F, 0x80, 0x9F, 0xA0, 0xBB, 0xBF,
                                    0xC0, 0xC2, 0xC3, 0xDF, 0xE0, 0xE1, 0xEC, 0xED,
                                    0xEE, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
-    size_t np = sizeof pool, checked = 0;
-    for (size_t a = 0; a < np; a++)
-        for (size_t b = 0; b <= np; b++)
-            for (size_t c = 0; c <= np; c++)
-                for (size_t d = 0; d <= np; d++) {
-                    uint8_t s[4];
-                    size_t n = 0;
-                    s[n++] = pool[a];
-                    if (b < np)
-                        s[n++] = pool[b];
-                    if (b < np && c < np)
-                        s[n++] = pool[c];
-                    if (b < np && c < np && d < np)
-                        s[n++] = pool[d];
-                    else if (d < np)
-                        continue; /* that string was read already */
-                    int32_t k = 0;
-                    UChar32 want;
-                    U8_NEXT(s, k, (int32_t)n, want);
-                    size_t len = 0;
-                    int32_t got = nqx_utf8_char(s, n, &len);
-                    assert_int_equal(got < 0 ? -1 : got, want < 0 ? -1 : want);
-                    assert_int_equal(len, (size_t)k);
-                    checked++;
-                }
-    assert_true(checked > 200000);
+    uint8_t s[4];
+    assert_true(each_pool_string(pool, sizeof pool, s, 0, sizeof s, check_char, NULL) >
+                200000);
     /* A letter of each form Vietnamese text takes, by the short path. */
     size_t len;
     assert_int_equal(nqx_utf8_char((const uint8_t *)"đ", 2, &len), 0x111);
