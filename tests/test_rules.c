@@ -53,6 +53,18 @@ static nqx_status load(const char *text, nqx_error *err, nqx_rules **out)
     return st;
 }
 
+/* The rules of text, which must load. */
+static nqx_rules *loaded(const char *text)
+{
+    nqx_error err;
+    nqx_rules *r = NULL;
+    nqx_status st = load(text, &err, &r);
+    if (st != NQX_OK)
+        fprintf(stderr, "%s\n", err.message);
+    assert_int_equal(st, NQX_OK);
+    return r;
+}
+
 #define GOOD_RULE                                                                         \
     "list unit\n    tấn\n\n"                                                              \
     "rule q.value\n    role: quantity\n    pattern: (?<value>\\d+)\\s*(?<unit>{unit})\n"   \
@@ -62,9 +74,7 @@ static nqx_status load(const char *text, nqx_error *err, nqx_rules **out)
 static void a_good_file_loads(void **state)
 {
     (void)state;
-    nqx_error err;
-    nqx_rules *r;
-    assert_int_equal(load(GOOD_RULE, &err, &r), NQX_OK);
+    nqx_rules *r = loaded(GOOD_RULE);
     assert_int_equal(nqx_rules_example_count(r), 2);
     const nqx_example *ex = nqx_rules_example(r, 0);
     assert_string_equal(ex->rule, "q.value");
@@ -88,15 +98,11 @@ static size_t occurrences(const char *s, const char *of)
 static void a_called_list_is_written_once(void **state)
 {
     (void)state;
-    nqx_error err;
-    nqx_rules *r;
-    assert_int_equal(load("list unit\n    tấn\n    nghìn tấn\n    ha\n\n"
+    nqx_rules *r = loaded("list unit\n    tấn\n    nghìn tấn\n    ha\n\n"
                           "rule q\n    role: quantity\n"
                           "    pattern: (?<value>\\d+)\\s*(?<unit>{&unit}(?:/{&unit})?)\n"
                           "    groups: value: the number; unit: the unit\n"
-                          "    example: 5 tấn => value=5; unit=tấn\n    counter: 5 kg\n",
-                          &err, &r),
-                     NQX_OK);
+                          "    example: 5 tấn => value=5; unit=tấn\n    counter: 5 kg\n");
     const struct pattern *p = &r->rules[0].pattern;
     assert_int_equal(occurrences(p->src, "(?&nqx_unit)"), 2);
     assert_int_equal(occurrences(p->src, "(?<nqx_unit>"), 1);
@@ -120,19 +126,15 @@ static void a_called_list_is_written_once(void **state)
 static void a_family_gives_each_rule_its_first_match(void **state)
 {
     (void)state;
-    nqx_error err;
-    nqx_rules *r;
-    assert_int_equal(
-        load("rule s.year\n    role: skip\n    pattern: (?:19|20)\\d{2}(?!\\d)\n"
-             "    example: năm 2025 => none\n    counter: đạt 5 tấn\n"
-             "rule s.lazy\n    role: skip\n    pattern: \\d+?\n"
-             "    example: 7 => none\n    counter: a\n"
-             "rule s.age\n    role: skip\n    pattern: \\d+\\s*tuổi\n"
-             "    example: 5 tuổi => none\n    counter: 5 tấn\n"
-             "rule s.number\n    role: skip\n    pattern: \\d+(?:[.,]\\d+)*\n"
-             "    example: 1,5 => none\n    counter: a\n",
-             &err, &r),
-        NQX_OK);
+    nqx_rules *r =
+        loaded("rule s.year\n    role: skip\n    pattern: (?:19|20)\\d{2}(?!\\d)\n"
+               "    example: năm 2025 => none\n    counter: đạt 5 tấn\n"
+               "rule s.lazy\n    role: skip\n    pattern: \\d+?\n"
+               "    example: 7 => none\n    counter: a\n"
+               "rule s.age\n    role: skip\n    pattern: \\d+\\s*tuổi\n"
+               "    example: 5 tuổi => none\n    counter: 5 tấn\n"
+               "rule s.number\n    role: skip\n    pattern: \\d+(?:[.,]\\d+)*\n"
+               "    example: 1,5 => none\n    counter: a\n");
     struct matcher m;
     matcher_init(&m, r, NULL);
     const char *text = "năm 2025,5 tấn";
@@ -160,19 +162,15 @@ static void a_family_gives_each_rule_its_first_match(void **state)
 static void a_family_tries_lookbehind_rules_after_their_words(void **state)
 {
     (void)state;
-    nqx_error err;
-    nqx_rules *r;
-    assert_int_equal(
-        load("rule s.about\n    role: skip\n    pattern: (?<=khoảng\\s|chừng)\\d+\n"
-             "    example: khoảng 5 => none\n    counter: đạt 5 tấn\n"
-             "rule s.from\n    role: skip\n    pattern: (?<=Từ\\s)\\d+(?!%)\n"
-             "    example: từ 5 => none\n    counter: đạt 5 tấn\n"
-             "rule s.either\n    role: skip\n    pattern: (?<=từ\\s)\\d+|\\d+%\n"
-             "    example: 5% => none\n    counter: đạt 5 tấn\n"
-             "rule s.class\n    role: skip\n    pattern: (?<=[xX]\\s)\\d+\n"
-             "    example: x 5 => none\n    counter: đạt 5 tấn\n",
-             &err, &r),
-        NQX_OK);
+    nqx_rules *r =
+        loaded("rule s.about\n    role: skip\n    pattern: (?<=khoảng\\s|chừng)\\d+\n"
+               "    example: khoảng 5 => none\n    counter: đạt 5 tấn\n"
+               "rule s.from\n    role: skip\n    pattern: (?<=Từ\\s)\\d+(?!%)\n"
+               "    example: từ 5 => none\n    counter: đạt 5 tấn\n"
+               "rule s.either\n    role: skip\n    pattern: (?<=từ\\s)\\d+|\\d+%\n"
+               "    example: 5% => none\n    counter: đạt 5 tấn\n"
+               "rule s.class\n    role: skip\n    pattern: (?<=[xX]\\s)\\d+\n"
+               "    example: x 5 => none\n    counter: đạt 5 tấn\n");
     assert_int_equal(r->skips.nwords, 3); /* khoảng, chừng, từ */
     assert_non_null(r->skips.after_word.code);
     struct matcher m;
@@ -208,14 +206,10 @@ static void a_family_tries_lookbehind_rules_after_their_words(void **state)
 static void a_line_layout_is_remembered_for_its_text(void **state)
 {
     (void)state;
-    nqx_error err;
-    nqx_rules *r;
-    assert_int_equal(load("rule s.roman\n    role: section\n"
+    nqx_rules *r = loaded("rule s.roman\n    role: section\n"
                           "    pattern: (?<roman>(?-i:[IVX]+))\\.\\s+\n"
                           "    groups: roman: the number\n"
-                          "    example: II. Nhiệm vụ => roman=II\n    counter: Ví dụ\n",
-                          &err, &r),
-                     NQX_OK);
+                          "    example: II. Nhiệm vụ => roman=II\n    counter: Ví dụ\n");
     struct matcher m;
     matcher_init(&m, r, NULL);
     const char *t = "I. Mục tiêu\nTăng 5%.\nII. Nhiệm vụ\nIII.";
