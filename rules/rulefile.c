@@ -981,6 +981,7 @@ static nqx_status compile_pattern(nqx_rules *r, struct pattern *p, const nqx_buf
     p->hot = nqx_xcalloc(1, sizeof *p->hot);
     p->anchored = flags & PCRE2_ANCHORED;
     p->src = nqx_buf_steal(&x.out);
+    p->tail_gated = !(flags & PCRE2_MULTILINE) && tail_gate(p->src, p->last);
     index_groups(p);
     free(x.src);
     return NQX_OK;
@@ -2007,6 +2008,14 @@ bool pattern_match(struct matcher *m, const struct pattern *p, const char *subje
 {
     if (!p->code || start > len)
         return false;
+    if (p->tail_gated) {
+        size_t k = len;
+        while (k > start && (subject[k - 1] == ' ' || subject[k - 1] == '\n'))
+            k--;
+        unsigned char b = k > start ? (unsigned char)subject[k - 1] : 0;
+        if (k == start || !(p->last[b >> 3] & (1u << (b & 7))))
+            return false;
+    }
     pcre2_code *jit = hot_code(p);
     /* pcre2_jit_match skips checks pcre2_match makes on every call; the
      * subject is valid UTF-8 and options are those the code was made for. */

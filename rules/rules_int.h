@@ -113,6 +113,12 @@ struct pattern {
     pcre2_code *code; /* matched by the interpreter until hot->code is made */
     struct hot_code *hot;
     bool anchored; /* compiled anchored: PCRE2_ANCHORED at match time changes nothing */
+    /* It must end where its subject ends ("…[ \n]*$"), and the last
+     * character before its trailing blanks ends with a byte of `last`
+     * (tail.c): a subject whose last byte before them is not one cannot
+     * match. */
+    bool tail_gated;
+    uint8_t last[32];
     size_t line; /* where it is written */
     struct group_name *groups;
     size_t ngroups;
@@ -341,6 +347,12 @@ void matcher_init(struct matcher *m, const nqx_rules *rules, nqx_doc *doc);
 /* Readies m for another document, keeping its buffers. */
 void matcher_reset(struct matcher *m, nqx_doc *doc);
 void matcher_fini(struct matcher *m);
+
+/* Reads from a pattern's source whether every match of it ends at $ and
+ * what byte the last non-blank character (blanks: space, newline) of a
+ * match can end with: set, 256 bits. False when it cannot say (a construct
+ * it does not follow, a match that may be blanks alone). */
+bool tail_gate(const char *src, uint8_t set[32]);
 
 /* Matches p against subject[0..len) from start; options are pcre2_match's.
  * Returns true on a match (ovector in m->md); a match that hits a limit is

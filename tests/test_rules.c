@@ -200,6 +200,112 @@ static void a_family_tries_lookbehind_rules_after_their_words(void **state)
     nqx_rules_free(r);
 }
 
+static bool has_byte(const uint8_t set[32], unsigned char b)
+{
+    return set[b >> 3] & (1u << (b & 7));
+}
+
+/* The tail gate: what a match of an end-anchored pattern may end with,
+ * blanks aside, read from its source; nothing for a pattern it cannot
+ * vouch for. */
+static void the_tail_gate_reads_what_a_match_ends_with(void **state)
+{
+    (void)state;
+    uint8_t set[32];
+    assert_true(tail_gate("\\b(?:trên|hơn|vượt[ \\n]+trên)[ \\n]*$", set));
+    assert_true(has_byte(set, 'n') && has_byte(set, 'N'));
+    assert_false(has_byte(set, 't') || has_byte(set, ' ') || has_byte(set, '\n'));
+    /* A letter beyond ASCII: the last byte of each case (ừ E1 BB AB, Ừ E1
+     * BB AA); k and s also match the Kelvin sign (…AA) and the long s
+     * (C5 BF) when case is aside. */
+    assert_true(tail_gate("từ$", set));
+    assert_true(has_byte(set, 0xAB) && has_byte(set, 0xAA));
+    assert_false(has_byte(set, 'u'));
+    assert_true(tail_gate("(?-i:k)$", set));
+    assert_true(has_byte(set, 'k') && has_byte(set, 'K') && has_byte(set, 0xAA));
+    /* A list called by name, defined after the end. */
+    assert_true(
+        tail_gate("(?&w)[ \\n]*$(?(DEFINE)(?<w>ít[ \\n]+nhất|tối[ \\n]+thiểu))", set));
+    assert_true(has_byte(set, 't') && has_byte(set, 'u') && has_byte(set, 'U'));
+    assert_false(has_byte(set, 'i'));
+    /* Classes, and what a lookaround or a quantifier that may be nothing
+     * leaves: the item before. */
+    assert_true(tail_gate("[0-9]+(?:[.,][0-9]+)?(?![a-z])(?:%)?[ \\n]*$", set));
+    assert_true(has_byte(set, '5') && has_byte(set, '%'));
+    assert_false(has_byte(set, '.') || has_byte(set, 'x'));
+    assert_true(tail_gate("[^”]*“$", set)); /* “: E2 80 9C */
+    assert_true(has_byte(set, 0x9C) && !has_byte(set, 'a'));
+    assert_true(tail_gate("x(?:abc)?$", set));
+    assert_true(has_byte(set, 'x') && has_byte(set, 'C') && !has_byte(set, 'b'));
+    assert_true(tail_gate("\\p{Lu}\\p{Ll}*[ \\n]*$", set));
+    assert_true(has_byte(set, 'a') && has_byte(set, 0x80));
+    /* Nothing to say: a match may be blanks alone or nothing, may end
+     * elsewhere, with any byte, $ may mean a line's end, or the reader
+     * does not follow. */
+    assert_false(tail_gate("(?:^|\\n|[.;:][ \\n])[ \\n]*$", set));
+    assert_false(tail_gate("abc$|def", set));
+    assert_false(tail_gate("abc", set));
+    assert_false(tail_gate("(?m)abc$", set));
+    assert_false(tail_gate("(?x) a b c $", set));
+    assert_false(tail_gate("abc(*ACCEPT)x$", set));
+    assert_false(tail_gate("(*CR)abc$", set));
+    assert_false(tail_gate("x[^.;\\n]{0,40}$", set));
+    assert_false(tail_gate("x\\s*$", set));
+    assert_false(tail_gate("(?&nowhere)$", set));
+}
+
+/* No match is lost to the gate: every end-anchored rule pattern of the
+ * project, tried before every word of a seed document, matches through
+ * pattern_match wherever pcre2 alone finds a match, and the gate turns
+ * some windows away. */
+static void a_gated_pattern_is_never_turned_away_from_a_match(void **state)
+{
+    (void)state;
+    char *rdir = nqx_rules_locate(NULL);
+    nqx_error err;
+    nqx_rules *r = NULL;
+    assert_non_null(rdir);
+    assert_int_equal(nqx_rules_load(rdir, &r, &err), NQX_OK);
+    free(rdir);
+    size_t len = 0;
+    char *text = read_file("corpus/000_4aaa128fdcdd808e.txt", &len);
+    assert_non_null(text);
+    struct matcher m;
+    matcher_init(&m, r, NULL);
+    size_t gated = 0, matched = 0, turned_away = 0;
+    for (size_t i = 0; i < r->nrules; i++) {
+        const struct pattern *ps[] = {&r->rules[i].pattern, &r->rules[i].before,
+                                      &r->rules[i].after};
+        for (size_t k = 0; k < 3; k++) {
+            const struct pattern *p = ps[k];
+            if (!p->tail_gated)
+                continue;
+            gated++;
+            for (size_t at = 1; at < len; at++) {
+                if (text[at - 1] != ' ' && text[at - 1] != '\n')
+                    continue;
+                size_t ws = at > 80 ? at - 80 : 0;
+                while (ws > 0 && ((unsigned char)text[ws] & 0xC0) == 0x80)
+                    ws--;
+                bool truth =
+                    pcre2_match(p->code, (PCRE2_SPTR)text, at, ws, 0, m.md, m.mctx) >= 0;
+                bool gate = pattern_match(&m, p, text, at, ws, 0);
+                if (truth && !gate)
+                    fail_msg("%s: gate turned away a match before offset %zu",
+                             r->rules[i].id, at);
+                matched += truth;
+                turned_away += !truth && !gate;
+            }
+        }
+    }
+    assert_true(gated >= 20);
+    assert_true(matched > 100);
+    assert_true(turned_away > matched);
+    matcher_fini(&m);
+    free(text);
+    nqx_rules_free(r);
+}
+
 /* layout_section_at gives what layout_section gives for a line, asked in
  * any order and again; a line asked with another end, or another text,
  * is worked out afresh. */
@@ -555,6 +661,8 @@ int main(void)
         cmocka_unit_test(a_called_list_is_written_once),
         cmocka_unit_test(a_family_gives_each_rule_its_first_match),
         cmocka_unit_test(a_family_tries_lookbehind_rules_after_their_words),
+        cmocka_unit_test(the_tail_gate_reads_what_a_match_ends_with),
+        cmocka_unit_test(a_gated_pattern_is_never_turned_away_from_a_match),
         cmocka_unit_test(a_line_layout_is_remembered_for_its_text),
         cmocka_unit_test(a_broken_pattern_names_file_line_and_offset),
         cmocka_unit_test(an_offset_inside_a_list_points_at_the_reference),
