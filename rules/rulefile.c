@@ -1515,6 +1515,7 @@ static nqx_status build_family(nqx_rules *r, struct family *f, rule_role role, n
 {
     f->n = r->nby_role[role];
     f->rule = nqx_xmalloc((f->n + 1) * sizeof *f->rule);
+    f->same = nqx_xmalloc((f->n + 1) * sizeof *f->same);
     nqx_buf b = {0}, w = {0};
     uint32_t groups = 0;
     for (size_t k = 0; k < f->n; k++) {
@@ -1527,6 +1528,15 @@ static nqx_status build_family(nqx_rules *r, struct family *f, rule_role role, n
                                  "rule %s needs a 'pattern:' (role %s)", ru->id,
                                  rule_role_names[role]);
         }
+        /* A pattern written again by another rule is tried once: the
+         * rule has the first one's match. */
+        f->same[k] = SIZE_MAX;
+        for (size_t j = 0; j < k && f->same[k] == SIZE_MAX; j++)
+            if (f->same[j] == SIZE_MAX &&
+                !strcmp(r->rules[f->rule[j]].pattern.src, ru->pattern.src))
+                f->same[k] = j;
+        if (f->same[k] != SIZE_MAX)
+            continue;
         uint32_t own = 0;
         pcre2_pattern_info(ru->pattern.code, PCRE2_INFO_CAPTURECOUNT, &own);
         groups += own;
@@ -1862,6 +1872,7 @@ static void free_family(struct family *f)
         free(f->words[i]);
     free(f->words);
     free(f->rule);
+    free(f->same);
 }
 
 static void free_marked(struct marked *mk)
@@ -2075,6 +2086,9 @@ bool family_match(struct matcher *m, const struct family *f, const char *subject
     if (f->after_word.code && after_a_word(f, subject, start))
         pattern_match(m, &f->after_word, subject, len, start, 0);
     pcre2_set_callout(m->mctx, NULL, NULL);
+    for (size_t k = 0; k < f->n; k++)
+        if (f->same[k] != SIZE_MAX)
+            ends[k] = ends[f->same[k]];
     bool any = false;
     for (size_t k = 0; k < f->n && !any; k++)
         any = ends[k] != SIZE_MAX;

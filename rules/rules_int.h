@@ -186,6 +186,7 @@ struct list {
 struct family {
     size_t n;
     size_t *rule; /* rule index of each position */
+    size_t *same; /* the earlier position with the same pattern, or SIZE_MAX */
     struct pattern all; /* its rules tried wherever the family is */
     /* Its rules whose pattern starts by looking behind for a word
      * ("(?<=khoảng\s)", "(?<=từ\s|trên\s)"), in a pattern of their own,

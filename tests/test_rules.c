@@ -121,33 +121,40 @@ static void a_called_list_is_written_once(void **state)
 
 /* family_match tries every skip pattern at one place: each rule's first
  * match, as when it is tried alone, ends where ends[k] says; a rule that
- * does not match there has SIZE_MAX. The same before and after the
- * pattern is compiled to machine code (on its JIT_AFTER-th match). */
+ * does not match there has SIZE_MAX, and a rule whose pattern another
+ * wrote first has that one's end. The same before and after the pattern
+ * is compiled to machine code (on its JIT_AFTER-th match). */
 static void a_family_gives_each_rule_its_first_match(void **state)
 {
     (void)state;
-    nqx_rules *r =
-        loaded("rule s.year\n    role: skip\n    pattern: (?:19|20)\\d{2}(?!\\d)\n"
-               "    example: năm 2025 => none\n    counter: đạt 5 tấn\n"
-               "rule s.lazy\n    role: skip\n    pattern: \\d+?\n"
-               "    example: 7 => none\n    counter: a\n"
-               "rule s.age\n    role: skip\n    pattern: \\d+\\s*tuổi\n"
-               "    example: 5 tuổi => none\n    counter: 5 tấn\n"
-               "rule s.number\n    role: skip\n    pattern: \\d+(?:[.,]\\d+)*\n"
-               "    example: 1,5 => none\n    counter: a\n");
+    nqx_rules *r = loaded(
+        "rule s.year\n    role: skip\n    pattern: (?:19|20)\\d{2}(?!\\d)\n"
+        "    example: năm 2025 => none\n    counter: đạt 5 tấn\n"
+        "rule s.lazy\n    role: skip\n    pattern: \\d+?\n"
+        "    example: 7 => none\n    counter: a\n"
+        "rule s.age\n    role: skip\n    pattern: \\d+\\s*tuổi\n"
+        "    example: 5 tuổi => none\n    counter: 5 tấn\n"
+        "rule s.number\n    role: skip\n    pattern: \\d+(?:[.,]\\d+)*\n"
+        "    example: 1,5 => none\n    counter: a\n"
+        "rule s.again\n    role: skip\n    pattern: \\d+(?:[.,]\\d+)*\n"
+        "    before: số\\s*$\n    example: số 1,5 => none\n    counter: 1,5 tấn\n");
+    /* The pattern written twice is tried once, for both rules. */
+    assert_int_equal(r->skips.same[4], 3);
     struct matcher m;
     matcher_init(&m, r, NULL);
     const char *text = "năm 2025,5 tấn";
-    size_t at = (size_t)(strstr(text, "2025") - text), len = strlen(text), ends[4];
+    size_t at = (size_t)(strstr(text, "2025") - text), len = strlen(text), ends[5];
     for (int i = 0; i < JIT_AFTER + 2; i++) {
         assert_true(family_match(&m, &r->skips, text, len, at, ends));
         assert_int_equal(ends[0], at + 4);
         assert_int_equal(ends[1], at + 1);
         assert_int_equal(ends[2], SIZE_MAX);
         assert_int_equal(ends[3], at + 6);
+        assert_int_equal(ends[4], at + 6);
     }
     assert_false(family_match(&m, &r->skips, text, len, 0, ends));
     assert_int_equal(ends[3], SIZE_MAX);
+    assert_int_equal(ends[4], SIZE_MAX);
     matcher_fini(&m);
     nqx_rules_free(r);
 }
