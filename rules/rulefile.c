@@ -981,7 +981,7 @@ static nqx_status compile_pattern(nqx_rules *r, struct pattern *p, const nqx_buf
     p->hot = nqx_xcalloc(1, sizeof *p->hot);
     p->anchored = flags & PCRE2_ANCHORED;
     p->src = nqx_buf_steal(&x.out);
-    p->tail_gated = !(flags & PCRE2_MULTILINE) && tail_gate(p->src, p->last);
+    p->tail_gated = !(flags & PCRE2_MULTILINE) && tail_gate(p->src, &p->tail);
     index_groups(p);
     free(x.src);
     return NQX_OK;
@@ -2020,11 +2020,15 @@ bool pattern_match(struct matcher *m, const struct pattern *p, const char *subje
     if (!p->code || start > len)
         return false;
     if (p->tail_gated) {
+        /* The end of the subject, blanks aside, must be one a match of p
+         * may have. */
         size_t k = len;
+        bool newline = false;
         while (k > start && (subject[k - 1] == ' ' || subject[k - 1] == '\n'))
-            k--;
+            newline |= subject[--k] == '\n';
         unsigned char b = k > start ? (unsigned char)subject[k - 1] : 0;
-        if (k == start || !(p->last[b >> 3] & (1u << (b & 7))))
+        if (!(k > start && (p->tail.last[b >> 3] & (1u << (b & 7)))) &&
+            !(p->tail.nl && newline) && !(p->tail.caret && k == 0))
             return false;
     }
     pcre2_code *jit = hot_code(p);

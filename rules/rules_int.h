@@ -108,17 +108,25 @@ struct hot_code {
     atomic_bool failed;         /* the platform has no JIT for it */
 };
 
+/* How a match of a pattern that must end where its subject ends may end,
+ * blanks (space, newline) aside: the bytes its last other character may
+ * end with; or, a match of blanks alone, one with a newline (nl), or one
+ * from the start of the subject (caret). A subject whose end fits none of
+ * them cannot match. */
+struct tail_gate {
+    uint8_t last[32];
+    bool nl, caret;
+};
+
 struct pattern {
     char *src; /* after list expansion */
     pcre2_code *code; /* matched by the interpreter until hot->code is made */
     struct hot_code *hot;
     bool anchored; /* compiled anchored: PCRE2_ANCHORED at match time changes nothing */
-    /* It must end where its subject ends ("…[ \n]*$"), and the last
-     * character before its trailing blanks ends with a byte of `last`
-     * (tail.c): a subject whose last byte before them is not one cannot
-     * match. */
+    /* Every match ends where its subject ends ("…[ \n]*$"): tail says
+     * how it may end (tail.c). */
     bool tail_gated;
-    uint8_t last[32];
+    struct tail_gate tail;
     size_t line; /* where it is written */
     struct group_name *groups;
     size_t ngroups;
@@ -349,11 +357,10 @@ void matcher_init(struct matcher *m, const nqx_rules *rules, nqx_doc *doc);
 void matcher_reset(struct matcher *m, nqx_doc *doc);
 void matcher_fini(struct matcher *m);
 
-/* Reads from a pattern's source whether every match of it ends at $ and
- * what byte the last non-blank character (blanks: space, newline) of a
- * match can end with: set, 256 bits. False when it cannot say (a construct
- * it does not follow, a match that may be blanks alone). */
-bool tail_gate(const char *src, uint8_t set[32]);
+/* Reads from a pattern's source whether every match of it ends at $, and
+ * how (g). False when it cannot say: a construct it does not follow, a
+ * match that may be spaces alone or nothing. */
+bool tail_gate(const char *src, struct tail_gate *g);
 
 /* Matches p against subject[0..len) from start; options are pcre2_match's.
  * Returns true on a match (ovector in m->md); a match that hits a limit is

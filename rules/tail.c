@@ -4,8 +4,10 @@
  * is searched over a window that ends at the number; most windows cannot
  * hold a match, and their last word says so. The gate is the set of bytes
  * the last character of a match can end with, blanks (space and newline)
- * aside: a window whose last byte before its trailing blanks is not in it
- * cannot match, and pcre2 is not called.
+ * aside, and whether a match of blanks alone may end it (one with a
+ * newline, as "(?:^|\n|[.;:][ \n])[ \n]*$" has, or one from the start of
+ * the subject): a window whose end fits none of these cannot match, and
+ * pcre2 is not called.
  *
  * The reading is sound or nothing: every construct it does not know makes
  * the whole pattern ungated. Letters are taken case aside whatever the
@@ -21,15 +23,24 @@
 #include <unicode/uset.h>
 #include <unicode/utf8.h>
 
-/* What the source of a piece of pattern can match: the bytes the last
- * non-blank character it consumes can end with; whether it can match
- * blanks only (or nothing); whether it consumes nothing at all; whether
- * every match of it ends at $ (the end of the subject, or a newline
- * there). */
+/* What the source of a piece of pattern can match. Of a match with
+ * characters other than blanks (space, newline): the bytes its last such
+ * character can end with (set). Of a match of blanks alone, or of
+ * nothing: whether it may be spaces alone or nothing, anywhere (quiet);
+ * whether it may hold a newline (nl); whether it may be one that starts
+ * where the subject starts, as after ^ (caret). And whether it consumes
+ * nothing at all (zero), and whether every match of it ends at $ (the end
+ * of the subject, or a newline there: end). */
 struct tail {
     uint8_t set[32];
-    bool blank, zero, end;
+    bool quiet, nl, caret, zero, end;
 };
+
+/* May it match blanks alone, or nothing? */
+static bool blankable(const struct tail *t)
+{
+    return t->quiet || t->nl || t->caret;
+}
 
 struct reader {
     const char *src;
@@ -49,6 +60,14 @@ static void add_byte(struct tail *t, unsigned char b)
 static bool has(const uint8_t set[32], unsigned char b)
 {
     return set[b >> 3] & (1u << (b & 7));
+}
+
+static bool is_empty(const uint8_t set[32])
+{
+    for (size_t b = 0; b < 32; b++)
+        if (set[b])
+            return false;
+    return true;
 }
 
 static void add_range(struct tail *t, unsigned lo, unsigned hi)
@@ -111,26 +130,29 @@ static bool letters_or_digits(struct tail *t, char x, const char *name)
     return true;
 }
 
-static bool is_blank(UChar32 c)
+/* A character one item may consume: its bytes, or for a blank what
+ * blanks alone it makes. */
+static void add_member(struct tail *t, UChar32 c)
 {
-    return c == ' ' || c == '\n';
+    if (c == ' ')
+        t->quiet = true;
+    else if (c == '\n')
+        t->nl = true;
+    else
+        add_char(t, c);
 }
 
-/* A character consumed: its bytes, or (a blank) nothing but blankness. */
 static struct tail literal(UChar32 c)
 {
     struct tail t = {0};
-    if (is_blank(c))
-        t.blank = true;
-    else
-        add_char(&t, c);
+    add_member(&t, c);
     return t;
 }
 
 /* Any character at all. */
 static struct tail any(void)
 {
-    struct tail t = {.blank = true};
+    struct tail t = {.quiet = true, .nl = true};
     add_all(&t);
     return t;
 }
@@ -138,7 +160,13 @@ static struct tail any(void)
 /* Consumes nothing: an assertion, a verb, a definition. */
 static struct tail zero(bool end)
 {
-    return (struct tail){.blank = true, .zero = true, .end = end};
+    return (struct tail){.quiet = true, .zero = true, .end = end};
+}
+
+/* ^: nothing, where the subject starts. */
+static struct tail caret(void)
+{
+    return (struct tail){.caret = true, .zero = true};
 }
 
 static struct tail failed(struct reader *R)
@@ -291,7 +319,8 @@ static struct tail class_tail(struct reader *R, size_t i, size_t e)
                 newline = true;
         }
         add_all(&t);
-        t.blank = !(space && newline);
+        t.quiet = !space;
+        t.nl = !newline;
         return t;
     }
     bool first = true;
@@ -312,7 +341,7 @@ static struct tail class_tail(struct reader *R, size_t i, size_t e)
             c = escaped_char(R, k + 1, &next);
             if (c < 0) {
                 add_all(&t); /* \s \p{..} \h and the like */
-                t.blank = true;
+                t.quiet = t.nl = true;
                 k += 2;
                 if (x == 'p' || x == 'P')
                     k = brace_end(R, k);
@@ -333,12 +362,8 @@ static struct tail class_tail(struct reader *R, size_t i, size_t e)
                 add_range(&t, 'A', 'Z'); /* case aside, a letter beyond ASCII may */
                 add_range(&t, 'a', 'z'); /* match one within it (K, ſ) */
             }
-            for (UChar32 u = prev + 1; u <= hi && u < 0x80; u++) {
-                if (is_blank(u))
-                    t.blank = true;
-                else
-                    add_char(&t, u);
-            }
+            for (UChar32 u = prev + 1; u <= hi && u < 0x80; u++)
+                add_member(&t, u);
             k = n2;
             prev = -1;
             first = false;
@@ -348,10 +373,7 @@ static struct tail class_tail(struct reader *R, size_t i, size_t e)
             if (c < 0)
                 return failed(R);
         }
-        if (is_blank(c))
-            t.blank = true;
-        else
-            add_char(&t, c);
+        add_member(&t, c);
         prev = c;
         first = false;
         k = next;
@@ -396,7 +418,15 @@ static struct tail group(struct reader *R, size_t i, size_t e)
     case '>':
     case '|':
         return alternation(R, i + 3, inner);
-    case '=':
+    case '=': {
+        /* (?=[ \n]*$): what is left is blanks, the match ends as if it
+         * had read them. A failure inside leaves it a mere assertion. */
+        bool failed_before = R->fail;
+        struct tail x = alternation(R, i + 3, inner);
+        bool blanks_to_end = !R->fail && x.end && is_empty(x.set);
+        R->fail = failed_before;
+        return zero(blanks_to_end);
+    }
     case '!':
     case '#':
     case 'C':
@@ -485,92 +515,6 @@ static size_t quantifier(const struct reader *R, size_t i, unsigned *min,
     return i;
 }
 
-/* The atom at i, up to *next (its quantifier not included). */
-static struct tail atom(struct reader *R, size_t i, size_t *next)
-{
-    char c = R->src[i];
-    switch (c) {
-    case '(':
-        *next = group_end(R, i);
-        return group(R, i, *next);
-    case '[':
-        *next = class_end(R, i);
-        return class_tail(R, i, *next);
-    case '.':
-        *next = i + 1;
-        return any();
-    case '^':
-        *next = i + 1;
-        return zero(false);
-    case '$':
-        *next = i + 1;
-        return zero(true);
-    case '\\': {
-        char x = i + 1 < R->len ? R->src[i + 1] : 0;
-        *next = i + 2;
-        switch (x) {
-        case 'b':
-        case 'B':
-        case 'A':
-        case 'G':
-        case 'K':
-            return zero(false);
-        case 'z':
-        case 'Z':
-            return zero(true);
-        case 'Q': {
-            /* \Q…\E: its last character, if any */
-            const char *e = strstr(R->src + i + 2, "\\E");
-            size_t stop = e ? (size_t)(e - R->src) : R->len;
-            *next = e ? stop + 2 : R->len;
-            struct tail t = zero(false);
-            t.zero = false;
-            for (size_t k = i + 2; k < stop;) {
-                size_t n;
-                UChar32 u = source_char(R, k, &n);
-                if (u < 0)
-                    return failed(R);
-                if (!is_blank(u)) {
-                    memset(t.set, 0, sizeof t.set);
-                    add_char(&t, u);
-                    t.blank = false;
-                }
-                k = n;
-            }
-            return t;
-        }
-        default: {
-            size_t n;
-            UChar32 u = escaped_char(R, i + 1, &n);
-            if (u < 0) {
-                /* A type, a property, a reference: a letter or digit, or
-                 * any character (\p{…} with its braces). */
-                const char *name = "";
-                if ((x == 'p' || x == 'P' || x == 'g' || x == 'k') && i + 2 < R->len &&
-                    (R->src[i + 2] == '{' || R->src[i + 2] == '<')) {
-                    const char *close =
-                        strchr(R->src + i + 2, R->src[i + 2] == '{' ? '}' : '>');
-                    *next = close ? (size_t)(close - R->src) + 1 : R->len;
-                    name = R->src + i + 3;
-                }
-                struct tail t = {0};
-                return letters_or_digits(&t, x, name) ? t : any();
-            }
-            *next = n;
-            return literal(u);
-        }
-        }
-    }
-    default: {
-        UChar32 u = source_char(R, i, next);
-        if (u < 0)
-            return failed(R);
-        return literal(u);
-    }
-    }
-}
-
-/* A sequence of items (no '|' at its level) from s to e. */
 /* One past the escape at i (its '\\'): \Q…\E, \x{…}, \p{…}, \g{…},
  * \k<…>, \cX, a back reference's digits. */
 static size_t escape_end(const struct reader *R, size_t i)
@@ -617,6 +561,74 @@ static size_t atom_end(const struct reader *R, size_t i)
     }
 }
 
+/* The atom at i, up to *next (its quantifier not included). */
+static struct tail atom(struct reader *R, size_t i, size_t *next)
+{
+    char c = R->src[i];
+    switch (c) {
+    case '(':
+        *next = group_end(R, i);
+        return group(R, i, *next);
+    case '[':
+        *next = class_end(R, i);
+        return class_tail(R, i, *next);
+    case '.':
+        *next = i + 1;
+        return any();
+    case '^':
+        *next = i + 1;
+        return caret();
+    case '$':
+        *next = i + 1;
+        return zero(true);
+    case '\\': {
+        char x = i + 1 < R->len ? R->src[i + 1] : 0;
+        *next = i + 2;
+        switch (x) {
+        case 'b':
+        case 'B':
+        case 'G':
+        case 'K':
+            return zero(false);
+        case 'A':
+            return caret();
+        case 'z':
+        case 'Z':
+            return zero(true);
+        case 'Q':
+            *next = escape_end(R, i);
+            return any(); /* \Q…\E, which the rules do not write */
+        default: {
+            size_t n;
+            UChar32 u = escaped_char(R, i + 1, &n);
+            if (u < 0) {
+                /* A type, a property, a reference: a letter or digit, or
+                 * any character (\p{…} with its braces). */
+                const char *name = "";
+                if ((x == 'p' || x == 'P' || x == 'g' || x == 'k') && i + 2 < R->len &&
+                    (R->src[i + 2] == '{' || R->src[i + 2] == '<')) {
+                    const char *close =
+                        strchr(R->src + i + 2, R->src[i + 2] == '{' ? '}' : '>');
+                    *next = close ? (size_t)(close - R->src) + 1 : R->len;
+                    name = R->src + i + 3;
+                }
+                struct tail t = {0};
+                return letters_or_digits(&t, x, name) ? t : any();
+            }
+            *next = n;
+            return literal(u);
+        }
+        }
+    }
+    default: {
+        UChar32 u = source_char(R, i, next);
+        if (u < 0)
+            return failed(R);
+        return literal(u);
+    }
+    }
+}
+
 /* A sequence of items (no '|' at its level) from s to e. Only its last
  * items are read: those back to the first that cannot match blanks alone
  * (the last characters are theirs), and back to the first that consumes
@@ -635,21 +647,28 @@ static struct tail sequence(struct reader *R, size_t s, size_t e)
         i = quantifier(R, atom_end(R, i), &min, &quantified);
         optional[n++] = quantified && min == 0;
     }
-    struct tail r = {.blank = true};
-    bool chars_known = false, end_known = false;
+    /* r: what the items read so far, the last ones, match together. */
+    struct tail r = {.quiet = true};
+    bool end_known = false;
     size_t k = n;
-    while (k-- > 0 && !(chars_known && end_known) && !R->fail) {
+    while (k-- > 0 && (blankable(&r) || !end_known) && !R->fail) {
         size_t next;
         struct tail t = atom(R, at[k], &next);
         if (optional[k]) {
-            t.blank = true;
+            t.quiet = true;
             t.end = false;
         }
-        if (!chars_known) {
+        if (blankable(&r)) {
+            /* The items after this one may be blanks alone: its last
+             * characters may be the match's; and blanks alone of t then
+             * of the items after it. */
             for (size_t b = 0; b < sizeof r.set; b++)
                 r.set[b] |= t.set[b];
-            if (!t.blank)
-                r.blank = false, chars_known = true;
+            bool nl = (t.nl && (r.quiet || r.nl)) || ((t.quiet || t.nl) && r.nl);
+            bool at_start = (t.caret && blankable(&r)) || (blankable(&t) && r.caret);
+            r.quiet = t.quiet && r.quiet;
+            r.nl = nl;
+            r.caret = at_start;
         }
         if (!end_known) {
             if (t.end)
@@ -659,7 +678,7 @@ static struct tail sequence(struct reader *R, size_t s, size_t e)
         }
     }
     /* Consumes nothing only when every item was read and none does. */
-    r.zero = !chars_known && !end_known && k == SIZE_MAX;
+    r.zero = !end_known && k == SIZE_MAX;
     return r;
 }
 
@@ -674,7 +693,9 @@ static struct tail alternation(struct reader *R, size_t s, size_t e)
             struct tail t = sequence(R, bs, i);
             for (size_t b = 0; b < sizeof r.set; b++)
                 r.set[b] |= t.set[b];
-            r.blank = first ? t.blank : r.blank || t.blank;
+            r.quiet = r.quiet || t.quiet;
+            r.nl = r.nl || t.nl;
+            r.caret = r.caret || t.caret;
             r.zero = first ? t.zero : r.zero && t.zero;
             r.end = first ? t.end : r.end && t.end;
             first = false;
@@ -733,13 +754,13 @@ static bool unfollowable(const char *src)
     return false;
 }
 
-bool tail_gate(const char *src, uint8_t set[32])
+bool tail_gate(const char *src, struct tail_gate *g)
 {
     if (!src || !strchr(src, '$') || unfollowable(src))
         return false;
     struct reader R = {.src = src, .len = strlen(src)};
     struct tail t = alternation(&R, 0, R.len);
-    if (R.fail || !t.end || t.blank)
+    if (R.fail || !t.end || t.quiet)
         return false;
     /* Any byte but the blanks: a gate that turns nothing away. */
     size_t bits = 0;
@@ -748,6 +769,8 @@ bool tail_gate(const char *src, uint8_t set[32])
     bits -= has(t.set, ' ') + has(t.set, '\n');
     if (bits >= 254)
         return false;
-    memcpy(set, t.set, sizeof t.set);
+    memcpy(g->last, t.set, sizeof t.set);
+    g->nl = t.nl;
+    g->caret = t.caret;
     return true;
 }
