@@ -46,10 +46,12 @@ struct reader {
     const char *src;
     size_t len;
     int depth; /* subroutine calls followed */
+    int nesting; /* groups entered */
     bool fail; /* a construct the reader does not know */
 };
 
 #define MAX_DEPTH 8
+#define MAX_NESTING 64
 #define MAX_ITEMS 512
 
 static void add_byte(struct tail *t, unsigned char b)
@@ -402,8 +404,22 @@ static struct tail subroutine(struct reader *R, const char *name, size_t n)
     return failed(R);
 }
 
+static struct tail group_inside(struct reader *R, size_t i, size_t e);
+
 /* The group whose '(' is at i and whose ')' ends at e (one past). */
 static struct tail group(struct reader *R, size_t i, size_t e)
+{
+    /* A group the reader cannot close, or nested deeper than patterns
+     * are written. */
+    if (e < i + 2 || R->src[e - 1] != ')' || R->nesting >= MAX_NESTING)
+        return failed(R);
+    R->nesting++;
+    struct tail t = group_inside(R, i, e);
+    R->nesting--;
+    return t;
+}
+
+static struct tail group_inside(struct reader *R, size_t i, size_t e)
 {
     const char *s = R->src + i + 1;
     size_t inner = e - 1; /* the ')' */

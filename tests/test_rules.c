@@ -271,6 +271,18 @@ static void the_tail_gate_reads_what_a_match_ends_with(void **state)
     assert_false(tail_gate("x[^.;\\n]{0,40}$", &g));
     assert_false(tail_gate("x\\s*$", &g));
     assert_false(tail_gate("(?&nowhere)$", &g));
+    /* Sources pcre2 would refuse, or nested too deep, read safely. */
+    static const char *const odd[] = {"(",  "(?",   "(?&",  "(?<",  "(?P<",
+                                      "[",  "\\",   "\\x{", "a{2,", "(?(",
+                                      "(*", "\\p{", "[a-",  "$(?&w"};
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++)
+        assert_false(tail_gate(odd[i], &g));
+    char deep[400];
+    memset(deep, '(', 150);
+    memcpy(deep + 150, "x$", 2);
+    memset(deep + 152, ')', 150);
+    deep[302] = '\0';
+    assert_false(tail_gate(deep, &g));
 }
 
 /* No match is lost to the gate: every end-anchored rule pattern of the
