@@ -541,7 +541,11 @@ static size_t escape_end(const struct reader *R, size_t i)
         const char *q = strstr(R->src + k, "\\E");
         return q ? (size_t)(q - R->src) + 2 : R->len;
     }
-    if (k < R->len &&
+    /* Only these take a name or a value in braces: after any other
+     * escape ("\\d{0,2}", "\\.{3}") a brace opens a quantifier. */
+    bool braced =
+        x == 'x' || x == 'p' || x == 'P' || x == 'g' || x == 'k' || x == 'o' || x == 'N';
+    if (k < R->len && braced &&
         (R->src[k] == '{' || ((x == 'k' || x == 'g') && R->src[k] == '<'))) {
         const char *close = memchr(R->src + k, R->src[k] == '{' ? '}' : '>', R->len - k);
         return close ? (size_t)(close - R->src) + 1 : R->len;

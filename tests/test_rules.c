@@ -244,6 +244,11 @@ static void the_tail_gate_reads_what_a_match_ends_with(void **state)
     assert_false(has_byte(set, '.') || has_byte(set, 'x'));
     assert_true(tail_gate("[^”]*“$", &g)); /* “: E2 80 9C */
     assert_true(has_byte(set, 0x9C) && !has_byte(set, 'a'));
+    /* A quantifier after an escape: "\\.{0,3}" may be nothing. */
+    assert_true(tail_gate("x\\.{0,3}$", &g));
+    assert_true(has_byte(set, 'x') && has_byte(set, '.'));
+    assert_true(tail_gate("x\\d{0,2}$", &g));
+    assert_true(has_byte(set, 'x') && has_byte(set, '7'));
     assert_true(tail_gate("x(?:abc)?$", &g));
     assert_true(has_byte(set, 'x') && has_byte(set, 'C') && !has_byte(set, 'b'));
     assert_true(tail_gate("\\p{Lu}\\p{Ll}*[ \\n]*$", &g));
