@@ -290,6 +290,107 @@ static void the_tail_gate_reads_what_a_match_ends_with(void **state)
     assert_false(tail_gate(deep, &g));
 }
 
+/* A small random source of patterns and subjects (xorshift: the same
+ * every run). */
+static uint32_t rnd_state = 2463534242u;
+
+static uint32_t rnd(uint32_t n)
+{
+    rnd_state ^= rnd_state << 13;
+    rnd_state ^= rnd_state >> 17;
+    rnd_state ^= rnd_state << 5;
+    return rnd_state % n;
+}
+
+static void random_pattern(nqx_buf *b, int depth)
+{
+    static const char *const atoms[] = {
+        "a",     "b",      "ab",     "từ",   "Ừ",      "k",       "s",       " ",
+        "\\n",   "\\.",    "ừa",     "[ab]", "[ \\n]", "[^a]",    "[^ \\n]", "[a-c]",
+        "[à-ỹ]", "\\d",    "\\w",    "\\s",  "\\p{L}", "\\p{Lu}", ".",       "^",
+        "\\b",   "(?<=a)", "(?<!b)", "7",    "K",      "ſ",       "(?-i:A)", "\\x{1EEB}"};
+    static const char *const quantifiers[] = {"",      "",      "",   "*",  "+",  "?",
+                                              "{0,2}", "{1,3}", "*?", "++", "{2}"};
+    int items = 1 + (int)rnd(4);
+    for (int i = 0; i < items; i++) {
+        uint32_t kind = depth < 3 ? rnd(10) : 0;
+        if (kind < 6) {
+            nqx_buf_adds(b, atoms[rnd(sizeof atoms / sizeof *atoms)]);
+        } else {
+            static const char *const opens[] = {"(?:", "(", "(?>", "(?=", "(?!", "(?i:"};
+            nqx_buf_adds(b, opens[rnd(sizeof opens / sizeof *opens)]);
+            int branches = 1 + (int)rnd(3);
+            for (int k = 0; k < branches; k++) {
+                if (k)
+                    nqx_buf_addc(b, '|');
+                random_pattern(b, depth + 1);
+            }
+            nqx_buf_addc(b, ')');
+        }
+        nqx_buf_adds(b, quantifiers[rnd(sizeof quantifiers / sizeof *quantifiers)]);
+    }
+}
+
+/* The gate against PCRE2 itself, on random patterns that must end where
+ * their subject ends and random subjects of the same letters: wherever
+ * PCRE2 matches, the gate lets the window through. Enough patterns are
+ * gated, and enough windows turned away, for the test to mean something. */
+static void the_tail_gate_never_turns_away_a_random_match(void **state)
+{
+    (void)state;
+    nqx_rules *r = loaded(GOOD_RULE);
+    struct matcher m;
+    matcher_init(&m, r, NULL);
+    static const char *const pieces[] = {"a", "b", "c", "t", "từ",          "Ừ",
+                                         "ừ", "k", "K", "s", " ",           "\n",
+                                         ".", "7", "à", "A", "\xe2\x84\xaa"};
+    size_t gated = 0, matched = 0, turned_away = 0;
+    for (int n = 0; n < 1500; n++) {
+        nqx_buf src = {0};
+        random_pattern(&src, 0);
+        static const char *const ends[] = {"$", "[ \\n]*$", "(?=[ \\n]*$)", "\\z",
+                                           "$|a$"};
+        nqx_buf_adds(&src, ends[rnd(sizeof ends / sizeof *ends)]);
+        int code;
+        PCRE2_SIZE off;
+        struct pattern p = {.src = src.data};
+        p.code = pcre2_compile((PCRE2_SPTR)src.data, src.len,
+                               PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES,
+                               &code, &off, NULL);
+        p.tail_gated = p.code && tail_gate(src.data, &p.tail);
+        if (p.tail_gated) {
+            gated++;
+            struct hot_code hot = {0};
+            p.hot = &hot;
+            for (int k = 0; k < 60; k++) {
+                char subject[64] = "";
+                int pieces_in = (int)rnd(7);
+                for (int j = 0; j < pieces_in; j++)
+                    strcat(subject, pieces[rnd(sizeof pieces / sizeof *pieces)]);
+                size_t len = strlen(subject), start = rnd(2) ? 0 : rnd((uint32_t)len + 1);
+                while (start > 0 && ((unsigned char)subject[start] & 0xC0) == 0x80)
+                    start--;
+                bool truth = pcre2_match(p.code, (PCRE2_SPTR)subject, len, start, 0, m.md,
+                                         m.mctx) >= 0;
+                bool gate = pattern_match(&m, &p, subject, len, start, 0);
+                if (truth && !gate)
+                    fail_msg("gate turned away a match of %s in \"%s\" from %zu",
+                             src.data, subject, start);
+                matched += truth;
+                turned_away += !truth && !gate;
+            }
+            pcre2_code_free(atomic_load(&hot.code));
+        }
+        pcre2_code_free(p.code);
+        nqx_buf_free(&src);
+    }
+    assert_true(gated > 300);
+    assert_true(matched > 1000);
+    assert_true(turned_away > 1000);
+    matcher_fini(&m);
+    nqx_rules_free(r);
+}
+
 /* No match is lost to the gate: every end-anchored rule pattern of the
  * project, tried on blanks alone and before every word of a seed
  * document, matches through pattern_match wherever pcre2 alone finds a
@@ -710,6 +811,7 @@ int main(void)
         cmocka_unit_test(a_family_tries_lookbehind_rules_after_their_words),
         cmocka_unit_test(the_tail_gate_reads_what_a_match_ends_with),
         cmocka_unit_test(a_gated_pattern_is_never_turned_away_from_a_match),
+        cmocka_unit_test(the_tail_gate_never_turns_away_a_random_match),
         cmocka_unit_test(a_line_layout_is_remembered_for_its_text),
         cmocka_unit_test(a_broken_pattern_names_file_line_and_offset),
         cmocka_unit_test(an_offset_inside_a_list_points_at_the_reference),
