@@ -360,7 +360,7 @@ static void the_tail_gate_never_turns_away_a_random_match(void **state)
         p.tail_gated = p.code && tail_gate(src.data, &p.tail);
         if (p.tail_gated) {
             gated++;
-            struct hot_code hot = {0};
+            struct hot_code hot = {.matches = 0};
             p.hot = &hot;
             for (int k = 0; k < 60; k++) {
                 char subject[64] = "";
