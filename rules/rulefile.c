@@ -981,7 +981,8 @@ static nqx_status compile_pattern(nqx_rules *r, struct pattern *p, const nqx_buf
     p->hot = nqx_xcalloc(1, sizeof *p->hot);
     p->anchored = flags & PCRE2_ANCHORED;
     p->src = nqx_buf_steal(&x.out);
-    p->tail_gated = !(flags & PCRE2_MULTILINE) && tail_gate(p->src, &p->tail);
+    p->tail_gated = !(flags & PCRE2_MULTILINE) &&
+                    tail_gate(p->src, flags & PCRE2_ENDANCHORED, &p->tail);
     index_groups(p);
     free(x.src);
     return NQX_OK;

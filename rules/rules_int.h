@@ -357,10 +357,11 @@ void matcher_init(struct matcher *m, const nqx_rules *rules, nqx_doc *doc);
 void matcher_reset(struct matcher *m, nqx_doc *doc);
 void matcher_fini(struct matcher *m);
 
-/* Reads from a pattern's source whether every match of it ends at $, and
- * how (g). False when it cannot say: a construct it does not follow, a
- * match that may be spaces alone or nothing. */
-bool tail_gate(const char *src, struct tail_gate *g);
+/* Reads from a pattern's source whether every match of it ends at $ (or
+ * must end where the subject ends: end_anchored, compiled with
+ * PCRE2_ENDANCHORED), and how (g). False when it cannot say: a construct
+ * it does not follow, a match that may be spaces alone or nothing. */
+bool tail_gate(const char *src, bool end_anchored, struct tail_gate *g);
 
 /* Matches p against subject[0..len) from start; options are pcre2_match's.
  * Returns true on a match (ovector in m->md); a match that hits a limit is

@@ -774,13 +774,13 @@ static bool unfollowable(const char *src)
     return false;
 }
 
-bool tail_gate(const char *src, struct tail_gate *g)
+bool tail_gate(const char *src, bool end_anchored, struct tail_gate *g)
 {
-    if (!src || !strchr(src, '$') || unfollowable(src))
+    if (!src || (!end_anchored && !strchr(src, '$')) || unfollowable(src))
         return false;
     struct reader R = {.src = src, .len = strlen(src)};
     struct tail t = alternation(&R, 0, R.len);
-    if (R.fail || !t.end || t.quiet)
+    if (R.fail || !(t.end || end_anchored) || t.quiet)
         return false;
     /* Any byte but the blanks: a gate that turns nothing away. */
     size_t bits = 0;

@@ -220,74 +220,77 @@ static void the_tail_gate_reads_what_a_match_ends_with(void **state)
     (void)state;
     struct tail_gate g;
     const uint8_t *set = g.last;
-    assert_true(tail_gate("\\b(?:trên|hơn|vượt[ \\n]+trên)[ \\n]*$", &g));
+    assert_true(tail_gate("\\b(?:trên|hơn|vượt[ \\n]+trên)[ \\n]*$", false, &g));
     assert_true(has_byte(set, 'n') && has_byte(set, 'N'));
     assert_false(has_byte(set, 't') || has_byte(set, ' ') || has_byte(set, '\n'));
     assert_false(g.nl || g.caret);
     /* A letter beyond ASCII: the last byte of each case (ừ E1 BB AB, Ừ E1
      * BB AA); k and s also match the Kelvin sign (…AA) and the long s
      * (C5 BF) when case is aside. */
-    assert_true(tail_gate("từ$", &g));
+    assert_true(tail_gate("từ$", false, &g));
     assert_true(has_byte(set, 0xAB) && has_byte(set, 0xAA));
     assert_false(has_byte(set, 'u'));
-    assert_true(tail_gate("(?-i:k)$", &g));
+    assert_true(tail_gate("(?-i:k)$", false, &g));
     assert_true(has_byte(set, 'k') && has_byte(set, 'K') && has_byte(set, 0xAA));
     /* A list called by name, defined after the end. */
-    assert_true(
-        tail_gate("(?&w)[ \\n]*$(?(DEFINE)(?<w>ít[ \\n]+nhất|tối[ \\n]+thiểu))", &g));
+    assert_true(tail_gate("(?&w)[ \\n]*$(?(DEFINE)(?<w>ít[ \\n]+nhất|tối[ \\n]+thiểu))",
+                          false, &g));
     assert_true(has_byte(set, 't') && has_byte(set, 'u') && has_byte(set, 'U'));
     assert_false(has_byte(set, 'i'));
     /* Classes, and what a lookaround or a quantifier that may be nothing
      * leaves: the item before. */
-    assert_true(tail_gate("[0-9]+(?:[.,][0-9]+)?(?![a-z])(?:%)?[ \\n]*$", &g));
+    assert_true(tail_gate("[0-9]+(?:[.,][0-9]+)?(?![a-z])(?:%)?[ \\n]*$", false, &g));
     assert_true(has_byte(set, '5') && has_byte(set, '%'));
     assert_false(has_byte(set, '.') || has_byte(set, 'x'));
-    assert_true(tail_gate("[^”]*“$", &g)); /* “: E2 80 9C */
+    assert_true(tail_gate("[^”]*“$", false, &g)); /* “: E2 80 9C */
     assert_true(has_byte(set, 0x9C) && !has_byte(set, 'a'));
     /* A quantifier after an escape: "\\.{0,3}" may be nothing. */
-    assert_true(tail_gate("x\\.{0,3}$", &g));
+    assert_true(tail_gate("x\\.{0,3}$", false, &g));
     assert_true(has_byte(set, 'x') && has_byte(set, '.'));
-    assert_true(tail_gate("x\\d{0,2}$", &g));
+    assert_true(tail_gate("x\\d{0,2}$", false, &g));
     assert_true(has_byte(set, 'x') && has_byte(set, '7'));
-    assert_true(tail_gate("x(?:abc)?$", &g));
+    assert_true(tail_gate("x(?:abc)?$", false, &g));
     assert_true(has_byte(set, 'x') && has_byte(set, 'C') && !has_byte(set, 'b'));
-    assert_true(tail_gate("\\p{Lu}\\p{Ll}*[ \\n]*$", &g));
+    assert_true(tail_gate("\\p{Lu}\\p{Ll}*[ \\n]*$", false, &g));
     assert_true(has_byte(set, 'a') && has_byte(set, 0x80));
     /* Blanks alone: with a newline, or from the start of the subject. */
-    assert_true(tail_gate("(?:^|\\n|[.;:][ \\n])[ \\n]*$", &g));
+    assert_true(tail_gate("(?:^|\\n|[.;:][ \\n])[ \\n]*$", false, &g));
     assert_true(g.nl && g.caret && has_byte(set, ';') && !has_byte(set, 'a'));
-    assert_true(tail_gate("(?:\\n|x)$", &g));
+    assert_true(tail_gate("(?:\\n|x)$", false, &g));
     assert_true(g.nl && !g.caret);
     /* What is left must be blanks: the match ends as if it read them. */
-    assert_true(tail_gate("(?:hiện[ \\n]+)?có(?=[ \\n]*$)", &g));
+    assert_true(tail_gate("(?:hiện[ \\n]+)?có(?=[ \\n]*$)", false, &g));
     assert_true(has_byte(set, 0xB3) && !g.nl); /* ó: C3 B3 */
-    assert_false(tail_gate("có(?=[ \\n]*x$)", &g));
+    assert_false(tail_gate("có(?=[ \\n]*x$)", false, &g));
     /* Nothing to say: a match may be spaces alone or nothing, may end
      * elsewhere, with any byte, $ may mean a line's end, or the reader
      * does not follow. */
-    assert_false(tail_gate("(?:^|\\n| |[.;:][ \\n])[ \\n]*$", &g));
-    assert_false(tail_gate("x?$", &g));
-    assert_false(tail_gate("abc$|def", &g));
-    assert_false(tail_gate("abc", &g));
-    assert_false(tail_gate("(?m)abc$", &g));
-    assert_false(tail_gate("(?x) a b c $", &g));
-    assert_false(tail_gate("abc(*ACCEPT)x$", &g));
-    assert_false(tail_gate("(*CR)abc$", &g));
-    assert_false(tail_gate("x[^.;\\n]{0,40}$", &g));
-    assert_false(tail_gate("x\\s*$", &g));
-    assert_false(tail_gate("(?&nowhere)$", &g));
+    assert_false(tail_gate("(?:^|\\n| |[.;:][ \\n])[ \\n]*$", false, &g));
+    assert_false(tail_gate("x?$", false, &g));
+    assert_false(tail_gate("abc$|def", false, &g));
+    assert_false(tail_gate("abc", false, &g));
+    /* A `before` is compiled to end where its subject ends, $ or not. */
+    assert_true(tail_gate("abc", true, &g));
+    assert_true(has_byte(set, 'c') && !has_byte(set, 'b'));
+    assert_false(tail_gate("(?m)abc$", false, &g));
+    assert_false(tail_gate("(?x) a b c $", false, &g));
+    assert_false(tail_gate("abc(*ACCEPT)x$", false, &g));
+    assert_false(tail_gate("(*CR)abc$", false, &g));
+    assert_false(tail_gate("x[^.;\\n]{0,40}$", false, &g));
+    assert_false(tail_gate("x\\s*$", false, &g));
+    assert_false(tail_gate("(?&nowhere)$", false, &g));
     /* Sources pcre2 would refuse, or nested too deep, read safely. */
     static const char *const odd[] = {"(",  "(?",   "(?&",  "(?<",  "(?P<",
                                       "[",  "\\",   "\\x{", "a{2,", "(?(",
                                       "(*", "\\p{", "[a-",  "$(?&w"};
     for (size_t i = 0; i < sizeof odd / sizeof *odd; i++)
-        assert_false(tail_gate(odd[i], &g));
+        assert_false(tail_gate(odd[i], false, &g));
     char deep[400];
     memset(deep, '(', 150);
     memcpy(deep + 150, "x$", 2);
     memset(deep + 152, ')', 150);
     deep[302] = '\0';
-    assert_false(tail_gate(deep, &g));
+    assert_false(tail_gate(deep, false, &g));
 }
 
 /* A small random source of patterns and subjects (xorshift: the same
@@ -357,7 +360,7 @@ static void the_tail_gate_never_turns_away_a_random_match(void **state)
         p.code = pcre2_compile((PCRE2_SPTR)src.data, src.len,
                                PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES,
                                &code, &off, NULL);
-        p.tail_gated = p.code && tail_gate(src.data, &p.tail);
+        p.tail_gated = p.code && tail_gate(src.data, false, &p.tail);
         if (p.tail_gated) {
             gated++;
             struct hot_code hot = {.matches = 0};
