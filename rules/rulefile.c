@@ -1593,8 +1593,8 @@ static void start_bytes(const struct rule *ru, uint8_t bits[32])
         if ((unit | 0x20) >= 'a' && (unit | 0x20) <= 'z')
             other = unit ^ 0x20;
         memset(bits, 0, 32);
-        bits[unit >> 3] |= (uint8_t)(1u << (unit & 7));
-        bits[other >> 3] |= (uint8_t)(1u << (other & 7));
+        bits_add(bits, unit);
+        bits_add(bits, other);
     } else {
         memset(bits, 0xff, 32);
     }
@@ -1695,7 +1695,7 @@ static nqx_status build_marked(nqx_rules *r, struct marked *mk, rule_role role, 
         uint8_t bits[32];
         start_bytes(&r->rules[r->by_role[role][i]], bits);
         for (int b = 0; b < 256; b++)
-            if (bits[b >> 3] & (1u << (b & 7)))
+            if (bits_has(bits, (size_t)b))
                 mask[b] |= (uint64_t)1 << i;
     }
     uint64_t seen[256];
@@ -2028,8 +2028,8 @@ bool pattern_match(struct matcher *m, const struct pattern *p, const char *subje
         while (k > start && (subject[k - 1] == ' ' || subject[k - 1] == '\n'))
             newline |= subject[--k] == '\n';
         unsigned char b = k > start ? (unsigned char)subject[k - 1] : 0;
-        if (!(k > start && (p->tail.last[b >> 3] & (1u << (b & 7)))) &&
-            !(p->tail.nl && newline) && !(p->tail.caret && k == 0))
+        if (!(k > start && bits_has(p->tail.last, b)) && !(p->tail.nl && newline) &&
+            !(p->tail.caret && k == 0))
             return false;
     }
     pcre2_code *jit = hot_code(p);

@@ -108,6 +108,17 @@ struct hot_code {
     atomic_bool failed;         /* the platform has no JIT for it */
 };
 
+/* Bit i of a set of bits kept in bytes (a set of bytes is 32 of them). */
+static inline bool bits_has(const uint8_t *bits, size_t i)
+{
+    return bits[i >> 3] & (1u << (i & 7));
+}
+
+static inline void bits_add(uint8_t *bits, size_t i)
+{
+    bits[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
 /* How a match of a pattern that must end where its subject ends may end,
  * blanks (space, newline) aside: the bytes its last other character may
  * end with; or, a match of blanks alone, one with a newline (nl), or one

@@ -222,7 +222,7 @@ static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t 
     if (!c1)
         return false;
     uint32_t b = pair_bit(c1, folded_char_at(t, len, i + n1, &n2));
-    if (!(letters->pairs[b >> 3] & (1u << (b & 7))))
+    if (!bits_has(letters->pairs, b))
         return false;
     char w[GATE_WORD_MAX];
     size_t n = fold_word(t, len, i, w, sizeof w);
@@ -240,9 +240,9 @@ static bool gate_allows(const struct gate *g, const char *t, size_t len, size_t 
 /* Notes a word whose first letter is c1 and whose first two make pair bit b. */
 static void note_letters(struct gate_letters *l, UChar32 c1, uint32_t b)
 {
-    l->pairs[b >> 3] |= (uint8_t)(1u << (b & 7));
+    bits_add(l->pairs, b);
     if (c1 > 0 && c1 < 0x80)
-        l->firsts[c1 >> 3] |= (uint8_t)(1u << (c1 & 7));
+        bits_add(l->firsts, (size_t)c1);
 }
 
 void gate_note_word(struct gate *g, const struct gate_word *w)
@@ -264,10 +264,8 @@ void marked_first_ok(struct marked *mk)
         unsigned folded = b >= 'A' && b <= 'Z' ? (unsigned)b | 0x20u : (unsigned)b;
         for (uint8_t f = 0; g && f < TOK_VALUES; f++) {
             const struct gate_letters *letters = f & TOK_CAPITAL ? &g->all : &g->small;
-            bool pass =
-                g->any || (g->capital && (f & TOK_CAPITAL)) ||
-                (g->nwords &&
-                 (b >= 0x80 || (letters->firsts[folded >> 3] & (1u << (folded & 7)))));
+            bool pass = g->any || (g->capital && (f & TOK_CAPITAL)) ||
+                        (g->nwords && (b >= 0x80 || bits_has(letters->firsts, folded)));
             ok |= (uint16_t)(pass << f);
         }
         mk->first_ok[b] = ok;

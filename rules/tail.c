@@ -56,12 +56,7 @@ struct reader {
 
 static void add_byte(struct tail *t, unsigned char b)
 {
-    t->set[b >> 3] |= (uint8_t)(1u << (b & 7));
-}
-
-static bool has(const uint8_t set[32], unsigned char b)
-{
-    return set[b >> 3] & (1u << (b & 7));
+    bits_add(t->set, b);
 }
 
 static bool is_empty(const uint8_t set[32])
@@ -786,7 +781,7 @@ bool tail_gate(const char *src, bool end_anchored, struct tail_gate *g)
     size_t bits = 0;
     for (size_t b = 0; b < sizeof t.set; b++)
         bits += (size_t)__builtin_popcount(t.set[b]);
-    bits -= has(t.set, ' ') + has(t.set, '\n');
+    bits -= bits_has(t.set, ' ') + bits_has(t.set, '\n');
     if (bits >= 254)
         return false;
     memcpy(g->last, t.set, sizeof t.set);

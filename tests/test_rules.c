@@ -207,11 +207,6 @@ static void a_family_tries_lookbehind_rules_after_their_words(void **state)
     nqx_rules_free(r);
 }
 
-static bool has_byte(const uint8_t set[32], unsigned char b)
-{
-    return set[b >> 3] & (1u << (b & 7));
-}
-
 /* The tail gate: what a match of an end-anchored pattern may end with,
  * blanks aside, read from its source; nothing for a pattern it cannot
  * vouch for. */
@@ -221,46 +216,46 @@ static void the_tail_gate_reads_what_a_match_ends_with(void **state)
     struct tail_gate g;
     const uint8_t *set = g.last;
     assert_true(tail_gate("\\b(?:trên|hơn|vượt[ \\n]+trên)[ \\n]*$", false, &g));
-    assert_true(has_byte(set, 'n') && has_byte(set, 'N'));
-    assert_false(has_byte(set, 't') || has_byte(set, ' ') || has_byte(set, '\n'));
+    assert_true(bits_has(set, 'n') && bits_has(set, 'N'));
+    assert_false(bits_has(set, 't') || bits_has(set, ' ') || bits_has(set, '\n'));
     assert_false(g.nl || g.caret);
     /* A letter beyond ASCII: the last byte of each case (ừ E1 BB AB, Ừ E1
      * BB AA); k and s also match the Kelvin sign (…AA) and the long s
      * (C5 BF) when case is aside. */
     assert_true(tail_gate("từ$", false, &g));
-    assert_true(has_byte(set, 0xAB) && has_byte(set, 0xAA));
-    assert_false(has_byte(set, 'u'));
+    assert_true(bits_has(set, 0xAB) && bits_has(set, 0xAA));
+    assert_false(bits_has(set, 'u'));
     assert_true(tail_gate("(?-i:k)$", false, &g));
-    assert_true(has_byte(set, 'k') && has_byte(set, 'K') && has_byte(set, 0xAA));
+    assert_true(bits_has(set, 'k') && bits_has(set, 'K') && bits_has(set, 0xAA));
     /* A list called by name, defined after the end. */
     assert_true(tail_gate("(?&w)[ \\n]*$(?(DEFINE)(?<w>ít[ \\n]+nhất|tối[ \\n]+thiểu))",
                           false, &g));
-    assert_true(has_byte(set, 't') && has_byte(set, 'u') && has_byte(set, 'U'));
-    assert_false(has_byte(set, 'i'));
+    assert_true(bits_has(set, 't') && bits_has(set, 'u') && bits_has(set, 'U'));
+    assert_false(bits_has(set, 'i'));
     /* Classes, and what a lookaround or a quantifier that may be nothing
      * leaves: the item before. */
     assert_true(tail_gate("[0-9]+(?:[.,][0-9]+)?(?![a-z])(?:%)?[ \\n]*$", false, &g));
-    assert_true(has_byte(set, '5') && has_byte(set, '%'));
-    assert_false(has_byte(set, '.') || has_byte(set, 'x'));
+    assert_true(bits_has(set, '5') && bits_has(set, '%'));
+    assert_false(bits_has(set, '.') || bits_has(set, 'x'));
     assert_true(tail_gate("[^”]*“$", false, &g)); /* “: E2 80 9C */
-    assert_true(has_byte(set, 0x9C) && !has_byte(set, 'a'));
+    assert_true(bits_has(set, 0x9C) && !bits_has(set, 'a'));
     /* A quantifier after an escape: "\\.{0,3}" may be nothing. */
     assert_true(tail_gate("x\\.{0,3}$", false, &g));
-    assert_true(has_byte(set, 'x') && has_byte(set, '.'));
+    assert_true(bits_has(set, 'x') && bits_has(set, '.'));
     assert_true(tail_gate("x\\d{0,2}$", false, &g));
-    assert_true(has_byte(set, 'x') && has_byte(set, '7'));
+    assert_true(bits_has(set, 'x') && bits_has(set, '7'));
     assert_true(tail_gate("x(?:abc)?$", false, &g));
-    assert_true(has_byte(set, 'x') && has_byte(set, 'C') && !has_byte(set, 'b'));
+    assert_true(bits_has(set, 'x') && bits_has(set, 'C') && !bits_has(set, 'b'));
     assert_true(tail_gate("\\p{Lu}\\p{Ll}*[ \\n]*$", false, &g));
-    assert_true(has_byte(set, 'a') && has_byte(set, 0x80));
+    assert_true(bits_has(set, 'a') && bits_has(set, 0x80));
     /* Blanks alone: with a newline, or from the start of the subject. */
     assert_true(tail_gate("(?:^|\\n|[.;:][ \\n])[ \\n]*$", false, &g));
-    assert_true(g.nl && g.caret && has_byte(set, ';') && !has_byte(set, 'a'));
+    assert_true(g.nl && g.caret && bits_has(set, ';') && !bits_has(set, 'a'));
     assert_true(tail_gate("(?:\\n|x)$", false, &g));
     assert_true(g.nl && !g.caret);
     /* What is left must be blanks: the match ends as if it read them. */
     assert_true(tail_gate("(?:hiện[ \\n]+)?có(?=[ \\n]*$)", false, &g));
-    assert_true(has_byte(set, 0xB3) && !g.nl); /* ó: C3 B3 */
+    assert_true(bits_has(set, 0xB3) && !g.nl); /* ó: C3 B3 */
     assert_false(tail_gate("có(?=[ \\n]*x$)", false, &g));
     /* Nothing to say: a match may be spaces alone or nothing, may end
      * elsewhere, with any byte, $ may mean a line's end, or the reader
@@ -271,7 +266,7 @@ static void the_tail_gate_reads_what_a_match_ends_with(void **state)
     assert_false(tail_gate("abc", false, &g));
     /* A `before` is compiled to end where its subject ends, $ or not. */
     assert_true(tail_gate("abc", true, &g));
-    assert_true(has_byte(set, 'c') && !has_byte(set, 'b'));
+    assert_true(bits_has(set, 'c') && !bits_has(set, 'b'));
     assert_false(tail_gate("(?m)abc$", false, &g));
     assert_false(tail_gate("(?x) a b c $", false, &g));
     assert_false(tail_gate("abc(*ACCEPT)x$", false, &g));
