@@ -1435,34 +1435,6 @@ static nqx_status build_furniture_any(nqx_rules *r, nqx_error *err)
     return st;
 }
 
-/* Does src hold a '|' outside every group and character class (an
- * alternative of the whole pattern)? */
-static bool top_level_alternation(const char *src)
-{
-    int depth = 0;
-    for (const char *p = src; *p; p++) {
-        if (*p == '\\' && p[1]) {
-            p++;
-        } else if (*p == '[') {
-            /* A class ends at the first ']' that is not its first member. */
-            p += p[1] == '^' ? 2 : 1;
-            if (*p == ']')
-                p++;
-            while (*p && *p != ']')
-                p += *p == '\\' && p[1] ? 2 : 1;
-            if (!*p)
-                return true; /* not understood: taken as one */
-        } else if (*p == '(') {
-            depth++;
-        } else if (*p == ')') {
-            depth--;
-        } else if (*p == '|' && depth == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* The words a pattern needs right before where it is tried, when it starts
  * by looking behind for them, as "(?<=từ[ \n]|từ)" does, and has no other
  * alternative: each alternative of the lookbehind is letters alone,

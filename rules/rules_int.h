@@ -368,6 +368,10 @@ void matcher_init(struct matcher *m, const nqx_rules *rules, nqx_doc *doc);
 void matcher_reset(struct matcher *m, nqx_doc *doc);
 void matcher_fini(struct matcher *m);
 
+/* Does a pattern's source hold a '|' outside every group and class (an
+ * alternative of the whole pattern)? Read as the tail gate reads it. */
+bool top_level_alternation(const char *src);
+
 /* Reads from a pattern's source whether every match of it ends at $ (or
  * must end where the subject ends: end_anchored, compiled with
  * PCRE2_ENDANCHORED), and how (g). False when it cannot say: a construct

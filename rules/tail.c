@@ -13,7 +13,11 @@
  * the whole pattern ungated. Letters are taken case aside whatever the
  * pattern's options (a larger set, never a smaller one), and any character
  * beyond ASCII in a class or a property stands for every byte a character
- * beyond ASCII can end with. */
+ * beyond ASCII can end with.
+ *
+ * The same walk over a source, item by item, tells the skip family whether
+ * a pattern has an alternative of its own at its top level
+ * (top_level_alternation). */
 #include "rules/rules_int.h"
 
 #include <ctype.h>
@@ -766,6 +770,15 @@ static bool unfollowable(const char *src)
                 return true;
         }
     }
+    return false;
+}
+
+bool top_level_alternation(const char *src)
+{
+    struct reader R = {.src = src, .len = strlen(src)};
+    for (size_t i = 0; i < R.len; i = atom_end(&R, i))
+        if (src[i] == '|')
+            return true;
     return false;
 }
 
